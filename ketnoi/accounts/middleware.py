@@ -1,0 +1,75 @@
+"""Session lifetime, the user's language and two-factor enforcement."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session after 30 minutes without activity or 12 hours in all."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        now = int(time.time())
+        if session.get("_auth_user_id"):
+            started = session.get("ketnoi_started", now)
+            last = session.get("ketnoi_seen", now)
+            if now - last > settings.KETNOI_SESSION_IDLE_SECONDS or now - started > settings.KETNOI_SESSION_MAX_SECONDS:
+                session.flush()
+                request.session_expired = True  # type: ignore[attr-defined]
+            else:
+                session.setdefault("ketnoi_started", now)
+                if now - last > 30 or "ketnoi_seen" not in session:
+                    session["ketnoi_seen"] = now
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in person sees the product in the language they chose (Vietnamese by default)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        return response
+
+
+class RequireTwoFactorMiddleware:
+    """In production, administrators and approvers must log in with a TOTP code."""
+
+    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/public/", "/api/", "/i18n/", "/healthz")
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.KETNOI_REQUIRE_2FA and not request.path.startswith(self.EXEMPT_PREFIXES):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+                from ketnoi.accounts.twofactor import needs_two_factor
+
+                if needs_two_factor(user):
+                    return redirect(reverse("accounts:otp_setup") + "?next=" + request.path)
+        return self.get_response(request)
+
+
+def logout_expired(request: HttpRequest) -> None:
+    logout(request)

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from ketnoi.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("me/", views.profile, name="profile"),
+    path("me/tokens/", views.token_create, name="token_create"),
+    path("me/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("me/two-factor/", views.otp_setup, name="otp_setup"),
+    path("people/", views.people, name="people"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<int:user_id>/", views.person_detail, name="person_detail"),
+    path("people/<int:user_id>/roles/", views.role_add, name="role_add"),
+    path("roles/<int:grant_id>/revoke/", views.role_remove, name="role_remove"),
+]

@@ -1,0 +1,220 @@
+"""Login, the person's own page, and people and role management for unit administrators."""
+
+from __future__ import annotations
+
+import base64
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ketnoi.accounts import selectors, services
+from ketnoi.accounts.forms import LoginForm, OtpConfirmForm, PersonForm, RoleForm, TokenForm
+from ketnoi.accounts.models import ApiToken
+from ketnoi.accounts.twofactor import needs_two_factor
+from ketnoi.core import permissions
+from ketnoi.core.audit import history_rows
+from ketnoi.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from ketnoi.units.selectors import unit_get, unit_list
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or reverse("core:home")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return reverse("core:home")
+    return target
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    need_otp = False
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return render(request, "accounts/locked_out.html", status=429)
+        if user is None:
+            form.add_error(None, _("Wrong user name or password."))
+        else:
+            devices = list(devices_for_user(user, confirmed=True))
+            code = form.cleaned_data.get("otp") or ""
+            device = next((d for d in devices if code and d.verify_token(code)), None)
+            if devices and device is None:
+                need_otp = True
+                if code:
+                    form.add_error("otp", _("The code is not right. Enter the current 6-digit code from your app."))
+            else:
+                login(request, user)  # a new session key at login
+                if device is not None:
+                    otp_login(request, device)
+                return redirect(_safe_next(request))
+    expired = request.GET.get("expired") == "1"
+    return render(request, "accounts/login.html", {"form": form, "need_otp": need_otp, "expired": expired})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("accounts:login")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "tokens": ApiToken.objects.filter(user=user),
+            "token_form": TokenForm(),
+            "new_token": request.session.pop("new_token", None),
+            "has_device": any(True for _ in devices_for_user(user, confirmed=True)),
+            "needs_2fa": needs_two_factor(user),
+            "grants": user.grants.select_related("unit"),  # type: ignore[union-attr]
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        _, raw = services.api_token_create(
+            user=request.user, name=form.cleaned_data["name"], by=request.user, days=form.cleaned_data["days"]  # type: ignore[arg-type]
+        )
+        request.session["new_token"] = raw
+        messages.success(request, _("Token created. Copy it now: it will not be shown again."))
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = ApiToken.objects.filter(pk=token_id, user=request.user).first()  # type: ignore[misc]
+    if token is None:
+        raise NotFound()
+    services.api_token_revoke(token=token, by=request.user)
+    messages.success(request, _("Token revoked."))
+    return redirect("accounts:profile")
+
+
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol a TOTP device: show a QR code, confirm with the first code."""
+    user = request.user
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()  # type: ignore[misc]
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)  # type: ignore[misc]
+    form = OtpConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save()
+            otp_login(request, device)
+            messages.success(request, _("Two-factor login is now on for your account."))
+            return redirect(_safe_next(request))
+        form.add_error("token", _("The code is not right. Check the time on your phone and try again."))
+    qr = segno.make(device.config_url, error="m")
+    svg = base64.b64encode(qr.svg_inline(scale=4).encode()).decode()
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(request, "accounts/otp_setup.html", {"form": form, "qr_svg_b64": svg, "secret": secret})
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_any(request.user, "manage"):
+        raise PermissionDenied()
+    q = request.GET.get("q", "")
+    people_qs = selectors.user_list(for_user=request.user, q=q)
+    template = "accounts/_people_rows.html" if request.htmx else "accounts/people.html"  # type: ignore[attr-defined]
+    return render(request, template, {"people": people_qs[:300], "q": q})
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    units = list(unit_list(for_user=request.user, verb="manage"))
+    if not units:
+        raise PermissionDenied()
+    form = PersonForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.user_create(
+                username=data["username"],
+                password=data["password"],
+                full_name=data["full_name"],
+                email=data["email"],
+                position=data["position"],
+                unit=unit_get(code=data["unit"], for_user=request.user, verb="manage"),
+                by=request.user,
+            )
+        except ApplicationError as exc:
+            for field, msg in exc.fields.items():
+                form.add_error(field if field in form.fields else None, str(msg))
+            if not exc.fields:
+                form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Account created."))
+            return redirect("accounts:person_detail", person.pk)
+    return render(request, "accounts/person_form.html", {"form": form})
+
+
+@login_required
+def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = selectors.user_get(pk=user_id, for_user=request.user)
+    units = list(unit_list(for_user=request.user, verb="manage"))
+    return render(
+        request,
+        "accounts/person_detail.html",
+        {
+            "person": person,
+            "grants": selectors.grant_list(for_user=request.user, user=person),
+            "role_form": RoleForm(units=units) if units else None,
+            "history": history_rows(person),
+        },
+    )
+
+
+@login_required
+@require_POST
+def role_add(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = selectors.user_get(pk=user_id, for_user=request.user)
+    units = list(unit_list(for_user=request.user, verb="manage"))
+    form = RoleForm(request.POST, units=units)
+    if form.is_valid():
+        try:
+            services.role_grant(
+                user=person,
+                unit=unit_get(code=form.cleaned_data["unit"], for_user=request.user, verb="manage"),
+                role=form.cleaned_data["role"],
+                valid_until=form.cleaned_data["valid_until"],
+                by=request.user,
+            )
+            messages.success(request, _("Role granted."))
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+    else:
+        messages.error(request, _("Choose a role and a unit."))
+    return redirect("accounts:person_detail", person.pk)
+
+
+@login_required
+@require_POST
+def role_remove(request: HttpRequest, grant_id: int) -> HttpResponse:
+    grant = selectors.grant_get(pk=grant_id, for_user=request.user)
+    user_id = grant.user_id
+    services.role_revoke(grant=grant, by=request.user)
+    messages.success(request, _("Role revoked."))
+    return redirect("accounts:person_detail", user_id)
+
+

@@ -1,0 +1,112 @@
+"""The REST API under /api/v1/: one NinjaAPI, routers from every app, one error shape.
+
+    {"error": {"code": "...", "message": "<in the caller's language>", "fields": {...}}}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from ketnoi.core.exceptions import ApplicationError
+
+
+class BearerToken(HttpBearer):
+    """A personal API token: ``Authorization: Bearer <token>``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from ketnoi.accounts.services import api_token_authenticate
+
+        user = api_token_authenticate(token=token)
+        if user is None:
+            return None
+        request.user = user
+        translation.activate(user.language or "vi")
+        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        return user
+
+
+class SessionCookie(APIKeyCookie):
+    """The browser's login session (with CSRF protection for writes)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="Kết Nối API",
+    version="1",
+    description="REST API of Kết Nối. Authenticate with `POST /api/v1/auth/token`, then send "
+    "`Authorization: Bearer <token>`.",
+    auth=[BearerToken(), SessionCookie(csrf=True)],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: Any, fields: dict[str, Any] | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"error": {"code": code, "message": str(message), "fields": {k: str(v) for k, v in (fields or {}).items()}}},
+        status=status,
+    )
+
+
+@api.exception_handler(ApplicationError)
+def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return error_response(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, str] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        fields[".".join(loc) or "request"] = err.get("msg", "")
+    return error_response(request, 422, "validation_error", _("Some values are not valid."), fields)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "not_authenticated", _("Please log in or send a valid API token."))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", _("Not found, or not visible to you."))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "error", exc.message)
+
+
+def _register_routers() -> None:
+    from ketnoi.accounts.api import router as accounts_router
+    from ketnoi.directives.api import router as directives_router
+    from ketnoi.pages.api import router as pages_router
+    from ketnoi.reporting.api import router as reporting_router
+    from ketnoi.units.api import router as units_router
+
+    api.add_router("", accounts_router)
+    api.add_router("/units", units_router)
+    api.add_router("/pages", pages_router)
+    api.add_router("", reporting_router)
+    api.add_router("", directives_router)
+
+
+_register_routers()

@@ -1,0 +1,63 @@
+"""Audit trail helpers on top of django-simple-history.
+
+Services call ``stamp`` before saving so the history row records who made the change and why;
+views call ``history_rows`` to show an object's history with before and after values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+def stamp(instance: models.Model, by: Any, reason: str = "") -> None:
+    instance._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]
+    instance._change_reason = reason[:100] if reason else None  # type: ignore[attr-defined]
+
+
+def _display(record: Any, field: models.Field[Any, Any], value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.ForeignKey):
+        related = field.related_model
+        try:
+            return str(related._default_manager.get(pk=value))  # type: ignore[union-attr]
+        except related.DoesNotExist:  # type: ignore[union-attr]
+            return f"#{value}"
+    return str(value)
+
+
+def history_rows(obj: models.Model, limit: int = 100) -> list[dict[str, Any]]:
+    """Newest first: when, who, what kind of change, and each field's before and after."""
+    history = getattr(obj, "history", None)
+    if history is None:
+        return []
+    records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    rows = []
+    for i, record in enumerate(records[:limit]):
+        previous = records[i + 1] if i + 1 < len(records) else None
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                field = record.instance_type._meta.get_field(change.field)
+                changes.append(
+                    {
+                        "field": str(getattr(field, "verbose_name", change.field)),
+                        "old": _display(record, field, change.old),
+                        "new": _display(record, field, change.new),
+                    }
+                )
+        rows.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "type": record.history_type,
+                "reason": record.history_change_reason or "",
+                "changes": changes,
+            }
+        )
+    return rows

@@ -1,0 +1,25 @@
+"""Loads the demo province: every app's demo data, in dependency order, idempotently."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+
+def load_all(stdout: object | None = None) -> list[tuple[str, str]]:
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured("The demo (with its known passwords) is never loaded in production.")
+    from ketnoi.accounts import demo as accounts_demo
+    from ketnoi.directives import demo as directives_demo
+    from ketnoi.pages import demo as pages_demo
+    from ketnoi.reporting import demo as reporting_demo
+    from ketnoi.units import demo as units_demo
+
+    with transaction.atomic():
+        units_demo.load()
+        accounts = accounts_demo.load()
+    for module in (pages_demo, reporting_demo, directives_demo):
+        with transaction.atomic():
+            module.load()
+    return accounts

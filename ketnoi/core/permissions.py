@@ -1,0 +1,160 @@
+"""The one place that decides who may do what on which part of the hierarchy.
+
+A role is granted on a unit and holds for the unit's whole subtree (treebeard paths are prefixes).
+Every view, endpoint and selector asks this module; nothing else looks at roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ketnoi.core.exceptions import NotAuthenticated, PermissionDenied
+
+if TYPE_CHECKING:
+    from ketnoi.units.models import Unit
+
+# Verbs:
+#   view        read a unit's data
+#   edit        change pages, documents, tasks, content
+#   enter_data  enter and submit periodic report values
+#   approve     approve or return submitted reports and content
+#   manage      manage the unit's people, roles, forms and settings
+#   reorganise  change the structure (merge, split, move, rename, dissolve)
+#   system      product-wide settings
+ROLE_VERBS: dict[str, frozenset[str]] = {
+    "system_admin": frozenset({"view", "edit", "enter_data", "approve", "manage", "reorganise", "system"}),
+    "unit_admin": frozenset({"view", "edit", "enter_data", "manage", "reorganise"}),
+    "editor": frozenset({"view", "edit"}),
+    "data_entry": frozenset({"view", "enter_data"}),
+    "approver": frozenset({"view", "approve"}),
+    "viewer": frozenset({"view"}),
+}
+VERBS = frozenset().union(*ROLE_VERBS.values())
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    unit_id: int
+    path: str
+
+
+def _grants(user: Any) -> list[Grant]:
+    """The user's current grants, read once per request and kept on the user object."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_ketnoi_grants", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    from ketnoi.accounts.models import RoleGrant
+
+    today = timezone.localdate()
+    rows = (
+        RoleGrant.objects.filter(user_id=user.pk)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .values_list("role", "unit_id", "unit__path")
+    )
+    grants = [Grant(role, unit_id, path) for role, unit_id, path in rows]
+    if user.is_superuser:
+        grants.append(Grant("system_admin", 0, ""))
+    user._ketnoi_grants = grants
+    return grants
+
+
+def forget(user: Any) -> None:
+    """Drop the cached grants (after a role change inside one request)."""
+    if hasattr(user, "_ketnoi_grants"):
+        del user._ketnoi_grants
+
+
+def roles_of(user: Any) -> set[str]:
+    return {g.role for g in _grants(user)}
+
+
+def is_system_admin(user: Any) -> bool:
+    """A system administrator (granted on any unit, or a superuser) acts on the whole product."""
+    return any(g.role == "system_admin" for g in _grants(user))
+
+
+def _paths_for(user: Any, verb: str) -> list[str] | None:
+    """Unit paths under which the verb is allowed; None means everywhere."""
+    if verb not in VERBS:
+        raise ValueError(f"unknown verb {verb!r}")
+    paths = []
+    for g in _grants(user):
+        if verb in ROLE_VERBS[g.role]:
+            if g.role == "system_admin":
+                return None
+            paths.append(g.path)
+    # Drop paths already covered by a shorter one.
+    paths.sort(key=len)
+    kept: list[str] = []
+    for p in paths:
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return kept
+
+
+def can(user: Any, verb: str, unit: Unit | None) -> bool:
+    """May the user do ``verb`` on ``unit`` (and so on anything the unit owns)?
+
+    ``unit=None`` asks about product-wide things, which only a system administrator may do
+    (except ``view``, which any signed-in person has for unowned, shared things).
+    """
+    paths = _paths_for(user, verb)
+    if paths is None:
+        return True
+    if unit is None:
+        return verb == "view" and bool(_grants(user))
+    return any(unit.path.startswith(p) for p in paths)
+
+
+def can_any(user: Any, verb: str) -> bool:
+    """Does the user hold ``verb`` anywhere (to show a menu entry, say)?"""
+    paths = _paths_for(user, verb)
+    return paths is None or bool(paths)
+
+
+def require(user: Any, verb: str, unit: Unit | None) -> None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise NotAuthenticated()
+    if not can(user, verb, unit):
+        raise PermissionDenied()
+
+
+def require_all(user: Any, verb: str, units: Iterable[Unit]) -> None:
+    for unit in units:
+        require(user, verb, unit)
+
+
+def scope_q(user: Any, verb: str = "view", field: str = "") -> Q:
+    """A filter that keeps rows whose unit lies in the user's scope for ``verb``.
+
+    ``field`` is the path from the queried model to its unit ("" when querying units themselves,
+    "unit" for a model with a ``unit`` foreign key, "page__unit" through a relation, ...).
+    """
+    paths = _paths_for(user, verb)
+    if paths is None:
+        return Q()
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for p in paths:
+        q |= Q(**{lookup: p})
+    return q
+
+
+def top_units(user: Any, verb: str = "view") -> list[Unit]:
+    """The highest units the user may act on: the roots of their scope."""
+    from ketnoi.units.models import Unit
+
+    paths = _paths_for(user, verb)
+    if paths is None:
+        return list(Unit.get_root_nodes())
+    return sorted(Unit.objects.filter(path__in=paths), key=lambda u: u.path)

@@ -1,0 +1,6 @@
+from __future__ import annotations
+
+from django.urls import path
+
+app_name = "pages"
+urlpatterns: list[path] = []  # type: ignore[valid-type]

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportingConfig(AppConfig):
+    name = "ketnoi.reporting"
+    label = "reporting"
+    verbose_name = _("Periodic reporting")

@@ -1,0 +1,307 @@
+"""The only settings file. Everything that differs between machines comes from the environment.
+
+Small helpers below fail loudly on a bad value instead of silently falling back.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _default_data_dir() -> Path:
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "ketnoi"
+
+
+KETNOI_ENV = env_str("KETNOI_ENV", "development")
+if KETNOI_ENV not in {"development", "production", "test"}:
+    raise ImproperlyConfigured(f"KETNOI_ENV must be development, production or test, got {KETNOI_ENV!r}")
+PRODUCTION = KETNOI_ENV == "production"
+TESTING = "pytest" in sys.modules or KETNOI_ENV == "test"
+
+DATA_DIR = Path(env_str("KETNOI_DATA_DIR") or _default_data_dir()).expanduser().resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+
+
+def _secret_key() -> str:
+    key = env_str("KETNOI_SECRET_KEY")
+    if key:
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "KETNOI_SECRET_KEY is not set. Production refuses to start without a secret key: "
+            "set KETNOI_SECRET_KEY to a long random value (for example: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    # Development and demo: a key generated once and kept in the data directory.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("KETNOI_DEBUG", False) and not PRODUCTION
+ALLOWED_HOSTS = env_list("KETNOI_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("KETNOI_ALLOWED_HOSTS must list the host names the product is served on.")
+CSRF_TRUSTED_ORIGINS = env_list("KETNOI_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "treebeard",
+    "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "huey.contrib.djhuey",
+    "ninja",
+    "ketnoi.core",
+    "ketnoi.units",
+    "ketnoi.accounts",
+    "ketnoi.pages",
+    "ketnoi.reporting",
+    "ketnoi.directives",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "ketnoi.accounts.middleware.SessionLifetimeMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ketnoi.accounts.middleware.UserLanguageMiddleware",
+    "ketnoi.accounts.middleware.RequireTwoFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "ketnoi.core.middleware.ApplicationErrorMiddleware",
+]
+
+ROOT_URLCONF = "ketnoi.urls"
+WSGI_APPLICATION = "ketnoi.wsgi.application"
+ASGI_APPLICATION = "ketnoi.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ketnoi.core.context_processors.shell",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------------
+# SQLite in WAL mode with synchronous=FULL by default: an acknowledged write survives a power cut.
+# PostgreSQL in production through DATABASE_URL.
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES: dict[str, Any] = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "ketnoi.sqlite3",
+            "OPTIONS": {
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                    "PRAGMA busy_timeout=10000;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL")
+
+CACHES: dict[str, Any]
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Task queue -----------------------------------------------------------------------------------
+HUEY: dict[str, Any]
+if REDIS_URL:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "ketnoi", "url": REDIS_URL, "immediate": False}
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "ketnoi",
+        "filename": str(DATA_DIR / "huey.sqlite3"),
+        "immediate": False,
+    }
+if TESTING:
+    HUEY["immediate"] = True
+
+# --- Accounts, login and sessions -----------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = 12 * 60 * 60  # 12 hours in all
+KETNOI_SESSION_IDLE_SECONDS = env_int("KETNOI_SESSION_IDLE_SECONDS", 30 * 60)  # 30 minutes idle
+KETNOI_SESSION_MAX_SECONDS = SESSION_COOKIE_AGE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+AXES_FAILURE_LIMIT = env_int("KETNOI_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.25  # hours: locked out for 15 minutes
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_ENABLED = True
+OTP_TOTP_ISSUER = "Kết Nối"
+# TOTP two-factor is required for administrators and approvers in production.
+KETNOI_REQUIRE_2FA = env_bool("KETNOI_REQUIRE_2FA", PRODUCTION)
+
+# --- Internationalisation -------------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["ketnoi.formats"]
+LANGUAGE_COOKIE_NAME = "ketnoi_language"
+
+# --- Static files ---------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("KETNOI_STATIC_ROOT") or DATA_DIR / "static")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# --- E-mail ---------------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str(
+    "KETNOI_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("KETNOI_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("KETNOI_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("KETNOI_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("KETNOI_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("KETNOI_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("KETNOI_EMAIL_FROM", "ketnoi@localhost")
+
+# --- Secrets at rest ------------------------------------------------------------------------------
+# Platform access tokens are encrypted with a key derived from this value (Fernet). Keep it apart
+# from the database backups; rotating it needs the tokens to be entered again.
+KETNOI_ENCRYPTION_KEY = env_str("KETNOI_ENCRYPTION_KEY") or SECRET_KEY
+
+# --- Platform connectors --------------------------------------------------------------------------
+KETNOI_FACEBOOK_GRAPH_URL = env_str("KETNOI_FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v23.0")
+KETNOI_YOUTUBE_API_URL = env_str("KETNOI_YOUTUBE_API_URL", "https://www.googleapis.com/youtube/v3")
+KETNOI_ZALO_OA_URL = env_str("KETNOI_ZALO_OA_URL", "https://openapi.zalo.me")
+KETNOI_ZALO_OAUTH_URL = env_str("KETNOI_ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
+
+# --- Production hardening -------------------------------------------------------------------------
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("KETNOI_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("KETNOI_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("KETNOI_LOG_LEVEL", "WARNING")},
+    "loggers": {"ketnoi": {"level": env_str("KETNOI_LOG_LEVEL", "INFO")}},
+}
+
+SILENCED_SYSTEM_CHECKS: list[str] = []

@@ -1,0 +1,161 @@
+"""Reads of the unit hierarchy: scoped lists, subtrees, search, and the tree as of any date.
+
+Nothing outside this module builds tree-path logic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from ketnoi.core import permissions
+from ketnoi.core.exceptions import NotFound, PermissionDenied
+from ketnoi.lib.vn_text import fold, sort_key
+from ketnoi.units.models import Unit, UnitVersion
+
+
+def unit_get(*, code: str, for_user: Any, verb: str = "view") -> Unit:
+    """The unit with ``code`` if the user may ``verb`` it: 404 when it does not exist, 403 when out of scope."""
+    try:
+        unit = Unit.objects.get(code=code)
+    except Unit.DoesNotExist as exc:
+        raise NotFound() from exc
+    if not permissions.can(for_user, verb, unit):
+        raise PermissionDenied()
+    return unit
+
+
+def unit_get_by_id(*, pk: int, for_user: Any, verb: str = "view") -> Unit:
+    try:
+        unit = Unit.objects.get(pk=pk)
+    except Unit.DoesNotExist as exc:
+        raise NotFound() from exc
+    if not permissions.can(for_user, verb, unit):
+        raise PermissionDenied()
+    return unit
+
+
+def unit_list(
+    *, for_user: Any, verb: str = "view", q: str = "", include_dissolved: bool = False, under: Unit | None = None
+) -> QuerySet[Unit]:
+    """Units the user may ``verb``, in tree order, filtered by a diacritic-insensitive query."""
+    qs = Unit.objects.filter(permissions.scope_q(for_user, verb)).select_related("successor")
+    if under is not None:
+        qs = qs.filter(path__startswith=under.path)
+    if not include_dissolved:
+        today = timezone.localdate()
+        qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
+    if q:
+        for word in fold(q).split():
+            qs = qs.filter(Q(name_folded__contains=word) | Q(code__icontains=word))
+    return qs.order_by("path")
+
+
+def subtree_q(unit: Unit, field: str = "unit") -> Q:
+    """A filter for rows whose unit lies in ``unit``'s subtree today (dissolved units included)."""
+    return Q(**{f"{field}__path__startswith": unit.path})
+
+
+def subtree_ids(unit: Unit) -> list[int]:
+    return list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
+
+
+def unit_children(unit: Unit, *, include_dissolved: bool = False) -> list[Unit]:
+    qs = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
+    if not include_dissolved:
+        today = timezone.localdate()
+        qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
+    return sorted(qs, key=lambda u: sort_key(u.name))
+
+
+def unit_ancestors(unit: Unit) -> list[Unit]:
+    return list(Unit.objects.get_ancestors(unit))
+
+
+@dataclass(frozen=True)
+class UnitOnDate:
+    id: int
+    code: str
+    name: str
+    parent_id: int | None
+    kind: str
+    level: str
+
+
+def tree_as_of(day: dt.date) -> dict[int, UnitOnDate]:
+    """Every unit that existed on ``day`` with its parent and name on that day."""
+    versions = (
+        UnitVersion.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .values_list("unit_id", "parent_id", "name", "unit__code", "unit__kind", "unit__level")
+    )
+    return {
+        uid: UnitOnDate(uid, code, name, parent_id, kind, level)
+        for uid, parent_id, name, code, kind, level in versions
+    }
+
+
+def children_map(tree: dict[int, UnitOnDate]) -> dict[int | None, list[int]]:
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for node in tree.values():
+        children[node.parent_id].append(node.id)
+    return children
+
+
+def subtree_ids_as_of(unit: Unit, day: dt.date, tree: dict[int, UnitOnDate] | None = None) -> set[int]:
+    """Ids of ``unit`` and every unit under it as the hierarchy stood on ``day``."""
+    tree = tree if tree is not None else tree_as_of(day)
+    if unit.pk not in tree:
+        return set()
+    children = children_map(tree)
+    found = {unit.pk}
+    stack = [unit.pk]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def units_as_of(*, for_user: Any, day: dt.date, verb: str = "view") -> list[UnitOnDate]:
+    """The tree as of ``day``, limited to what the user may see today, in tree order."""
+    tree = tree_as_of(day)
+    allowed = set(Unit.objects.filter(permissions.scope_q(for_user, verb)).values_list("pk", flat=True))
+    children = children_map(tree)
+    out: list[UnitOnDate] = []
+
+    def walk(node_id: int) -> None:
+        if node_id in allowed:
+            out.append(tree[node_id])
+        for child in sorted(children.get(node_id, []), key=lambda c: sort_key(tree[c].name)):
+            walk(child)
+
+    for root in sorted(children.get(None, []), key=lambda c: sort_key(tree[c].name)):
+        walk(root)
+    # Units whose parent did not exist that day are roots too.
+    orphans = [n for n in tree.values() if n.parent_id is not None and n.parent_id not in tree]
+    for node in orphans:
+        walk(node.id)
+    return out
+
+
+def unit_history_versions(unit: Unit) -> list[UnitVersion]:
+    return list(UnitVersion.objects.filter(unit=unit).select_related("parent").order_by("valid_from"))
+
+
+def unit_search(*, for_user: Any, q: str, limit: int = 30) -> list[Unit]:
+    """Diacritic- and case-insensitive search over names, short names and codes."""
+    return list(unit_list(for_user=for_user, q=q, include_dissolved=True)[:limit])
+
+
+def code_parent_map(units: list[Unit]) -> dict[int, str | None]:
+    """Parent codes for a list of units in one query (for API listings)."""
+    paths = {u.path[: -Unit.steplen] for u in units if u.depth > 1}
+    by_path = dict(Unit.objects.filter(path__in=paths).values_list("path", "code"))
+    return {u.pk: (by_path.get(u.path[: -Unit.steplen]) if u.depth > 1 else None) for u in units}

@@ -1,0 +1,143 @@
+"""The unit tree browser, unit pages and the reorganisation form."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ketnoi.core import permissions
+from ketnoi.core.audit import history_rows
+from ketnoi.core.exceptions import ApplicationError
+from ketnoi.units import selectors, services
+from ketnoi.units.forms import ReorganiseForm
+from ketnoi.units.models import Reorganisation
+
+
+def _parse_day(raw: str | None) -> dt.date | None:
+    if not raw:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    return None
+
+
+@login_required
+def tree(request: HttpRequest) -> HttpResponse:
+    """The hierarchy the person may see, today or as of a date, with diacritic-free search."""
+    q = request.GET.get("q", "").strip()
+    as_of = _parse_day(request.GET.get("as_of"))
+    if q:
+        results = selectors.unit_search(for_user=request.user, q=q, limit=50)
+        context = {"q": q, "results": results, "as_of": as_of}
+    else:
+        day = as_of or timezone.localdate()
+        nodes = selectors.units_as_of(for_user=request.user, day=day)
+        context = {"q": q, "nodes": _nest(nodes), "as_of": as_of, "count": len(nodes)}
+    template = "units/_tree_body.html" if request.htmx else "units/tree.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _nest(nodes: list[selectors.UnitOnDate]) -> list[dict[str, object]]:
+    """Nested dicts for the template, in the order the selector gives."""
+    by_id: dict[int, dict[str, object]] = {}
+    roots: list[dict[str, object]] = []
+    for n in nodes:
+        item: dict[str, object] = {"node": n, "children": []}
+        by_id[n.id] = item
+        parent = by_id.get(n.parent_id) if n.parent_id else None
+        if parent is None:
+            roots.append(item)
+        else:
+            parent["children"].append(item)  # type: ignore[attr-defined]
+    return roots
+
+
+@login_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_get(code=code, for_user=request.user)
+    can_reorganise = permissions.can(request.user, "reorganise", unit)
+    form = None
+    if can_reorganise:
+        form = ReorganiseForm(
+            units=list(selectors.unit_list(for_user=request.user, verb="reorganise")),
+            initial={"effective_date": timezone.localdate()},
+        )
+    return render(
+        request,
+        "units/detail.html",
+        {
+            "unit": unit,
+            "ancestors": selectors.unit_ancestors(unit),
+            "children": selectors.unit_children(unit),
+            "dissolved_children": [c for c in selectors.unit_children(unit, include_dissolved=True) if c.valid_to],
+            "versions": selectors.unit_history_versions(unit),
+            "reorganisations": Reorganisation.objects.filter(units=unit).prefetch_related("units")[:50],
+            "staff": unit.staff.all()[:100] if permissions.can(request.user, "manage", unit) else None,
+            "history": history_rows(unit),
+            "form": form,
+            "can_manage": permissions.can(request.user, "manage", unit),
+        },
+    )
+
+
+@login_required
+@require_POST
+def reorganise(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_get(code=code, for_user=request.user, verb="reorganise")
+    form = ReorganiseForm(request.POST, units=list(selectors.unit_list(for_user=request.user, verb="reorganise")))
+    if not form.is_valid():
+        messages.error(request, _("Please check the form: %(errors)s") % {"errors": form.errors.as_text()})
+        return redirect("units:detail", code)
+    data = form.cleaned_data
+    day = data["effective_date"]
+
+    def other() -> object:
+        if not data["target"]:
+            raise ApplicationError(_("Choose the other unit."))
+        return selectors.unit_get(code=data["target"], for_user=request.user, verb="reorganise")
+
+    try:
+        action = data["action"]
+        if action == "rename":
+            services.unit_rename(
+                unit=unit, new_name=data["new_name"], effective_date=day, by=request.user, decision=data["decision"]
+            )
+        elif action == "move":
+            services.unit_move(
+                unit=unit, new_parent=other(), effective_date=day, by=request.user, decision=data["decision"]  # type: ignore[arg-type]
+            )
+        elif action == "merge":
+            sources = [selectors.unit_get(code=c, for_user=request.user, verb="reorganise") for c in data["sources"]]
+            services.unit_merge(sources=sources, target=unit, effective_date=day, by=request.user, decision=data["decision"])
+        elif action == "dissolve":
+            successor = other() if data["target"] else None
+            services.unit_dissolve(
+                unit=unit, successor=successor, effective_date=day, by=request.user, decision=data["decision"]  # type: ignore[arg-type]
+            )
+        elif action == "create":
+            created = services.unit_create(
+                code=data["code"],
+                name=data["new_name"],
+                kind=data["kind"] or "other",
+                level=data["level"] or "grassroots",
+                parent=unit,
+                by=request.user,
+                valid_from=day,
+            )
+            messages.success(request, _("Unit established."))
+            return redirect("units:detail", created.code)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("units:detail", code)
+    messages.success(request, _("The change is recorded with its effective date."))
+    return redirect("units:detail", code)
