@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "ketnoi.units",
     "ketnoi.accounts",
     "ketnoi.pages",
+    "ketnoi.connectors",
     "ketnoi.reporting",
     "ketnoi.directives",
 ]

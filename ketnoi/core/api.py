@@ -97,6 +97,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from ketnoi.accounts.api import router as accounts_router
+    from ketnoi.connectors.api import router as connectors_router
     from ketnoi.directives.api import router as directives_router
     from ketnoi.pages.api import router as pages_router
     from ketnoi.reporting.api import router as reporting_router
@@ -105,6 +106,7 @@ def _register_routers() -> None:
     api.add_router("", accounts_router)
     api.add_router("/units", units_router)
     api.add_router("/pages", pages_router)
+    api.add_router("/pages", connectors_router)
     api.add_router("", reporting_router)
     api.add_router("", directives_router)
 
