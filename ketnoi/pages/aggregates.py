@@ -1,0 +1,141 @@
+"""Aggregates kept up to date after every write of snapshots, so dashboards never scan the snapshots.
+
+* ``PageMonth``: per page and month, the last audience figure of the month (followers, else members,
+  else likes) and the month's posts, reach and engagement.
+* ``UnitMonth``: per unit and month, the totals over every page in the unit's subtree.
+* ``Page.latest_day / latest_audience / last_post_day``.
+
+Written in SQL that runs on SQLite and PostgreSQL alike; months are first days of the month.
+"""
+
+# ruff: noqa: S608  (SQL assembled from constants and placeholders only)
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import connection
+
+from ketnoi.pages.models import Page
+from ketnoi.units.models import Unit
+
+AUDIENCE = "COALESCE(s.followers, s.members, s.likes)"
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def _month_sql() -> str:
+    if connection.vendor == "postgresql":
+        return "CAST(date_trunc('month', s.day) AS date)"
+    return "date(s.day, 'start of month')"
+
+
+def _in(column: str, ids: list[int] | None) -> tuple[str, list[int]]:
+    if ids is None:
+        return "1=1", []
+    if not ids:
+        return "1=0", []
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def refresh(page_ids: Iterable[int] | None, first_day: dt.date | None, last_day: dt.date | None) -> None:
+    """Recompute the aggregates of these pages (all when None) for the months between two days."""
+    ids = None if page_ids is None else sorted(set(page_ids))
+    if ids is not None and not ids:
+        return
+    start = month_start(first_day) if first_day else dt.date(1900, 1, 1)
+    end = _next_month(last_day) if last_day else dt.date(2999, 1, 1)
+    with connection.cursor() as cur:
+        where, params = _in("page_id", ids)
+        cur.execute(
+            f"DELETE FROM pages_pagemonth WHERE {where} AND month >= %s AND month < %s", [*params, start, end]
+        )
+        where, params = _in("s.page_id", ids)
+        cur.execute(
+            f"""
+            INSERT INTO pages_pagemonth (page_id, month, audience, audience_day, posts, reach, engagement)
+            WITH s AS (
+                SELECT s.page_id, {_month_sql()} AS month, s.day, {AUDIENCE} AS aud,
+                       s.posts, s.reach, s.engagement
+                FROM pages_metricsnapshot s
+                WHERE {where} AND s.day >= %s AND s.day < %s
+            ),
+            ranked AS (
+                SELECT page_id, month, day, aud,
+                       ROW_NUMBER() OVER (PARTITION BY page_id, month ORDER BY day DESC) AS rn
+                FROM s WHERE aud IS NOT NULL
+            ),
+            act AS (
+                SELECT page_id, month, SUM(posts) AS posts, SUM(reach) AS reach, SUM(engagement) AS engagement
+                FROM s GROUP BY page_id, month
+            )
+            SELECT act.page_id, act.month, ranked.aud, ranked.day, act.posts, act.reach, act.engagement
+            FROM act LEFT JOIN ranked
+              ON ranked.page_id = act.page_id AND ranked.month = act.month AND ranked.rn = 1
+            """,
+            [*params, start, end],
+        )
+        where, params = _in("id", ids)
+        cur.execute(
+            f"""
+            UPDATE pages_page SET
+              latest_day = (SELECT MAX(s.day) FROM pages_metricsnapshot s
+                            WHERE s.page_id = pages_page.id AND {AUDIENCE} IS NOT NULL),
+              last_post_day = (SELECT MAX(s.day) FROM pages_metricsnapshot s
+                               WHERE s.page_id = pages_page.id AND s.posts > 0)
+            WHERE {where}
+            """,
+            params,
+        )
+        cur.execute(
+            f"""
+            UPDATE pages_page SET latest_audience = (
+                SELECT {AUDIENCE} FROM pages_metricsnapshot s
+                WHERE s.page_id = pages_page.id AND s.day = pages_page.latest_day)
+            WHERE {where}
+            """,
+            params,
+        )
+    unit_ids = None if ids is None else _ancestor_ids(ids)
+    refresh_units(unit_ids, start, end)
+
+
+def _ancestor_ids(page_ids: list[int]) -> list[int]:
+    paths = set(Page.objects.filter(pk__in=page_ids).values_list("unit__path", flat=True))
+    prefixes = {p[:i] for p in paths for i in range(Unit.steplen, len(p) + 1, Unit.steplen)}
+    return list(Unit.objects.filter(path__in=prefixes).values_list("pk", flat=True))
+
+
+def refresh_units(unit_ids: list[int] | None, start: dt.date, end: dt.date) -> None:
+    """Recompute the subtree totals of these units (all when None) for months in [start, end)."""
+    with connection.cursor() as cur:
+        where, params = _in("unit_id", unit_ids)
+        cur.execute(
+            f"DELETE FROM pages_unitmonth WHERE {where} AND month >= %s AND month < %s", [*params, start, end]
+        )
+        where, params = _in("a.id", unit_ids)
+        cur.execute(
+            f"""
+            INSERT INTO pages_unitmonth (unit_id, month, audience, pages, posts, reach, engagement)
+            SELECT a.id, pm.month, SUM(pm.audience), COUNT(pm.audience), SUM(pm.posts), SUM(pm.reach),
+                   SUM(pm.engagement)
+            FROM pages_pagemonth pm
+            JOIN pages_page p ON p.id = pm.page_id
+            JOIN units_unit u ON u.id = p.unit_id
+            JOIN units_unit a ON substr(u.path, 1, length(a.path)) = a.path
+            WHERE {where} AND pm.month >= %s AND pm.month < %s
+            GROUP BY a.id, pm.month
+            """,
+            [*params, start, end],
+        )
+
+
+def rebuild_all() -> None:
+    """Everything from scratch (after a reorganisation of units, or nightly as a safety net)."""
+    refresh(None, None, None)

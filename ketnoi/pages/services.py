@@ -1,0 +1,358 @@
+"""Every change to official pages: registration, edits, status, administrators, reviews and figures.
+
+``by=None`` means the system itself (demo, connectors' scheduled pulls); otherwise rights are checked on the
+page's unit: ``edit`` to register and change pages, ``edit`` or ``enter_data`` to record figures, and
+``approve`` on the unit (or ``edit`` on the province above it) to verify a page for the office.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ketnoi.core import permissions
+from ketnoi.core.audit import stamp
+from ketnoi.core.exceptions import Conflict, PermissionDenied, ValidationError
+from ketnoi.lib.vn_text import fold, normalise
+from ketnoi.pages import aggregates
+from ketnoi.pages.models import (
+    METRIC_KEYS,
+    MetricSnapshot,
+    MetricSource,
+    Page,
+    PageAdministrator,
+    PageRole,
+    PageStatus,
+    Platform,
+    SecurityReview,
+)
+from ketnoi.pages.urlnorm import BadAddress, canonical
+from ketnoi.units.models import Unit
+
+EDITABLE_FIELDS = {
+    "name",
+    "url",
+    "platform",
+    "platform_id",
+    "unit",
+    "notes",
+    "recovery_email",
+    "is_grassroots",
+    "review_interval_days",
+}
+# Facebook closed the Groups API in April 2024: group figures come from people (manual entry, files) only.
+NO_API_PLATFORMS = {Platform.FACEBOOK_GROUP}
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _require(by: Any, verb: str, unit: Unit) -> None:
+    if by is not None:
+        permissions.require(by, verb, unit)
+
+
+def _canonical_or_error(url: str) -> str:
+    try:
+        key = canonical(url)
+    except BadAddress as exc:
+        raise ValidationError(
+            _("“%(url)s” is not a web address.") % {"url": url}, fields={"url": _("Not a web address.")}
+        ) from exc
+    if key.endswith("/") or (
+        key.startswith(("facebook.com/groups/", "youtube.com/channel/", "youtube.com/c/"))
+        and (key.count("/") < 2)
+    ):
+        raise ValidationError(
+            _("The address does not point to a page: %(url)s") % {"url": url},
+            fields={"url": _("Give the address of the page itself.")},
+        )
+    return key
+
+
+def _refuse_duplicate(key: str, exclude_pk: int | None = None) -> None:
+    qs = Page.objects.filter(canonical_url=key).select_related("unit")
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    other = qs.first()
+    if other is not None:
+        raise Conflict(
+            _("This address is already registered as “%(name)s” of %(unit)s.")
+            % {"name": other.name, "unit": other.unit.name},
+            fields={"url": _("Already registered.")},
+        )
+
+
+def _check_platform(platform: str) -> None:
+    if platform not in Platform.values:
+        raise ValidationError(
+            _("Unknown platform: %(value)s") % {"value": platform},
+            fields={"platform": _("Unknown platform.")},
+        )
+
+
+@transaction.atomic
+def page_register(
+    *,
+    unit: Unit,
+    platform: str,
+    name: str,
+    url: str,
+    by: Any,
+    platform_id: str = "",
+    status: str = PageStatus.REGISTERED,
+    is_grassroots: bool = False,
+    recovery_email: str = "",
+    notes: str = "",
+    on: dt.date | None = None,
+) -> Page:
+    """Register a page of ``unit``. A second page at the same canonical address is refused (Conflict)."""
+    _require(by, "edit", unit)
+    _check_platform(platform)
+    name = normalise(name)
+    if not name:
+        raise ValidationError(_("A page needs a name."), fields={"name": _("Required.")})
+    key = _canonical_or_error(url)
+    _refuse_duplicate(key)
+    page = Page(
+        unit=unit,
+        platform=platform,
+        name=name,
+        name_folded=fold(name),
+        url=url.strip(),
+        canonical_url=key,
+        platform_id=platform_id.strip(),
+        is_grassroots=is_grassroots,
+        recovery_email=recovery_email.strip(),
+        notes=notes,
+        status=PageStatus.REGISTERED,
+        status_changed_on=on or _today(),
+        status_changed_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    stamp(page, by, "register")
+    try:
+        with transaction.atomic():
+            page.save()
+    except IntegrityError as exc:  # a concurrent registration of the same address
+        raise Conflict(
+            _("This address is already registered."), fields={"url": _("Already registered.")}
+        ) from exc
+    if status != PageStatus.REGISTERED:
+        page_set_status(page=page, status=status, by=by, on=on)
+    return page
+
+
+@transaction.atomic
+def page_update(*, page: Page, by: Any, **fields: Any) -> Page:
+    """Change the page's registry fields (``EDITABLE_FIELDS``); ``status`` goes to ``page_set_status``."""
+    _require(by, "edit", page.unit)
+    status = fields.pop("status", None)
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
+            fields={f: _("Cannot be changed.") for f in unknown},
+        )
+    old_unit = page.unit
+    if "unit" in fields and fields["unit"].pk != page.unit_id:
+        _require(by, "edit", fields["unit"])
+    if "platform" in fields:
+        _check_platform(fields["platform"])
+    if "name" in fields:
+        fields["name"] = normalise(fields["name"])
+        if not fields["name"]:
+            raise ValidationError(_("A page needs a name."), fields={"name": _("Required.")})
+        page.name_folded = fold(fields["name"])
+    if "url" in fields:
+        key = _canonical_or_error(fields["url"])
+        _refuse_duplicate(key, exclude_pk=page.pk)
+        page.canonical_url = key
+        fields["url"] = fields["url"].strip()
+    for key_name, value in fields.items():
+        setattr(page, key_name, value)
+    if fields:
+        stamp(page, by, "edit")
+        page.save()
+    if page.unit_id != old_unit.pk:
+        units = aggregates._ancestor_ids([page.pk]) + _unit_and_ancestors(old_unit)
+        aggregates.refresh_units(units, dt.date(1900, 1, 1), dt.date(2999, 1, 1))
+    if status is not None and status != page.status:
+        page_set_status(page=page, status=status, by=by)
+    return page
+
+
+def _unit_and_ancestors(unit: Unit) -> list[int]:
+    return [unit.pk, *(u.pk for u in Unit.objects.get_ancestors(unit))] if unit.depth > 1 else [unit.pk]
+
+
+def may_verify(user: Any, page: Page) -> bool:
+    """The office verifies: an approver of the unit, or an editor of the province (top unit) above it."""
+    if permissions.can(user, "approve", page.unit):
+        return True
+    root_path = page.unit.path[: Unit.steplen]
+    root = page.unit if page.unit.depth == 1 else Unit.objects.get(path=root_path)
+    return permissions.can(user, "edit", root)
+
+
+@transaction.atomic
+def page_set_status(*, page: Page, status: str, by: Any, on: dt.date | None = None, reason: str = "") -> Page:
+    if status not in PageStatus.values:
+        raise ValidationError(
+            _("Unknown status: %(value)s") % {"value": status}, fields={"status": _("Unknown status.")}
+        )
+    _require(by, "edit", page.unit)
+    if status == PageStatus.VERIFIED and by is not None and not may_verify(by, page):
+        raise PermissionDenied(
+            _("Only the office (an approver, or an editor of the province) verifies pages.")
+        )
+    day = on or _today()
+    page.status = status
+    page.status_changed_on = day
+    page.status_changed_by = by if getattr(by, "is_authenticated", False) else None
+    if status == PageStatus.VERIFIED:
+        page.verified_on = day
+        page.retired_on = None
+    elif status == PageStatus.RETIRED:
+        page.retired_on = day
+    stamp(page, by, reason or f"status: {status}")
+    page.save()
+    return page
+
+
+@transaction.atomic
+def page_administrator_set(
+    *, page: Page, user: Any, role: str, two_factor: bool, by: Any
+) -> PageAdministrator:
+    _require(by, "edit", page.unit)
+    if role not in PageRole.values:
+        raise ValidationError(
+            _("Unknown role: %(value)s") % {"value": role}, fields={"role": _("Unknown role.")}
+        )
+    admin = PageAdministrator.objects.filter(page=page, user=user).first() or PageAdministrator(
+        page=page, user=user
+    )
+    admin.role = role
+    admin.two_factor = two_factor
+    stamp(admin, by, "administrator")
+    admin.save()
+    return admin
+
+
+@transaction.atomic
+def page_administrator_remove(*, admin: PageAdministrator, by: Any) -> None:
+    _require(by, "edit", admin.page.unit)
+    stamp(admin, by, "remove administrator")
+    admin.delete()
+
+
+@transaction.atomic
+def security_review_record(
+    *, page: Page, by: Any, on: dt.date | None = None, note: str = ""
+) -> SecurityReview:
+    """Record today's review: the checks are computed from the registry, the review date is set."""
+    from ketnoi.pages.checklist import evaluate
+
+    _require(by, "edit", page.unit)
+    day = on or _today()
+    page.last_reviewed_on = day
+    stamp(page, by, "security review")
+    page.save(update_fields=["last_reviewed_on", "updated_at"])
+    result = evaluate(page, today=day)
+    review = SecurityReview(
+        page=page,
+        reviewed_on=day,
+        reviewed_by=by if getattr(by, "is_authenticated", False) else None,
+        results={c.key: c.ok for c in result.checks},
+        passed=result.ok,
+        note=note,
+    )
+    stamp(review, by, "security review")
+    review.save()
+    return review
+
+
+# --- Figures ---
+
+
+def clean_values(values: Mapping[str, Any]) -> dict[str, int | None]:
+    """Check keys and values; raise ValidationError naming the field."""
+    unknown = set(values) - set(METRIC_KEYS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown figures: %(keys)s") % {"keys": ", ".join(sorted(unknown))},
+            fields={k: _("Unknown figure.") for k in unknown},
+        )
+    cleaned: dict[str, int | None] = {}
+    errors: dict[str, str] = {}
+    for key, value in values.items():
+        if value is None or value == "":
+            cleaned[key] = None
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            errors[key] = _("Must be a whole number.")
+        elif value < 0:
+            errors[key] = _("Cannot be negative.")
+        else:
+            cleaned[key] = value
+    if errors:
+        raise ValidationError(_("Some figures are not valid."), fields=errors)
+    return cleaned
+
+
+def _require_figures(by: Any, page: Page) -> None:
+    if by is None:
+        return
+    if not (permissions.can(by, "edit", page.unit) or permissions.can(by, "enter_data", page.unit)):
+        permissions.require(by, "edit", page.unit)
+
+
+@transaction.atomic
+def metrics_record(
+    *, page: Page, day: dt.date, values: dict[str, int | None], source: str, by: Any
+) -> MetricSnapshot:
+    """Upsert the snapshot of ``day``: keys given are set (None clears one), keys not given stay."""
+    _require_figures(by, page)
+    if source not in MetricSource.values:
+        raise ValidationError(
+            _("Unknown source: %(value)s") % {"value": source}, fields={"source": _("Unknown.")}
+        )
+    if source == MetricSource.CONNECTOR and page.platform in NO_API_PLATFORMS:
+        raise ValidationError(
+            _(
+                "Facebook closed API access to groups in April 2024: "
+                "enter group figures by hand or import a file."
+            ),
+            fields={"source": _("Not available for Facebook groups.")},
+        )
+    if day > _today():
+        raise ValidationError(_("The day is in the future."), fields={"day": _("In the future.")})
+    cleaned = clean_values(values)
+    snap = MetricSnapshot.objects.select_for_update().filter(page=page, day=day).first()
+    if snap is None:
+        snap = MetricSnapshot(page=page, day=day, source=source)
+    for key, value in cleaned.items():
+        setattr(snap, key, value)
+    snap.source = source
+    snap.updated_by = by if getattr(by, "is_authenticated", False) else None
+    snap.save()
+    aggregates.refresh([page.pk], day, day)
+    return snap
+
+
+def metrics_record_many(
+    *, rows: Iterable[tuple[int, dt.date, dict[str, int | None]]], source: str, by: Any
+) -> tuple[int, int]:
+    """Upsert many snapshots at once (page id, day, values) and refresh aggregates once.
+
+    Returns (rows written, rows whose stored figures changed). Rights are the caller's business (the import
+    checks every page first). Runs inside the caller's transaction.
+    """
+    from ketnoi.pages.bulk import upsert
+
+    return upsert(rows, source=source, user_id=getattr(by, "pk", None))
