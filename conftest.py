@@ -32,14 +32,25 @@ def province(db: Any) -> Any:
     """A small province: BP with two districts and a few communes, plus a department."""
     from ketnoi.units.services import unit_create
 
-    bp = unit_create(code="BP", name="Tỉnh Bình Phước", kind="province", level="province", parent=None, by=None)
-    bgm = unit_create(code="BP-BGM", name="Huyện Bù Gia Mập", kind="district", level="district", parent=bp, by=None)
-    dx = unit_create(code="BP-DX", name="Thành phố Đồng Xoài", kind="city", level="district", parent=bp, by=None)
+    bp = unit_create(
+        code="BP", name="Tỉnh Bình Phước", kind="province", level="province", parent=None, by=None
+    )
+    bgm = unit_create(
+        code="BP-BGM", name="Huyện Bù Gia Mập", kind="district", level="district", parent=bp, by=None
+    )
+    dx = unit_create(
+        code="BP-DX", name="Thành phố Đồng Xoài", kind="city", level="district", parent=bp, by=None
+    )
     unit_create(code="BP-BGM-XPN", name="Xã Phú Nghĩa", kind="commune", level="commune", parent=bgm, by=None)
     unit_create(code="BP-BGM-XDK", name="Xã Đa Kia", kind="commune", level="commune", parent=bgm, by=None)
     unit_create(code="BP-DX-PTP", name="Phường Tân Phú", kind="ward", level="commune", parent=dx, by=None)
     unit_create(
-        code="BP-BTG", name="Ban Tuyên giáo Tỉnh ủy", kind="party_agency", level="district", parent=bp, by=None
+        code="BP-BTG",
+        name="Ban Tuyên giáo Tỉnh ủy",
+        kind="party_agency",
+        level="district",
+        parent=bp,
+        by=None,
     )
     return bp
 
@@ -60,7 +71,7 @@ def _person(username: str, unit_code: str, roles: list[tuple[str, str]]) -> Any:
 
     user = user_create(
         username=username,
-        password="test-password-123",
+        password="test-password-123",  # noqa: S106 - test accounts
         unit=Unit.objects.get(code=unit_code),
         full_name=username.title(),
         by=None,

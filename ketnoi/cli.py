@@ -1,7 +1,7 @@
 """The ``ketnoi`` command: Django's management commands with the project's settings.
 
-    ketnoi demo            migrate, load the demo province and serve on http://127.0.0.1:8000
-    ketnoi migrate         ketnoi createsuperuser   ketnoi worker   ketnoi backup FILE ...
+ketnoi demo            migrate, load the demo province and serve on http://127.0.0.1:8000
+ketnoi migrate         ketnoi createsuperuser   ketnoi worker   ketnoi backup FILE ...
 """
 
 from __future__ import annotations

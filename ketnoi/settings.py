@@ -87,7 +87,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("KETNOI_DEBUG", False) and not PRODUCTION
-ALLOWED_HOSTS = env_list("KETNOI_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env_list(
+    "KETNOI_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("KETNOI_ALLOWED_HOSTS must list the host names the product is served on.")
 CSRF_TRUSTED_ORIGINS = env_list("KETNOI_CSRF_TRUSTED_ORIGINS", [])
@@ -264,7 +266,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
     "KETNOI_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = env_str("KETNOI_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("KETNOI_EMAIL_PORT", 25)

@@ -32,16 +32,19 @@ class TokenOut(Schema):
     expires_at: dt.datetime | None
 
 
-@router.post("/auth/token", auth=None, response=TokenOut, summary="Exchange a user name and password for a token")
+@router.post(
+    "/auth/token", auth=None, response=TokenOut, summary="Exchange a user name and password for a token"
+)
 def auth_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise NotAuthenticated(_("Wrong user name or password, or the account is locked for a while."))
-    devices = [d for d in devices_for_user(user, confirmed=True)]
-    if devices:
-        if not payload.otp or not any(d.verify_token(payload.otp) for d in devices):
-            raise NotAuthenticated(_("This account uses two-factor login: send the 6-digit code as \"otp\"."))
-    token, raw = services.api_token_create(user=user, name=payload.name, by=user, days=max(1, min(payload.days, 365)))
+    devices = list(devices_for_user(user, confirmed=True))
+    if devices and not (payload.otp and any(d.verify_token(payload.otp) for d in devices)):
+        raise NotAuthenticated(_('This account uses two-factor login: send the 6-digit code as "otp".'))
+    token, raw = services.api_token_create(
+        user=user, name=payload.name, by=user, days=max(1, min(payload.days, 365))
+    )
     return {"token": raw, "expires_at": token.expires_at}
 
 
@@ -76,7 +79,7 @@ def me(request: HttpRequest) -> dict[str, object]:
     user = request.user
     grants = user.grants.select_related("unit").all()  # type: ignore[union-attr]
     return {
-        "username": user.username,  # type: ignore[union-attr]
+        "username": user.username,
         "full_name": user.full_name,  # type: ignore[union-attr]
         "unit_code": user.unit.code if user.unit else None,  # type: ignore[union-attr]
         "language": user.language,  # type: ignore[union-attr]
@@ -94,7 +97,9 @@ class ApiTokenOut(Schema):
     revoked: bool
 
 
-@router.get("/tokens", response=list[ApiTokenOut], summary="The caller's personal API tokens (never the secret)")
+@router.get(
+    "/tokens", response=list[ApiTokenOut], summary="The caller's personal API tokens (never the secret)"
+)
 def token_list(request: HttpRequest) -> list[dict[str, object]]:
     return [
         {
@@ -190,13 +195,17 @@ def grant_list(request: HttpRequest, user_id: int) -> list[dict[str, object]]:
     return [_grant_out(g) for g in selectors.grant_list(for_user=request.user, user=user)]
 
 
-@router.post("/users/{user_id}/roles", response={201: GrantOut}, summary="Grant a role on a unit and its subtree")
+@router.post(
+    "/users/{user_id}/roles", response={201: GrantOut}, summary="Grant a role on a unit and its subtree"
+)
 def grant_create(request: HttpRequest, user_id: int, payload: GrantIn) -> Status[dict[str, object]]:
     if payload.role not in Role.values:
         raise ValidationError(fields={"role": _("Unknown role.")})
     user = selectors.user_get(pk=user_id, for_user=request.user, verb="view")
     unit = unit_get(code=payload.unit_code, for_user=request.user, verb="manage")
-    grant = services.role_grant(user=user, unit=unit, role=payload.role, by=request.user, valid_until=payload.valid_until)
+    grant = services.role_grant(
+        user=user, unit=unit, role=payload.role, by=request.user, valid_until=payload.valid_until
+    )
     return Status(201, _grant_out(grant))
 
 

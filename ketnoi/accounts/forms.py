@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ketnoi.accounts.models import Role
@@ -40,14 +41,56 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u.code, f"{'— ' * (u.depth - 1)}{u.name}") for u in units]
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [
+            (u.code, f"{'— ' * (u.depth - 1)}{u.name}") for u in units
+        ]
+
+
+class PersonEditForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    position = forms.CharField(label=_("Position"), max_length=150, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    unit = forms.ChoiceField(label=_("Unit"))
+    is_active = forms.BooleanField(label=_("Account active"), required=False)
+
+    def __init__(self, *args: Any, units: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [
+            (u.code, f"{'— ' * (u.depth - 1)}{u.name}") for u in units
+        ]
+
+
+class SetPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class ChangePasswordForm(forms.Form):
+    current = forms.CharField(
+        label=_("Current password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    password = forms.CharField(
+        label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     unit = forms.ChoiceField(label=_("On unit (and the units under it)"))
-    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(
+        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, units: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u.code, f"{'— ' * (u.depth - 1)}{u.name}") for u in units]
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [
+            (u.code, f"{'— ' * (u.depth - 1)}{u.name}") for u in units
+        ]

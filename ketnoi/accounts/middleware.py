@@ -27,7 +27,10 @@ class SessionLifetimeMiddleware:
         if session.get("_auth_user_id"):
             started = session.get("ketnoi_started", now)
             last = session.get("ketnoi_seen", now)
-            if now - last > settings.KETNOI_SESSION_IDLE_SECONDS or now - started > settings.KETNOI_SESSION_MAX_SECONDS:
+            if (
+                now - last > settings.KETNOI_SESSION_IDLE_SECONDS
+                or now - started > settings.KETNOI_SESSION_MAX_SECONDS
+            ):
                 session.flush()
                 request.session_expired = True  # type: ignore[attr-defined]
             else:
@@ -47,7 +50,7 @@ class UserLanguageMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.language:
             translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = user.language
         response = self.get_response(request)
         return response
 
@@ -63,7 +66,7 @@ class RequireTwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if settings.KETNOI_REQUIRE_2FA and not request.path.startswith(self.EXEMPT_PREFIXES):
             user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+            if user is not None and user.is_authenticated and not user.is_verified():
                 from ketnoi.accounts.twofactor import needs_two_factor
 
                 if needs_two_factor(user):

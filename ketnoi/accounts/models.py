@@ -55,7 +55,9 @@ class RoleGrant(BaseModel):
     """A role held on a unit; it applies to that unit and every unit below it."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants", verbose_name=_("person"))
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="grants", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="grants", verbose_name=_("unit")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     granted_by = models.ForeignKey(

@@ -38,7 +38,9 @@ def user_get(*, pk: int, for_user: Any, verb: str = "manage") -> User:
     return user
 
 
-def grant_list(*, for_user: Any, user: User | None = None, unit_path: str | None = None) -> QuerySet[RoleGrant]:
+def grant_list(
+    *, for_user: Any, user: User | None = None, unit_path: str | None = None
+) -> QuerySet[RoleGrant]:
     qs = RoleGrant.objects.select_related("user", "unit", "granted_by").filter(
         permissions.scope_q(for_user, "manage", "unit")
     )

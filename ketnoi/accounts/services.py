@@ -19,7 +19,7 @@ from ketnoi.core.audit import stamp
 from ketnoi.core.exceptions import Conflict, PermissionDenied, ValidationError
 from ketnoi.units.models import Unit
 
-TOKEN_PREFIX = "kn_"
+TOKEN_PREFIX = "kn_"  # noqa: S105 - a visible prefix, not a secret
 DEFAULT_TOKEN_DAYS = 90
 
 
@@ -45,14 +45,24 @@ def user_create(
 ) -> User:
     """Create a staff account in ``unit``. The caller must manage that unit."""
     if by is not None:
-        permissions.require(by, "manage", unit) if unit is not None else permissions.require(by, "system", None)
+        permissions.require(by, "manage", unit) if unit is not None else permissions.require(
+            by, "system", None
+        )
     username = username.strip()
     if not username:
         raise ValidationError(_("A user name is required."), fields={"username": _("Required.")})
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict(_("The user name %(name)s is already taken.") % {"name": username}, fields={"username": _("Taken.")})
+        raise Conflict(
+            _("The user name %(name)s is already taken.") % {"name": username},
+            fields={"username": _("Taken.")},
+        )
     user = User(
-        username=username, full_name=full_name.strip(), email=email, unit=unit, position=position, language=language
+        username=username,
+        full_name=full_name.strip(),
+        email=email,
+        unit=unit,
+        position=position,
+        language=language,
     )
     if password:
         if validate_password:
@@ -69,7 +79,9 @@ def user_create(
 def user_update(*, user: User, by: Any, **fields: Any) -> User:
     allowed = {"full_name", "email", "unit", "position", "phone", "language", "is_active", "left_unit_on"}
     if set(fields) - allowed:
-        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(set(fields) - allowed)})
+        raise ValidationError(
+            _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(set(fields) - allowed)}
+        )
     self_service = by is not None and by.pk == user.pk and set(fields) <= {"full_name", "language", "phone"}
     if by is not None and not self_service:
         permissions.require(by, "manage", user.unit)
@@ -107,7 +119,9 @@ def role_grant(
 ) -> RoleGrant:
     """Give ``user`` the ``role`` on ``unit`` and its subtree."""
     if role not in Role.values:
-        raise ValidationError(_("Unknown role: %(role)s") % {"role": role}, fields={"role": _("Unknown role.")})
+        raise ValidationError(
+            _("Unknown role: %(role)s") % {"role": role}, fields={"role": _("Unknown role.")}
+        )
     _may_grant(by, role, unit)
     grant = RoleGrant(user=user, unit=unit, role=role, valid_until=valid_until, granted_by=by if by else None)
     stamp(grant, by, _("Role granted"))
@@ -136,7 +150,12 @@ def _hash(token: str) -> str:
 
 @transaction.atomic
 def api_token_create(
-    *, user: User, name: str, by: Any, expires_at: dt.datetime | None = None, days: int | None = DEFAULT_TOKEN_DAYS
+    *,
+    user: User,
+    name: str,
+    by: Any,
+    expires_at: dt.datetime | None = None,
+    days: int | None = DEFAULT_TOKEN_DAYS,
 ) -> tuple[ApiToken, str]:
     """Create a token; the clear token is returned once and never stored."""
     if by is not None and by.pk != user.pk:
@@ -144,10 +163,16 @@ def api_token_create(
     if expires_at is None and days:
         expires_at = timezone.now() + dt.timedelta(days=days)
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError(_("The expiry must be in the future."), fields={"expires_at": _("In the past.")})
+        raise ValidationError(
+            _("The expiry must be in the future."), fields={"expires_at": _("In the past.")}
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name.strip() or _("API token"), prefix=raw[:11], token_hash=_hash(raw), expires_at=expires_at
+        user=user,
+        name=name.strip() or _("API token"),
+        prefix=raw[:11],
+        token_hash=_hash(raw),
+        expires_at=expires_at,
     )
     return token, raw
 

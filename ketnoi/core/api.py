@@ -1,6 +1,6 @@
 """The REST API under /api/v1/: one NinjaAPI, routers from every app, one error shape.
 
-    {"error": {"code": "...", "message": "<in the caller's language>", "fields": {...}}}
+{"error": {"code": "...", "message": "<in the caller's language>", "fields": {...}}}
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class BearerToken(HttpBearer):
             return None
         request.user = user
         translation.activate(user.language or "vi")
-        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = translation.get_language()
         return user
 
 
@@ -61,7 +61,13 @@ def error_response(
 ) -> HttpResponse:
     return api.create_response(
         request,
-        {"error": {"code": code, "message": str(message), "fields": {k: str(v) for k, v in (fields or {}).items()}}},
+        {
+            "error": {
+                "code": code,
+                "message": str(message),
+                "fields": {k: str(v) for k, v in (fields or {}).items()},
+            }
+        },
         status=status,
     )
 

@@ -23,10 +23,10 @@ def _display(record: Any, field: models.Field[Any, Any], value: Any) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):
         related = field.related_model
-        try:
-            return str(related._default_manager.get(pk=value))  # type: ignore[union-attr]
-        except related.DoesNotExist:  # type: ignore[union-attr]
-            return f"#{value}"
+        if isinstance(related, type):
+            found = related._default_manager.filter(pk=value).first()
+            return str(found) if found is not None else f"#{value}"
+        return f"#{value}"
     return str(value)
 
 
@@ -35,7 +35,9 @@ def history_rows(obj: models.Model, limit: int = 100) -> list[dict[str, Any]]:
     history = getattr(obj, "history", None)
     if history is None:
         return []
-    records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    records = list(
+        history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
     rows = []
     for i, record in enumerate(records[:limit]):
         previous = records[i + 1] if i + 1 < len(records) else None

@@ -12,7 +12,9 @@ from ketnoi.lib.vn_text import fold
 def _on_connection(sender: Any, connection: Any, **kwargs: Any) -> None:
     if connection.vendor == "sqlite":
         # Folded (diacritic-free, lower-case) text for searches, the same function Python uses.
-        connection.connection.create_function("ketnoi_fold", 1, lambda s: fold(s) if s else s, deterministic=True)
+        connection.connection.create_function(
+            "ketnoi_fold", 1, lambda s: fold(s) if s else s, deterministic=True
+        )
 
 
 def register_sqlite_functions() -> None:

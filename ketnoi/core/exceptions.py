@@ -1,6 +1,6 @@
 """Domain errors. Services raise these; one handler turns them into one JSON shape.
 
-    {"error": {"code": "...", "message": "<translated>", "fields": {...}}}
+{"error": {"code": "...", "message": "<translated>", "fields": {...}}}
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def _grants(user: Any) -> list[Grant]:
         return []
     cached = getattr(user, "_ketnoi_grants", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     from ketnoi.accounts.models import RoleGrant
 
     today = timezone.localdate()

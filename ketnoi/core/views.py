@@ -24,9 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     from ketnoi.units.selectors import unit_children
 
     tops = permissions.top_units(request.user)
-    cards = []
-    for unit in tops[:5]:
-        cards.append({"unit": unit, "children": unit_children(unit)})
+    cards = [{"unit": unit, "children": unit_children(unit)} for unit in tops[:5]]
     return render(
         request,
         "core/home.html",
@@ -48,7 +46,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if user.is_authenticated:
         from ketnoi.accounts.services import user_update
 
-        user_update(user=user, by=user, language=language)  # type: ignore[arg-type]
+        user_update(user=user, by=user, language=language)
     translation.activate(language)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
     return response

@@ -52,7 +52,11 @@ def _reform() -> None:
         decision=DEMO_DECISION,
     )
     services.unit_rename(
-        unit=get(code="BP-DX-PTP"), new_name="Phường Đồng Xoài", effective_date=REFORM_DAY, by=None, decision=DEMO_DECISION
+        unit=get(code="BP-DX-PTP"),
+        new_name="Phường Đồng Xoài",
+        effective_date=REFORM_DAY,
+        by=None,
+        decision=DEMO_DECISION,
     )
     services.unit_merge(
         sources=[get(code="BP-BGM-XDK")],

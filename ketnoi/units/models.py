@@ -47,7 +47,7 @@ class UnitLevel(models.TextChoices):
     GRASSROOTS = "grassroots", _("Grassroots level")
 
 
-class Unit(MP_Node, BaseModel):  # type: ignore[misc]
+class Unit(MP_Node, BaseModel):  # type: ignore[django-manager-missing]
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=120, blank=True)
@@ -56,7 +56,9 @@ class Unit(MP_Node, BaseModel):  # type: ignore[misc]
     )
     name_folded = models.CharField(max_length=255, db_index=True, editable=False)
     kind = models.CharField(_("kind"), max_length=40, choices=UnitKind.choices, default=UnitKind.OTHER)
-    level = models.CharField(_("level"), max_length=20, choices=UnitLevel.choices, default=UnitLevel.GRASSROOTS)
+    level = models.CharField(
+        _("level"), max_length=20, choices=UnitLevel.choices, default=UnitLevel.GRASSROOTS
+    )
     email = models.EmailField(_("official e-mail"), blank=True)
     valid_from = models.DateField(_("established on"), null=True, blank=True)
     valid_to = models.DateField(
@@ -81,7 +83,9 @@ class Unit(MP_Node, BaseModel):  # type: ignore[misc]
         return self.name
 
     def is_active_on(self, day: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day < self.valid_to)
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to
+        )
 
     @property
     def is_active(self) -> bool:
@@ -125,12 +129,18 @@ class Reorganisation(BaseModel):
 
     kind = models.CharField(_("kind"), max_length=20, choices=ReorganisationKind.choices)
     effective_date = models.DateField(_("effective date"))
-    decision = models.CharField(_("decision"), max_length=255, blank=True, help_text=_("Number of the decision"))
+    decision = models.CharField(
+        _("decision"), max_length=255, blank=True, help_text=_("Number of the decision")
+    )
     note = models.TextField(_("note"), blank=True)
     units = models.ManyToManyField(Unit, related_name="reorganisations", verbose_name=_("units"))
-    tree_moves = models.JSONField(default=list, help_text="[[unit_id, new_parent_id], ...] applied on the date")
+    tree_moves = models.JSONField(
+        default=list, help_text="[[unit_id, new_parent_id], ...] applied on the date"
+    )
     applied_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-effective_date", "-id"]

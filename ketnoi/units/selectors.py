@@ -20,7 +20,7 @@ from ketnoi.units.models import Unit, UnitVersion
 
 
 def unit_get(*, code: str, for_user: Any, verb: str = "view") -> Unit:
-    """The unit with ``code`` if the user may ``verb`` it: 404 when it does not exist, 403 when out of scope."""
+    """The unit with ``code`` if the user may ``verb`` it: 404 when missing, 403 when out of scope."""
     try:
         unit = Unit.objects.get(code=code)
     except Unit.DoesNotExist as exc:
@@ -41,7 +41,12 @@ def unit_get_by_id(*, pk: int, for_user: Any, verb: str = "view") -> Unit:
 
 
 def unit_list(
-    *, for_user: Any, verb: str = "view", q: str = "", include_dissolved: bool = False, under: Unit | None = None
+    *,
+    for_user: Any,
+    verb: str = "view",
+    q: str = "",
+    include_dissolved: bool = False,
+    under: Unit | None = None,
 ) -> QuerySet[Unit]:
     """Units the user may ``verb``, in tree order, filtered by a diacritic-insensitive query."""
     qs = Unit.objects.filter(permissions.scope_q(for_user, verb)).select_related("successor")

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.tree, name="tree"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/reorganise/", views.reorganise, name="reorganise"),
+    path("<str:code>/details/", views.edit_details, name="edit_details"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,8 +17,8 @@ from ketnoi.core import permissions
 from ketnoi.core.audit import history_rows
 from ketnoi.core.exceptions import ApplicationError
 from ketnoi.units import selectors, services
-from ketnoi.units.forms import ReorganiseForm
-from ketnoi.units.models import Reorganisation
+from ketnoi.units.forms import ReorganiseForm, UnitDetailsForm
+from ketnoi.units.models import Reorganisation, Unit
 
 
 def _parse_day(raw: str | None) -> dt.date | None:
@@ -36,6 +37,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     """The hierarchy the person may see, today or as of a date, with diacritic-free search."""
     q = request.GET.get("q", "").strip()
     as_of = _parse_day(request.GET.get("as_of"))
+    context: dict[str, Any]
     if q:
         results = selectors.unit_search(for_user=request.user, q=q, limit=50)
         context = {"q": q, "results": results, "as_of": as_of}
@@ -66,6 +68,18 @@ def _nest(nodes: list[selectors.UnitOnDate]) -> list[dict[str, object]]:
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get(code=code, for_user=request.user)
     can_reorganise = permissions.can(request.user, "reorganise", unit)
+    can_manage = permissions.can(request.user, "manage", unit)
+    details_form = None
+    if can_manage:
+        details_form = UnitDetailsForm(
+            initial={
+                "short_name": unit.short_name,
+                "aliases": unit.aliases,
+                "kind": unit.kind,
+                "level": unit.level,
+                "email": unit.email,
+            }
+        )
     form = None
     if can_reorganise:
         form = ReorganiseForm(
@@ -79,29 +93,48 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "unit": unit,
             "ancestors": selectors.unit_ancestors(unit),
             "children": selectors.unit_children(unit),
-            "dissolved_children": [c for c in selectors.unit_children(unit, include_dissolved=True) if c.valid_to],
+            "dissolved_children": [
+                c for c in selectors.unit_children(unit, include_dissolved=True) if c.valid_to
+            ],
             "versions": selectors.unit_history_versions(unit),
             "reorganisations": Reorganisation.objects.filter(units=unit).prefetch_related("units")[:50],
-            "staff": unit.staff.all()[:100] if permissions.can(request.user, "manage", unit) else None,
+            "staff": unit.staff.all()[:100] if can_manage else None,
             "history": history_rows(unit),
             "form": form,
-            "can_manage": permissions.can(request.user, "manage", unit),
+            "can_manage": can_manage,
+            "details_form": details_form,
         },
     )
 
 
 @login_required
 @require_POST
+def edit_details(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit administrator changes the unit's short name, other names, kind, level and e-mail."""
+    unit = selectors.unit_get(code=code, for_user=request.user, verb="manage")
+    form = UnitDetailsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please check the form: %(errors)s") % {"errors": form.errors.as_text()})
+        return redirect("units:detail", code)
+    services.unit_update(unit=unit, by=request.user, **form.cleaned_data)
+    messages.success(request, _("The unit's details are saved."))
+    return redirect("units:detail", code)
+
+
+@login_required
+@require_POST
 def reorganise(request: HttpRequest, code: str) -> HttpResponse:
     unit = selectors.unit_get(code=code, for_user=request.user, verb="reorganise")
-    form = ReorganiseForm(request.POST, units=list(selectors.unit_list(for_user=request.user, verb="reorganise")))
+    form = ReorganiseForm(
+        request.POST, units=list(selectors.unit_list(for_user=request.user, verb="reorganise"))
+    )
     if not form.is_valid():
         messages.error(request, _("Please check the form: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect("units:detail", code)
     data = form.cleaned_data
     day = data["effective_date"]
 
-    def other() -> object:
+    def other() -> Unit:
         if not data["target"]:
             raise ApplicationError(_("Choose the other unit."))
         return selectors.unit_get(code=data["target"], for_user=request.user, verb="reorganise")
@@ -110,19 +143,50 @@ def reorganise(request: HttpRequest, code: str) -> HttpResponse:
         action = data["action"]
         if action == "rename":
             services.unit_rename(
-                unit=unit, new_name=data["new_name"], effective_date=day, by=request.user, decision=data["decision"]
+                unit=unit,
+                new_name=data["new_name"],
+                effective_date=day,
+                by=request.user,
+                decision=data["decision"],
             )
         elif action == "move":
             services.unit_move(
-                unit=unit, new_parent=other(), effective_date=day, by=request.user, decision=data["decision"]  # type: ignore[arg-type]
+                unit=unit,
+                new_parent=other(),
+                effective_date=day,
+                by=request.user,
+                decision=data["decision"],
             )
         elif action == "merge":
-            sources = [selectors.unit_get(code=c, for_user=request.user, verb="reorganise") for c in data["sources"]]
-            services.unit_merge(sources=sources, target=unit, effective_date=day, by=request.user, decision=data["decision"])
+            sources = [
+                selectors.unit_get(code=c, for_user=request.user, verb="reorganise") for c in data["sources"]
+            ]
+            services.unit_merge(
+                sources=sources, target=unit, effective_date=day, by=request.user, decision=data["decision"]
+            )
+        elif action == "split":
+            parts = data["parts"]
+            if len(parts) < 2:
+                raise ApplicationError(_("A split needs at least two new units."))
+            for part in parts:
+                part["kind"] = data["kind"] or unit.kind
+                part["level"] = data["level"] or unit.level
+            services.unit_split(
+                unit=unit,
+                parts=parts,
+                heir_code=parts[0]["code"],
+                effective_date=day,
+                by=request.user,
+                decision=data["decision"],
+            )
         elif action == "dissolve":
             successor = other() if data["target"] else None
             services.unit_dissolve(
-                unit=unit, successor=successor, effective_date=day, by=request.user, decision=data["decision"]  # type: ignore[arg-type]
+                unit=unit,
+                successor=successor,
+                effective_date=day,
+                by=request.user,
+                decision=data["decision"],
             )
         elif action == "create":
             created = services.unit_create(

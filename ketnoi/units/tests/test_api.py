@@ -26,7 +26,9 @@ def test_unknown_unit_is_404(bob: Any, api_as: Any) -> None:
 
 def test_merge_keeps_both_old_histories(admin_user: Any, api_as: Any, unit: Any) -> None:
     api = api_as(admin_user)
-    response = api.post("units/BP-BGM-XPN/merge", {"effective_date": "2025-07-01", "source_codes": ["BP-BGM-XDK"]})
+    response = api.post(
+        "units/BP-BGM-XPN/merge", {"effective_date": "2025-07-01", "source_codes": ["BP-BGM-XDK"]}
+    )
     assert response.status_code == 201, response.content
     before = {u["code"] for u in api.get("units", {"as_of": "2025-06-30"}).json()}
     after = {u["code"] for u in api.get("units", {"as_of": "2025-07-01"}).json()}

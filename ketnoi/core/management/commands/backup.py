@@ -57,7 +57,15 @@ class Command(BaseCommand):
                 raise CommandError("pg_dump is not installed (Debian package postgresql-client).")
             env, conn_args = pg_env_and_args(db)
             result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
-                ["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *conn_args, str(db["NAME"])],  # noqa: S607
+                [  # noqa: S607 - pg_dump from PATH, as installed by postgresql-client
+                    "pg_dump",
+                    "--format=custom",
+                    "--no-owner",
+                    "--file",
+                    str(target),
+                    *conn_args,
+                    str(db["NAME"]),
+                ],
                 env=env,
                 capture_output=True,
                 text=True,

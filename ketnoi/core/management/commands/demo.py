@@ -16,7 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--no-serve", action="store_true", help="Load the demo and exit.")
-        parser.add_argument("--no-worker", action="store_true", help="Do not run the task queue in the server.")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not run the task queue in the server."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:

@@ -49,8 +49,15 @@ class Command(BaseCommand):
             connection.close()
             result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
                 [  # noqa: S607
-                    "pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                    "--dbname", str(db["NAME"]), *conn_args, str(source_path),
+                    "pg_restore",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--single-transaction",
+                    "--dbname",
+                    str(db["NAME"]),
+                    *conn_args,
+                    str(source_path),
                 ],
                 env=env,
                 capture_output=True,
