@@ -8,3 +8,6 @@ class ReportingConfig(AppConfig):
     name = "ketnoi.reporting"
     label = "reporting"
     verbose_name = _("Periodic reporting")
+
+    def ready(self) -> None:
+        from ketnoi.reporting import signals  # noqa: F401  (connects the receivers)

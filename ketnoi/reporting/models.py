@@ -1,1 +1,393 @@
+"""Periodic reporting: indicators (DHIS2 data elements), forms (data sets), reports, values, roll-ups.
+
+* ``Indicator``   what is counted: value type, unit of measure, how it aggregates over units and,
+                  separately, over time; optional disaggregation; or a formula over other indicators.
+* ``ReportForm``  a set of indicators reported by a set of units every period of one type.
+* ``Report``      one unit's return of one form for one period: the workflow (draft, submitted,
+                  approved, returned) and its timeliness.
+* ``DataValue``   one figure: (indicator, unit, period, option). Values belong to the unit and period,
+                  not to the form, as in DHIS2, so two forms sharing an indicator share its value.
+* ``Rollup``      pre-aggregation kept current in the same transaction as every value change: for each
+                  (ancestor as the hierarchy stood at the end of the value's period, indicator, option,
+                  period) the sum and count of the values of the units strictly below that ancestor.
+* ``RollupPeriod`` whether the roll-up of a period is current; a reorganisation dated on or before a
+                  period's end marks it stale and the next read rebuilds it.
+"""
+
 from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ketnoi.core.models import BaseModel
+
+
+class ValueType(models.TextChoices):
+    INTEGER = "integer", _("Whole number")
+    NUMBER = "number", _("Number")
+    PERCENTAGE = "percentage", _("Percentage")
+    BOOLEAN = "boolean", _("Yes/No")
+    TEXT = "text", _("Text")
+
+
+NUMERIC_TYPES = frozenset({ValueType.INTEGER, ValueType.NUMBER, ValueType.PERCENTAGE, ValueType.BOOLEAN})
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", _("Sum")
+    AVERAGE = "average", _("Average")
+    AVERAGE_WEIGHTED = "average_weighted", _("Average weighted by a base indicator")
+    LAST = "last", _("Last value in the period")
+    MIN = "min", _("Minimum")
+    MAX = "max", _("Maximum")
+    NONE = "none", _("Not aggregated")
+
+
+class PeriodType(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    HALF_YEARLY = "half_yearly", _("Half-yearly")
+    YEARLY = "yearly", _("Yearly")
+    CUSTOM = "custom", _("Custom span of years")
+
+
+class Feed(models.TextChoices):
+    MANUAL = "", _("Entered by the unit")
+    PAGES_COUNT = "pages_count", _("Number of official pages (from the page registry)")
+    PAGES_FOLLOWERS = "pages_followers", _("Total followers of official pages (from the page registry)")
+
+
+class Disaggregation(BaseModel):
+    """A breakdown of an indicator, e.g. by platform (DHIS2 category)."""
+
+    code = models.CharField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("disaggregation")
+        verbose_name_plural = _("disaggregations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DisaggregationOption(BaseModel):
+    """One option of a disaggregation, e.g. Facebook (DHIS2 category option combo, by code)."""
+
+    disaggregation = models.ForeignKey(Disaggregation, on_delete=models.CASCADE, related_name="options")
+    code = models.CharField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("disaggregation option")
+        verbose_name_plural = _("disaggregation options")
+        ordering = ["disaggregation_id", "sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(BaseModel):
+    code = models.CharField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    value_type = models.CharField(
+        _("value type"), max_length=20, choices=ValueType.choices, default=ValueType.INTEGER
+    )
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=40, blank=True)
+    unit_aggregation = models.CharField(
+        _("aggregation over units"), max_length=20, choices=Aggregation.choices, default=Aggregation.SUM
+    )
+    time_aggregation = models.CharField(
+        _("aggregation over time"), max_length=20, choices=Aggregation.choices, default=Aggregation.SUM
+    )
+    weight = models.ForeignKey(
+        "self",
+        verbose_name=_("base indicator for weighted averages"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    formula = models.CharField(
+        _("formula"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "For a computed indicator: an expression over other indicator codes, e.g. studied / members * 100."
+        ),
+    )
+    disaggregation = models.ForeignKey(
+        Disaggregation, verbose_name=_("disaggregation"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    min_value = models.FloatField(_("minimum"), null=True, blank=True)
+    max_value = models.FloatField(_("maximum"), null=True, blank=True)
+    decimals = models.PositiveSmallIntegerField(_("decimals shown"), default=0)
+    feed = models.CharField(_("source"), max_length=30, choices=Feed.choices, default=Feed.MANUAL, blank=True)
+    owner = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("owner unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The unit whose administrators may change this indicator (empty: product-wide)."),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_computed(self) -> bool:
+        return bool(self.formula)
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.value_type in NUMERIC_TYPES
+
+
+class ReportForm(BaseModel):
+    """A DHIS2 data set: indicators reported by units every period."""
+
+    code = models.CharField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    period_type = models.CharField(_("period type"), max_length=20, choices=PeriodType.choices)
+    span_years = models.PositiveSmallIntegerField(
+        _("years per period"),
+        default=1,
+        help_text=_("For a custom span: how many whole years one period covers."),
+    )
+    span_anchor = models.PositiveSmallIntegerField(
+        _("first year"),
+        null=True,
+        blank=True,
+        help_text=_("For a custom span: the first year of one of its periods."),
+    )
+    owner = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("owner unit"),
+        on_delete=models.PROTECT,
+        related_name="owned_report_forms",
+    )
+    indicators = models.ManyToManyField(Indicator, through="FormIndicator", related_name="forms")
+    units = models.ManyToManyField(
+        "units.Unit", verbose_name=_("reporting units"), related_name="report_forms"
+    )
+    deadline_days = models.PositiveSmallIntegerField(_("deadline (days after the period ends)"), default=10)
+    reminder_days = models.PositiveSmallIntegerField(
+        _("remind this many days before the deadline"), default=3
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report form")
+        verbose_name_plural = _("report forms")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FormIndicator(models.Model):
+    form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="items")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="form_items")
+    sort_order = models.PositiveIntegerField(default=0)
+    section = models.CharField(_("section"), max_length=120, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+
+    class Meta:
+        ordering = ["form_id", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["form", "indicator"], name="unique_form_indicator")]
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", _("Error (blocks saving)")
+    WARNING = "warning", _("Warning")
+
+
+class ValidationRule(BaseModel):
+    """``left operator right``, both sides expressions over indicator codes, e.g. trained <= members."""
+
+    form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="rules")
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    left = models.CharField(_("left side"), max_length=500)
+    operator = models.CharField(
+        _("operator"),
+        max_length=2,
+        choices=[("<=", "≤"), ("<", "<"), (">=", "≥"), (">", ">"), ("==", "="), ("!=", "≠")],
+    )
+    right = models.CharField(_("right side"), max_length=500)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.ERROR
+    )
+    message = models.CharField(_("message"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("validation rule")
+        verbose_name_plural = _("validation rules")
+        ordering = ["form_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.left} {self.operator} {self.right}"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class Report(BaseModel):
+    """One unit's return of one form for one period."""
+
+    form = models.ForeignKey(
+        ReportForm, on_delete=models.PROTECT, related_name="reports", verbose_name=_("form")
+    )
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="reports", verbose_name=_("unit")
+    )
+    period = models.CharField(_("period"), max_length=16)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True, help_text=_("Why it was last returned or reopened."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [models.UniqueConstraint(fields=["form", "unit", "period"], name="unique_report")]
+        indexes = [models.Index(fields=["form", "period", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.form} · {self.unit} · {self.period}"
+
+    @property
+    def is_late(self) -> bool:
+        return self.submitted_at is not None and self.submitted_at.date() > self.deadline
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class DataValue(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="data_values")
+    period = models.CharField(_("period"), max_length=16)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    option = models.ForeignKey(DisaggregationOption, null=True, blank=True, on_delete=models.PROTECT)
+    value = models.CharField(_("value"), max_length=2000)
+    number = models.FloatField(null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=1000, blank=True)
+    stored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["period_start", "period_end", "created_at"])
+
+    class Meta:
+        verbose_name = _("data value")
+        verbose_name_plural = _("data values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "period"],
+                condition=Q(option__isnull=True),
+                name="unique_value_total",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "period", "option"],
+                condition=Q(option__isnull=False),
+                name="unique_value_option",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "period"]),
+            models.Index(fields=["period", "indicator"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.unit_id}/{self.period}={self.value}"
+
+
+class Rollup(models.Model):
+    """Sum and count of the values of the units strictly below ``ancestor`` (tree as of ``period_end``)."""
+
+    ancestor = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    option_id = models.IntegerField(default=0)  # 0: every value of the indicator, whatever its option
+    period = models.CharField(max_length=16)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    total = models.FloatField(default=0)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ancestor", "indicator", "option_id", "period"], name="unique_rollup"
+            )
+        ]
+        indexes = [models.Index(fields=["ancestor", "indicator", "period_start"])]
+
+
+class RollupPeriod(models.Model):
+    period = models.CharField(max_length=16, unique=True)
+    period_end = models.DateField()
+    built = models.BooleanField(default=False)
+    built_at = models.DateTimeField(null=True, blank=True)
+
+
+class ReminderLog(models.Model):
+    """One reminder sent (in the app and by e-mail) so the same one is never sent twice."""
+
+    report_form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=16)
+    kind = models.CharField(max_length=10)  # before / after / manual
+    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        indexes = [models.Index(fields=["report_form", "period", "unit"])]

@@ -1,0 +1,624 @@
+"""Every read of periodic reporting. Signatures are stable; the web UI builds on them.
+
+Lists and look-ups (scoped to what the user may see; one object: NotFound 404 / PermissionDenied 403)
+    indicator_list(*, for_user, q="") -> QuerySet[Indicator]
+    form_list(*, for_user) -> list[ReportForm]               forms owned in, or reported by, the user's scope
+    form_get(*, code, for_user) -> ReportForm
+    form_periods(form, *, today=None, count=12) -> list[Period]   newest first, the current one included
+    form_reporting_units(form, *, under=None, day=None) -> list[Unit]
+    report_get(*, form, unit, period, for_user) -> Report | None
+    report_list(*, for_user, form=None, period=None, status=None, under=None) -> QuerySet[Report]
+    approvals_pending(*, for_user, form=None) -> QuerySet[Report]       submitted, awaiting the user's approval
+    entry_sheet(*, form, unit, period, for_user) -> EntrySheet         the form's fields with current and
+                                                                        previous-period values
+Completeness
+    completeness(*, form, unit, period, for_user, today=None) -> Completeness
+Roll-up and analytics (figures for a subtree as it stood in each period; values count at once)
+    aggregate(*, indicators, unit, periods, option=None) -> dict[(code, period_id), float | None]
+    analytics(*, for_user, indicators: Sequence[str], units: Sequence[str], periods: Sequence[str],
+              by_option=False) -> Analytics
+    pivot_units_by_periods(*, for_user, indicator, unit, periods) -> Pivot   (unit and its children)
+    pivot_periods_by_indicators(*, for_user, unit, indicators, periods) -> Pivot
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ketnoi.core import permissions
+from ketnoi.core.exceptions import NotFound, PermissionDenied, ValidationError
+from ketnoi.lib import periods as P
+from ketnoi.lib.vn_text import fold, sort_key
+from ketnoi.reporting import expressions, rollup
+from ketnoi.reporting.models import (
+    Aggregation,
+    DataValue,
+    DisaggregationOption,
+    FormIndicator,
+    Indicator,
+    Report,
+    ReportForm,
+    ReportStatus,
+)
+from ketnoi.units import selectors as unit_selectors
+from ketnoi.units.models import Unit
+
+# ----------------------------------------------------------------------------------------------- lists
+
+
+def indicator_list(*, for_user: Any, q: str = "") -> QuerySet[Indicator]:
+    qs = Indicator.objects.filter(Q(owner__isnull=True) | permissions.scope_q(for_user, "view", "owner"))
+    if not permissions.can_any(for_user, "view"):
+        return qs.none()
+    if q:
+        for word in fold(q).split():
+            qs = qs.filter(Q(code__icontains=word) | Q(name__icontains=word))
+    return qs.select_related("disaggregation", "weight").order_by("code")
+
+
+def form_list(*, for_user: Any) -> list[ReportForm]:
+    """Forms the user may see: owned by a unit in their scope, or reported by one."""
+    if not permissions.can_any(for_user, "view"):
+        return []
+    owned = ReportForm.objects.filter(permissions.scope_q(for_user, "view", "owner"))
+    reported = ReportForm.objects.filter(units__in=Unit.objects.filter(permissions.scope_q(for_user, "view")))
+    ids = set(owned.values_list("pk", flat=True)) | set(reported.values_list("pk", flat=True))
+    forms = list(ReportForm.objects.filter(pk__in=ids).select_related("owner"))
+    return sorted(forms, key=lambda f: sort_key(f.name))
+
+
+def _may_see_form(user: Any, form: ReportForm) -> bool:
+    if permissions.can(user, "view", form.owner):
+        return True
+    return form.units.filter(permissions.scope_q(user, "view")).exists()
+
+
+def form_get(*, code: str, for_user: Any) -> ReportForm:
+    try:
+        form = ReportForm.objects.select_related("owner").get(code=code)
+    except ReportForm.DoesNotExist as exc:
+        raise NotFound() from exc
+    if not _may_see_form(for_user, form):
+        raise PermissionDenied()
+    return form
+
+
+def form_periods(form: ReportForm, *, today: dt.date | None = None, count: int = 12) -> list[P.Period]:
+    """The latest ``count`` periods of the form up to the current one, newest first."""
+    today = today or timezone.localdate()
+    p = P.for_date(form.period_type, today, span_years=form.span_years, anchor=form.span_anchor)
+    out = [p]
+    while len(out) < count:
+        p = p.previous()
+        out.append(p)
+    return out
+
+
+def form_reporting_units(
+    form: ReportForm, *, under: Unit | None = None, day: dt.date | None = None
+) -> list[Unit]:
+    """The form's reporting units (in ``under``'s subtree as of ``day`` when given), in tree order."""
+    qs = form.units.all()
+    if under is not None:
+        if day is not None:
+            qs = qs.filter(pk__in=unit_selectors.subtree_ids_as_of(under, day))
+        else:
+            qs = qs.filter(path__startswith=under.path)
+    if day is not None:
+        qs = qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+        )
+    return list(qs.order_by("path"))
+
+
+def report_get(*, form: ReportForm, unit: Unit, period: str, for_user: Any) -> Report | None:
+    if not permissions.can(for_user, "view", unit):
+        raise PermissionDenied()
+    return Report.objects.filter(form=form, unit=unit, period=period).first()
+
+
+def report_get_by_id(*, pk: int, for_user: Any) -> Report:
+    try:
+        report = Report.objects.select_related("form", "unit").get(pk=pk)
+    except Report.DoesNotExist as exc:
+        raise NotFound() from exc
+    if not permissions.can(for_user, "view", report.unit):
+        raise PermissionDenied()
+    return report
+
+
+def report_list(
+    *,
+    for_user: Any,
+    form: ReportForm | None = None,
+    period: str | None = None,
+    status: str | None = None,
+    under: Unit | None = None,
+) -> QuerySet[Report]:
+    qs = Report.objects.filter(permissions.scope_q(for_user, "view", "unit")).select_related("form", "unit")
+    if form is not None:
+        qs = qs.filter(form=form)
+    if period:
+        qs = qs.filter(period=period)
+    if status:
+        qs = qs.filter(status=status)
+    if under is not None:
+        qs = qs.filter(unit__path__startswith=under.path)
+    return qs.order_by("-period_end", "unit__path")
+
+
+def approvals_pending(*, for_user: Any, form: ReportForm | None = None) -> QuerySet[Report]:
+    """Submitted reports of units whose parent the user may approve for (strictly below their scope roots)."""
+    paths = [u.path for u in permissions.top_units(for_user, "approve")]
+    if not paths:
+        return Report.objects.none()
+    q = Q()
+    for path in paths:
+        q |= Q(unit__path__startswith=path, unit__depth__gt=len(path) // Unit.steplen)
+    if permissions.is_system_admin(for_user):
+        q = Q()
+    qs = Report.objects.filter(q, status=ReportStatus.SUBMITTED).select_related("form", "unit")
+    if form is not None:
+        qs = qs.filter(form=form)
+    return qs.order_by("submitted_at")
+
+
+# ---------------------------------------------------------------------------------------- entry sheet
+
+
+@dataclass
+class EntryField:
+    key: str  # name of the input: code, or code.option
+    indicator: Indicator
+    option: DisaggregationOption | None
+    section: str
+    required: bool
+    value: str  # as stored ("" when empty)
+    previous: str  # the unit's value in the previous period
+    comment: str = ""
+
+
+@dataclass
+class EntrySheet:
+    form: ReportForm
+    unit: Unit
+    period: P.Period
+    previous_period: P.Period
+    report: Report | None
+    fields: list[EntryField]
+    computed: list[tuple[Indicator, float | None]]
+    editable: bool
+    deadline: dt.date
+
+
+def entry_sheet(*, form: ReportForm, unit: Unit, period: str, for_user: Any) -> EntrySheet:
+    """What the data-entry screen and the XLSX template show for one unit and period."""
+    from ketnoi.reporting.services import form_deadline, form_period, value_key
+
+    if not permissions.can(for_user, "view", unit):
+        raise PermissionDenied()
+    p = form_period(form, period)
+    prev = p.previous()
+    items = list(
+        FormIndicator.objects.filter(form=form).select_related("indicator").order_by("sort_order", "id")
+    )
+    opts: dict[int, list[DisaggregationOption]] = defaultdict(list)
+    for o in DisaggregationOption.objects.filter(
+        disaggregation_id__in={
+            it.indicator.disaggregation_id for it in items if it.indicator.disaggregation_id
+        }
+    ).order_by("sort_order", "id"):
+        opts[o.disaggregation_id].append(o)
+    values: dict[tuple[int, int | None, str], tuple[str, str]] = {
+        (ind, opt, pid): (value, comment)
+        for ind, opt, pid, value, comment in DataValue.objects.filter(
+            unit=unit, period__in=[p.id, prev.id], indicator_id__in=[it.indicator_id for it in items]
+        ).values_list("indicator_id", "option_id", "period", "value", "comment")
+    }
+    fields: list[EntryField] = []
+    computed: list[tuple[Indicator, float | None]] = []
+    numbers: dict[str, float | None] = {}
+    for it in items:
+        ind = it.indicator
+        if ind.is_computed:
+            continue
+        for opt in opts[ind.disaggregation_id] if ind.disaggregation_id else [None]:
+            oid = opt.pk if opt else None
+            value, comment = values.get((ind.pk, oid, p.id), ("", ""))
+            previous = values.get((ind.pk, oid, prev.id), ("", ""))[0]
+            fields.append(
+                EntryField(value_key(ind, opt), ind, opt, it.section, it.required, value, previous, comment)
+            )
+            try:
+                if value and ind.is_numeric:
+                    numbers[ind.code] = (numbers.get(ind.code) or 0.0) + (
+                        1.0 if value == "true" else 0.0 if value == "false" else float(value)
+                    )
+            except ValueError:
+                pass
+    for it in items:
+        if it.indicator.is_computed:
+            computed.append((it.indicator, expressions.evaluate(it.indicator.formula, numbers)))
+    report = Report.objects.filter(form=form, unit=unit, period=p.id).first()
+    editable = permissions.can(for_user, "enter_data", unit) and (report is None or report.is_editable)
+    return EntrySheet(form, unit, p, prev, report, fields, computed, editable, form_deadline(form, p))
+
+
+# ---------------------------------------------------------------------------------------- completeness
+
+
+@dataclass
+class UnitStatus:
+    unit_id: int
+    code: str
+    name: str
+    status: str  # on_time | late | missing | draft | returned
+    report_status: str  # draft/submitted/approved/returned or ""
+    submitted_at: dt.datetime | None
+    days_late: int  # days after the deadline (submission, or today when missing and overdue)
+
+
+@dataclass
+class Completeness:
+    form: ReportForm
+    unit: Unit
+    period: P.Period
+    deadline: dt.date
+    overdue: bool  # the deadline has passed
+    expected: list[UnitStatus] = field(default_factory=list)
+
+    @property
+    def on_time(self) -> list[UnitStatus]:
+        return [s for s in self.expected if s.status == "on_time"]
+
+    @property
+    def late(self) -> list[UnitStatus]:
+        return [s for s in self.expected if s.status == "late"]
+
+    @property
+    def missing(self) -> list[UnitStatus]:
+        return [s for s in self.expected if s.status not in ("on_time", "late")]
+
+    @property
+    def rate(self) -> float:
+        """Share of expected units that submitted (on time or late), in percent."""
+        n = len(self.expected)
+        return 100.0 * (len(self.on_time) + len(self.late)) / n if n else 0.0
+
+    @property
+    def timely_rate(self) -> float:
+        n = len(self.expected)
+        return 100.0 * len(self.on_time) / n if n else 0.0
+
+
+def completeness(
+    *, form: ReportForm, unit: Unit, period: str, for_user: Any, today: dt.date | None = None
+) -> Completeness:
+    """Which reporting units of ``unit``'s subtree (as it stood in the period) submitted on time, late or not."""
+    from ketnoi.reporting.services import form_deadline, form_period
+
+    if not permissions.can(for_user, "view", unit):
+        raise PermissionDenied()
+    p = form_period(form, period)
+    today = today or timezone.localdate()
+    deadline = form_deadline(form, p)
+    units = form_reporting_units(form, under=unit, day=p.end)
+    reports = {
+        r.unit_id: r
+        for r in Report.objects.filter(form=form, period=p.id, unit_id__in=[u.pk for u in units]).only(
+            "unit_id", "status", "submitted_at", "deadline"
+        )
+    }
+    tree = unit_selectors.tree_as_of(p.end)
+    result = Completeness(form, unit, p, deadline, today > deadline)
+    for u in units:
+        r = reports.get(u.pk)
+        name = tree[u.pk].name if u.pk in tree else u.name
+        if r is not None and r.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED) and r.submitted_at:
+            day = timezone.localtime(r.submitted_at).date()
+            late = max(0, (day - deadline).days)
+            status = "late" if late else "on_time"
+            result.expected.append(UnitStatus(u.pk, u.code, name, status, r.status, r.submitted_at, late))
+        else:
+            late = max(0, (today - deadline).days)
+            status = "missing" if r is None else str(r.status)
+            result.expected.append(UnitStatus(u.pk, u.code, name, status, r.status if r else "", None, late))
+    return result
+
+
+# ------------------------------------------------------------------------------------------ aggregation
+
+
+def _time_aggregate(kind: str, series: list[tuple[P.Period, float]], asked: P.Period) -> float | None:
+    if not series:
+        return None
+    series.sort(key=lambda x: x[0].start)
+    values = [v for _p, v in series]
+    if kind == Aggregation.SUM:
+        return sum(values)
+    if kind in (Aggregation.AVERAGE, Aggregation.AVERAGE_WEIGHTED):
+        return sum(values) / len(values)
+    if kind == Aggregation.LAST:
+        return values[-1]
+    if kind == Aggregation.MIN:
+        return min(values)
+    if kind == Aggregation.MAX:
+        return max(values)
+    # NONE: only a period asked exactly as stored.
+    exact = [v for p, v in series if p.id == asked.id]
+    return exact[0] if exact else None
+
+
+def _raw_by_period(
+    ind: Indicator, unit: Unit, span: tuple[dt.date, dt.date], option_id: int | None
+) -> dict[str, list[tuple[int, float]]]:
+    """Slow path (min/max/weighted over units): (unit id, number) of the subtree per stored period."""
+    out: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    qs = DataValue.objects.filter(
+        indicator=ind, period_start__gte=span[0], period_end__lte=span[1], number__isnull=False
+    )
+    if option_id:
+        qs = qs.filter(option_id=option_id)
+    by_period: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    # Candidates: today's subtree plus anything that was under the unit then; filter per period below.
+    for pid, uid, number in qs.values_list("period", "unit_id", "number"):
+        by_period[pid].append((uid, number))
+    for pid, rows in by_period.items():
+        members = unit_selectors.subtree_ids_as_of(unit, P.parse(pid).end)
+        per_unit: dict[int, float] = defaultdict(float)
+        for uid, number in rows:
+            if uid in members:
+                per_unit[uid] += number
+        out[pid] = list(per_unit.items())
+    return out
+
+
+def aggregate(
+    *, indicators: Sequence[Indicator], unit: Unit, periods: Sequence[P.Period], option: int | None = None
+) -> dict[tuple[str, str], float | None]:
+    """Aggregated figure of each indicator for ``unit``'s subtree in each period.
+
+    Over units first, within each stored period (the hierarchy as it stood at that period's end),
+    then over the stored periods lying inside the asked period, by the indicator's own rules.
+    Computed indicators are their formula applied to the aggregated operands (a ratio of sums).
+    """
+    if not periods:
+        return {}
+    start = min(p.start for p in periods)
+    end = max(p.end for p in periods)
+    rollup.ensure_built(start, end)
+    wanted: dict[str, Indicator] = {i.code: i for i in indicators}
+    # Operands of computed indicators (and weights) are aggregated too.
+    pending = [i for i in indicators if i.is_computed]
+    while pending:
+        ind = pending.pop()
+        for code in expressions.codes(ind.formula):
+            if code not in wanted:
+                found = Indicator.objects.filter(code=code).first()
+                if found is not None:
+                    wanted[code] = found
+                    if found.is_computed:
+                        pending.append(found)
+    base = [i for i in wanted.values() if not i.is_computed]
+    for ind in list(base):
+        if ind.weight_id and ind.weight is not None and ind.weight.code not in wanted:
+            wanted[ind.weight.code] = ind.weight
+            base.append(ind.weight)
+    base_ids = [i.pk for i in base]
+    # Per (indicator, stored period): [total, n] = own value + roll-up of the units below.
+    cells: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0, 0])
+    own: dict[tuple[int, str], float] = {}
+    stored: dict[str, P.Period] = {}
+    for iid, pid, total, n in rollup.Rollup.objects.filter(
+        ancestor_id=unit.pk,
+        indicator_id__in=base_ids,
+        option_id=option or 0,
+        period_start__gte=start,
+        period_end__lte=end,
+    ).values_list("indicator_id", "period", "total", "n"):
+        cell = cells[(iid, pid)]
+        cell[0] += total
+        cell[1] += n
+    own_qs = DataValue.objects.filter(
+        unit=unit,
+        indicator_id__in=base_ids,
+        period_start__gte=start,
+        period_end__lte=end,
+        number__isnull=False,
+    )
+    if option:
+        own_qs = own_qs.filter(option_id=option)
+    for iid, pid, number in own_qs.values_list("indicator_id", "period", "number"):
+        cell = cells[(iid, pid)]
+        cell[0] += number
+        cell[1] += 1
+        own[(iid, pid)] = own.get((iid, pid), 0.0) + number
+    for _iid, pid in cells:
+        if pid not in stored:
+            stored[pid] = P.parse(pid)
+    out: dict[tuple[str, str], float | None] = {}
+    per_period_value: dict[tuple[int, str], float] = {}
+    slow_cache: dict[int, dict[str, list[tuple[int, float]]]] = {}
+    for ind in base:
+        ua = ind.unit_aggregation
+        if ua in (Aggregation.MIN, Aggregation.MAX, Aggregation.AVERAGE_WEIGHTED):
+            slow_cache[ind.pk] = _raw_by_period(ind, unit, (start, end), option)
+    for ind in base:
+        ua = ind.unit_aggregation
+        for (iid, pid), (total, n) in list(cells.items()):
+            if iid != ind.pk or n == 0:
+                continue
+            if ua == Aggregation.SUM:
+                per_period_value[(iid, pid)] = total
+            elif ua == Aggregation.AVERAGE:
+                per_period_value[(iid, pid)] = total / n
+            elif ua == Aggregation.NONE:
+                if (iid, pid) in own:
+                    per_period_value[(iid, pid)] = own[(iid, pid)]
+        if ua in (Aggregation.MIN, Aggregation.MAX):
+            for pid, rows in slow_cache[ind.pk].items():
+                if rows:
+                    nums = [v for _u, v in rows]
+                    per_period_value[(ind.pk, pid)] = min(nums) if ua == Aggregation.MIN else max(nums)
+                    stored.setdefault(pid, P.parse(pid))
+    # Weighted averages over units need the weight's values per unit.
+    for ind in base:
+        if ind.unit_aggregation != Aggregation.AVERAGE_WEIGHTED or ind.weight is None:
+            continue
+        weights = _raw_by_period(ind.weight, unit, (start, end), None)
+        for pid, rows in slow_cache[ind.pk].items():
+            w = dict(weights.get(pid, []))
+            num = sum(v * w.get(u, 0.0) for u, v in rows)
+            den = sum(w.get(u, 0.0) for u, _v in rows)
+            if den:
+                per_period_value[(ind.pk, pid)] = num / den
+                stored.setdefault(pid, P.parse(pid))
+    for asked in periods:
+        for ind in base:
+            series = [
+                (stored[pid], v)
+                for (iid, pid), v in per_period_value.items()
+                if iid == ind.pk and asked.contains(stored[pid])
+            ]
+            if ind.time_aggregation == Aggregation.AVERAGE_WEIGHTED and ind.weight is not None:
+                wser = {
+                    pid: v
+                    for (iid, pid), v in per_period_value.items()
+                    if iid == ind.weight.pk and asked.contains(stored[pid])
+                }
+                num = sum(v * wser.get(p.id, 0.0) for p, v in series)
+                den = sum(wser.get(p.id, 0.0) for p, _v in series)
+                out[(ind.code, asked.id)] = num / den if den else None
+            else:
+                out[(ind.code, asked.id)] = _time_aggregate(ind.time_aggregation, series, asked)
+        for ind in wanted.values():
+            if ind.is_computed:
+                out[(ind.code, asked.id)] = _computed(ind, asked, out, wanted)
+    requested = {i.code for i in indicators}
+    return {k: v for k, v in out.items() if k[0] in requested}
+
+
+def _computed(
+    ind: Indicator, asked: P.Period, out: dict[tuple[str, str], float | None], wanted: dict[str, Indicator]
+) -> float | None:
+    operands: dict[str, float | None] = {}
+    for code in expressions.codes(ind.formula):
+        if (code, asked.id) not in out and code in wanted and wanted[code].is_computed:
+            out[(code, asked.id)] = _computed(wanted[code], asked, out, wanted)
+        operands[code] = out.get((code, asked.id))
+    return expressions.evaluate(ind.formula, operands)
+
+
+# ------------------------------------------------------------------------------------------- analytics
+
+
+@dataclass
+class Analytics:
+    indicators: list[Indicator]
+    units: list[Unit]
+    periods: list[P.Period]
+    # (indicator code, unit code, period id) -> value
+    values: dict[tuple[str, str, str], float | None]
+
+    def rows(self) -> list[tuple[str, str, str, float]]:
+        return [(i, u, p, v) for (i, u, p), v in self.values.items() if v is not None]
+
+
+def parse_periods(ids: Sequence[str]) -> list[P.Period]:
+    out = []
+    for pid in ids:
+        try:
+            out.append(P.parse(pid))
+        except P.PeriodError as exc:
+            raise ValidationError(
+                _("%(period)s is not a period identifier (examples: 2020, 2020S1, 2020Q3, 202007).")
+                % {"period": pid},
+                fields={"pe": pid},
+            ) from exc
+    return out
+
+
+def indicators_by_codes(codes: Sequence[str]) -> list[Indicator]:
+    found = {i.code: i for i in Indicator.objects.filter(code__in=codes).select_related("weight")}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ValidationError(
+            _("Unknown indicators: %(codes)s") % {"codes": ", ".join(unknown)},
+            fields={"dx": ", ".join(unknown)},
+        )
+    return [found[c] for c in codes]
+
+
+def analytics(
+    *, for_user: Any, indicators: Sequence[str], units: Sequence[str], periods: Sequence[str]
+) -> Analytics:
+    """Aggregated values per indicator, unit (its subtree) and period; each unit must be in the user's scope."""
+    inds = indicators_by_codes(indicators)
+    unit_objs = [unit_selectors.unit_get(code=c, for_user=for_user) for c in units]
+    pes = parse_periods(periods)
+    values: dict[tuple[str, str, str], float | None] = {}
+    for u in unit_objs:
+        for (code, pid), v in aggregate(indicators=inds, unit=u, periods=pes).items():
+            values[(code, u.code, pid)] = v
+    return Analytics(inds, unit_objs, pes, values)
+
+
+@dataclass
+class Pivot:
+    title: str
+    row_labels: list[str]
+    col_labels: list[str]
+    row_keys: list[str]
+    col_keys: list[str]
+    cells: list[list[float | None]]
+    totals: list[float | None] = field(default_factory=list)  # the first row's unit (or the whole) per column
+
+
+def pivot_units_by_periods(*, for_user: Any, indicator: str, unit: Unit, periods: Sequence[str]) -> Pivot:
+    """Rows: the unit's children (today's tree) then the unit itself; columns: periods."""
+    if not permissions.can(for_user, "view", unit):
+        raise PermissionDenied()
+    ind = indicators_by_codes([indicator])[0]
+    pes = parse_periods(periods)
+    children = unit_selectors.unit_children(unit, include_dissolved=True)
+    rows = [*children, unit]
+    cells = []
+    for u in rows:
+        agg = aggregate(indicators=[ind], unit=u, periods=pes)
+        cells.append([agg.get((ind.code, p.id)) for p in pes])
+    return Pivot(
+        ind.name,
+        [u.name for u in rows],
+        [p.label() for p in pes],
+        [u.code for u in rows],
+        [p.id for p in pes],
+        cells,
+        cells[-1],
+    )
+
+
+def pivot_periods_by_indicators(
+    *, for_user: Any, unit: Unit, indicators: Sequence[str], periods: Sequence[str]
+) -> Pivot:
+    """Rows: periods; columns: indicators; figures for the unit's subtree."""
+    if not permissions.can(for_user, "view", unit):
+        raise PermissionDenied()
+    inds = indicators_by_codes(indicators)
+    pes = parse_periods(periods)
+    agg = aggregate(indicators=inds, unit=unit, periods=pes)
+    return Pivot(
+        unit.name,
+        [p.label() for p in pes],
+        [i.name for i in inds],
+        [p.id for p in pes],
+        [i.code for i in inds],
+        [[agg.get((i.code, p.id)) for i in inds] for p in pes],
+    )
