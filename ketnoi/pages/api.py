@@ -19,6 +19,8 @@ from ketnoi.pages.models import METRIC_KEYS, MetricSnapshot, Page, PageStatus, P
 from ketnoi.units.selectors import unit_get
 
 router = Router(tags=["pages"])
+_FROM = Query(None, alias="from")
+_TO = Query(None, alias="to")
 
 
 class AdministratorOut(Schema):
@@ -197,8 +199,8 @@ def _snapshot(s: MetricSnapshot) -> dict[str, Any]:
 def get_metrics(
     request: HttpRequest,
     page_id: int,
-    start: dt.date | None = Query(None, alias="from"),
-    end: dt.date | None = Query(None, alias="to"),
+    start: dt.date | None = _FROM,
+    end: dt.date | None = _TO,
 ) -> list[dict[str, Any]]:
     page = selectors.page_get(pk=page_id, for_user=request.user)
     return [_snapshot(s) for s in selectors.snapshot_list(page=page, start=start, end=end)]
