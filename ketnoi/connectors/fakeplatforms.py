@@ -107,7 +107,12 @@ class FakePlatforms:
 
         self._server = ThreadingHTTPServer((host, port), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-platforms", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-platforms",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
