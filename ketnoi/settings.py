@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,9 @@ if KETNOI_ENV not in {"development", "production", "test"}:
 PRODUCTION = KETNOI_ENV == "production"
 TESTING = "pytest" in sys.modules or KETNOI_ENV == "test"
 
+if TESTING and not env_str("KETNOI_DATA_DIR"):
+    # Tests never touch a person's real data directory: each run gets a fresh temporary one.
+    os.environ["KETNOI_DATA_DIR"] = tempfile.mkdtemp(prefix="ketnoi-test-")
 DATA_DIR = Path(env_str("KETNOI_DATA_DIR") or _default_data_dir()).expanduser().resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
