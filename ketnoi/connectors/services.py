@@ -514,7 +514,7 @@ def page_admins(page: Page) -> list[Any]:
         return admins
     today = timezone.localdate()
     unit = page.unit
-    units = [unit, *reversed(list(unit.get_ancestors()))]
+    units = [unit, *reversed(list(type(unit).objects.get_ancestors(unit)))]
     for u in units:
         grants = RoleGrant.objects.filter(unit=u, role__in=["unit_admin", "editor"]).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=today)
