@@ -19,8 +19,6 @@ from ketnoi.pages.models import METRIC_KEYS, MetricSnapshot, Page, PageStatus, P
 from ketnoi.units.selectors import unit_get
 
 router = Router(tags=["pages"])
-_FROM = Query(None, alias="from")
-_TO = Query(None, alias="to")
 
 
 class AdministratorOut(Schema):
@@ -99,6 +97,11 @@ class SnapshotIn(Schema):
     engagement: int | None = Field(None, ge=0)
 
 
+class Period(Schema):
+    start: dt.date | None = Field(None, alias="from")
+    end: dt.date | None = Field(None, alias="to")
+
+
 class SnapshotOut(Schema):
     day: dt.date
     followers: int | None
@@ -143,9 +146,11 @@ def list_pages(
     platform: str = "",
     status: str = "",
     q: str = "",
-    limit: int = Query(500, ge=1, le=5000),
-    offset: int = Query(0, ge=0),
+    limit: int = 500,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
+    limit = min(max(limit, 1), 5000)
+    offset = max(offset, 0)
     under = unit_get(code=unit, for_user=request.user) if unit else None
     pages = selectors.page_list(for_user=request.user, under=under, platform=platform, status=status, q=q)
     return [_out(p) for p in pages[offset : offset + limit]]
@@ -199,11 +204,10 @@ def _snapshot(s: MetricSnapshot) -> dict[str, Any]:
 def get_metrics(
     request: HttpRequest,
     page_id: int,
-    start: dt.date | None = _FROM,
-    end: dt.date | None = _TO,
+    period: Query[Period],
 ) -> list[dict[str, Any]]:
     page = selectors.page_get(pk=page_id, for_user=request.user)
-    return [_snapshot(s) for s in selectors.snapshot_list(page=page, start=start, end=end)]
+    return [_snapshot(s) for s in selectors.snapshot_list(page=page, start=period.start, end=period.end)]
 
 
 @router.post(

@@ -4,5 +4,12 @@ from __future__ import annotations
 
 from django.urls import path
 
+from ketnoi.pages import public
+
 app_name = "public"
-urlpatterns: list[path] = []  # type: ignore[valid-type]
+urlpatterns = [
+    path("", public.directory, name="directory"),
+    path("check", public.check_view, name="check"),
+    path("pages.json", public.pages_json, name="pages_json"),
+    path("pages.csv", public.pages_csv, name="pages_csv"),
+]

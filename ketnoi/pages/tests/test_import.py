@@ -77,7 +77,9 @@ def test_the_template_imports_and_a_second_import_changes_nothing(pages: dict[st
 
 
 def test_a_malformed_file_lists_every_bad_row_and_changes_nothing(pages: dict[str, Page]) -> None:
-    services.metrics_record(page=pages["fb"], day=dt.date(2025, 6, 1), values={"followers": 1}, source="manual", by=None)
+    services.metrics_record(
+        page=pages["fb"], day=dt.date(2025, 6, 1), values={"followers": 1}, source="manual", by=None
+    )
     data = (
         "page,date,followers,posts\n"
         f"{pages['fb'].pk},02/06/2025,24000,3\n"
@@ -109,8 +111,8 @@ def test_meta_page_level_export_in_utf16_with_description_row_needs_the_page(pag
     data = meta_utf16(
         [
             '"Date","Lifetime Total Follows","Facebook Page likes","Reach","New follows","Post engagements"',
-            '"Date","Lifetime: The total number of people who follow your Page.","Lifetime likes","Daily reach",'
-            '"Daily new follows","Daily engagements"',
+            '"Date","Lifetime: The total number of people who follow your Page.","Lifetime likes",'
+            '"Daily reach","Daily new follows","Daily engagements"',
             '"2025-06-01T07:00:00+0000","24,100","17,200","5,120","12","430"',
             '"2025-06-02T07:00:00+0000","24,130","17,210","","9","401"',
         ]
@@ -154,7 +156,13 @@ def test_meta_content_export_is_aggregated_per_page_and_day(pages: dict[str, Pag
     result = import_metrics(data=data, file_name="content.csv", by=None)
     assert result.kind == "meta_content"
     bgm = MetricSnapshot.objects.get(page=pages["fb"])
-    assert (bgm.day, bgm.posts, bgm.reach, bgm.engagement, bgm.followers) == (dt.date(2025, 6, 28), 2, 2000, 100, None)
+    assert (bgm.day, bgm.posts, bgm.reach, bgm.engagement, bgm.followers) == (
+        dt.date(2025, 6, 28),
+        2,
+        2000,
+        100,
+        None,
+    )
     dx = MetricSnapshot.objects.get(page=pages["dx"])
     assert (dx.posts, dx.reach, dx.engagement) == (1, 500, 6)
     assert import_metrics(data=data, file_name="content.csv", by=None).changed == 0
@@ -183,7 +191,7 @@ def test_xlsx_template_imports(pages: dict[str, Page]) -> None:
     sheet = book.active
     assert sheet is not None
     sheet.append(["Ngày", "Trang", "Người theo dõi", "Bài đăng"])
-    sheet.append([dt.datetime(2025, 6, 20), pages["dx"].pk, 5502, 4])
+    sheet.append([dt.date(2025, 6, 20), pages["dx"].pk, 5502, 4])
     buffer = io.BytesIO()
     book.save(buffer)
     import_metrics(data=buffer.getvalue(), file_name="mau.xlsx", by=None)
@@ -210,7 +218,11 @@ def test_the_template_download_imports_as_is(unit: Any) -> None:
         unit=unit("BP"), platform="facebook_page", name="Tự hào", url="facebook.com/tuhaobinhphuoc", by=None
     )
     services.page_register(
-        unit=unit("BP"), platform="facebook_group", name="Xin chào", url="facebook.com/groups/binhphuocxinchao", by=None
+        unit=unit("BP"),
+        platform="facebook_group",
+        name="Xin chào",
+        url="facebook.com/groups/binhphuocxinchao",
+        by=None,
     )
     result = import_metrics(data=template_csv().encode(), file_name="mau.csv", by=None)
     assert result.snapshots == 2
@@ -225,7 +237,9 @@ def test_counts_in_vietnamese_and_english_formats() -> None:
         parse_count("1,5")
 
 
-def test_command_exits_non_zero_and_writes_nothing_on_bad_rows(pages: dict[str, Page], tmp_path: Path) -> None:
+def test_command_exits_non_zero_and_writes_nothing_on_bad_rows(
+    pages: dict[str, Page], tmp_path: Path
+) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(f"page,date,followers\n{pages['fb'].pk},01/06/2025,abc\n", encoding="utf-8")
     err = io.StringIO()

@@ -1,0 +1,171 @@
+"""The public directory of official pages (no login), the link check and the open data.
+
+Only what is meant to be public leaves here: name, platform, address, owning unit, verified date (and for
+a retired page, the date it was retired). Never administrators, tokens, notes or figures of the checklist.
+Every endpoint is rate-limited per client address with Django's cache.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from ketnoi.pages import selectors
+from ketnoi.pages.models import Page, PageStatus, Platform
+from ketnoi.pages.urlnorm import BadAddress, canonical
+from ketnoi.units.models import Unit
+
+WINDOW_SECONDS = 60
+
+
+def _limit() -> int:
+    return int(getattr(settings, "KETNOI_PUBLIC_RATE_PER_MINUTE", 60))
+
+
+def rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """At most N requests per client address per minute (fixed window kept in the cache)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        address = request.META.get("REMOTE_ADDR", "unknown")
+        window = int(time.time() // WINDOW_SECONDS)
+        key = f"pages:public:{address}:{window}"
+        cache.add(key, 0, WINDOW_SECONDS + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, WINDOW_SECONDS + 5)
+            count = 1
+        if count > _limit():
+            message = _("Too many requests. Please wait a moment and try again.")
+            retry = str(WINDOW_SECONDS - int(time.time()) % WINDOW_SECONDS)
+            if request.path.endswith((".json", "/check")) or "json" in request.headers.get("Accept", ""):
+                response: HttpResponse = JsonResponse(
+                    {"error": {"code": "rate_limited", "message": message, "fields": {}}}, status=429
+                )
+            else:
+                response = render(request, "core/error.html", {"status": 429, "message": message}, status=429)
+            response["Retry-After"] = retry
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def public_row(page: Page) -> dict[str, Any]:
+    return {
+        "name": page.name,
+        "platform": page.platform,
+        "platform_label": str(page.get_platform_display()),
+        "url": page.url,
+        "canonical_url": page.canonical_url,
+        "unit_code": page.unit.code,
+        "unit_name": page.unit.name,
+        "verified_on": page.verified_on.isoformat() if page.verified_on else None,
+    }
+
+
+def check(url: str) -> dict[str, Any]:
+    """What the registry says about an address: official, retired or not registered."""
+    try:
+        key = canonical(url)
+    except BadAddress:
+        return {"status": "not_registered", "url": url, "valid_address": False}
+    page = selectors.page_find_by_url(url)
+    answer: dict[str, Any] = {"url": url, "canonical_url": key, "valid_address": True}
+    if page is not None and page.status == PageStatus.VERIFIED:
+        answer.update(status="official", page=public_row(page))
+    elif page is not None and page.status == PageStatus.RETIRED:
+        answer.update(
+            status="retired",
+            page={
+                "name": page.name,
+                "unit_name": page.unit.name,
+                "retired_on": page.retired_on.isoformat() if page.retired_on else None,
+            },
+        )
+    else:
+        # Registered but not (yet, or no longer) verified pages are not vouched for in public.
+        answer["status"] = "not_registered"
+    return answer
+
+
+def _filters(request: HttpRequest) -> tuple[str, str, str]:
+    platform = request.GET.get("platform", "")
+    return (
+        request.GET.get("q", "").strip()[:100],
+        request.GET.get("unit", "").strip()[:40],
+        platform if platform in Platform.values else "",
+    )
+
+
+@require_GET
+@rate_limited
+def directory(request: HttpRequest) -> HttpResponse:
+    q, unit_code, platform = _filters(request)
+    pages = selectors.public_page_list(q=q, unit_code=unit_code, platform=platform)
+    paginator = Paginator(pages, 50)
+    checked = check(request.GET["url"]) if request.GET.get("url", "").strip() else None
+    units = Unit.objects.filter(pages__status=PageStatus.VERIFIED).distinct().order_by("path")
+    context = {
+        "page_obj": paginator.get_page(request.GET.get("p")),
+        "q": q,
+        "unit_code": unit_code,
+        "platform": platform,
+        "platforms": Platform.choices,
+        "units": units,
+        "checked": checked,
+        "checked_url": request.GET.get("url", ""),
+    }
+    return render(request, "pages/public/directory.html", context)
+
+
+@require_GET
+@rate_limited
+def check_view(request: HttpRequest) -> JsonResponse:
+    url = request.GET.get("url", "").strip()[:1000]
+    if not url:
+        return JsonResponse(
+            {"error": {"code": "validation_error", "message": _("Give an address: ?url=..."), "fields": {}}},
+            status=400,
+        )
+    return JsonResponse(check(url), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@rate_limited
+@cache_control(public=True, max_age=300)
+def pages_json(request: HttpRequest) -> JsonResponse:
+    q, unit_code, platform = _filters(request)
+    rows = [public_row(p) for p in selectors.public_page_list(q=q, unit_code=unit_code, platform=platform)]
+    return JsonResponse({"count": len(rows), "pages": rows}, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@rate_limited
+@cache_control(public=True, max_age=300)
+def pages_csv(request: HttpRequest) -> HttpResponse:
+    q, unit_code, platform = _filters(request)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = ["name", "platform", "url", "canonical_url", "unit_code", "unit_name", "verified_on"]
+    writer.writerow(header)
+    for page in selectors.public_page_list(q=q, unit_code=unit_code, platform=platform):
+        row = public_row(page)
+        writer.writerow([row[h] or "" for h in header])
+    response = HttpResponse(("\ufeff" + out.getvalue()).encode(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="trang-chinh-thuc.csv"'
+    return response
