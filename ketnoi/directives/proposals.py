@@ -37,7 +37,7 @@ def clean(text: str) -> str:
     return text
 
 
-_TERMINAL = tuple(".:;!?…)”\"")
+_TERMINAL = tuple('.:;!?…)”"')
 
 
 _MARKER_LINE = re.compile(r"^\s*(?:[-–•+]|\d{1,2}\s*[.)]|[a-zđ]\)|[IVX]{1,5}\.)\s")
@@ -113,7 +113,9 @@ class Registry:
         root = self.issuer.path[:4]
         return next((u for u in self.units if u.path == root), None)
 
-    def under(self, unit: RegUnit | None, *, kinds: Iterable[str] | None = None, depth: int | None = None) -> list[RegUnit]:
+    def under(
+        self, unit: RegUnit | None, *, kinds: Iterable[str] | None = None, depth: int | None = None
+    ) -> list[RegUnit]:
         if unit is None:
             return []
         wanted = set(kinds) if kinds is not None else None
@@ -159,7 +161,9 @@ def registry_from_units(units: Iterable[Any], issuer: Any | None) -> Registry:
     issuer_reg = None
     for u in units:
         names = [u.name, u.short_name, *(a for a in (u.aliases or "").splitlines())]
-        reg = RegUnit(u.id, u.code, u.name, u.kind, u.level, u.path, tuple(fold(n) for n in names if n and n.strip()))
+        reg = RegUnit(
+            u.id, u.code, u.name, u.kind, u.level, u.path, tuple(fold(n) for n in names if n and n.strip())
+        )
         reg_units.append(reg)
         if issuer is not None and u.id == issuer.id:
             issuer_reg = reg
@@ -206,16 +210,44 @@ def _collective(reg: Registry, name: str) -> list[RegUnit]:
 
 # Phrases that mean a set of units (folded), most specific first.
 COLLECTIVES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"cac huyen(?: uy)?,(?: thi(?: xa)?(?: uy)?,)? (?:thi uy, )?thanh uy,? (?:va )?dang uy truc thuoc(?: tinh uy)?"), "district_level"),
-    (re.compile(r"cac huyen(?: uy)?, thi(?: uy)?, thanh uy(?:, dang uy truc thuoc(?: tinh uy)?)?"), "district_level"),
+    (
+        re.compile(
+            r"cac huyen(?: uy)?,(?: thi(?: xa)?(?: uy)?,)? (?:thi uy, )?thanh uy,? (?:va )?dang uy truc thuoc(?: tinh uy)?"
+        ),
+        "district_level",
+    ),
+    (
+        re.compile(r"cac huyen(?: uy)?, thi(?: uy)?, thanh uy(?:, dang uy truc thuoc(?: tinh uy)?)?"),
+        "district_level",
+    ),
     (re.compile(r"cac dang uy truc thuoc tinh uy"), "district_level"),
     (re.compile(r"(?:ubnd|uy ban nhan dan) cac huyen,(?: thi xa,)? thanh pho"), "localities"),
     (re.compile(r"cac huyen, thi xa, thanh pho|cac huyen, thanh pho|cac huyen, thi xa"), "localities"),
-    (re.compile(r"(?:cac )?to chuc chinh tri\s*-\s*xa hoi(?: (?:tinh|huyen))?|(?:cac )?doan the(?: chinh tri\s*-\s*xa hoi)?(?: (?:tinh|huyen))?"), "fronts"),
-    (re.compile(r"cac (?:co quan, )?so, ban, nganh(?: (?:tinh|huyen))?|cac ban, so, nganh|cac phong,? ban,? nganh(?: huyen)?"), "agencies"),
-    (re.compile(r"cac ban xay dung dang(?: tinh uy| huyen uy)?|cac co quan tham muu(?:,)? giup viec(?: tinh uy| huyen uy)?"), "party_agencies"),
+    (
+        re.compile(
+            r"(?:cac )?to chuc chinh tri\s*-\s*xa hoi(?: (?:tinh|huyen))?|(?:cac )?doan the(?: chinh tri\s*-\s*xa hoi)?(?: (?:tinh|huyen))?"
+        ),
+        "fronts",
+    ),
+    (
+        re.compile(
+            r"cac (?:co quan, )?so, ban, nganh(?: (?:tinh|huyen))?|cac ban, so, nganh|cac phong,? ban,? nganh(?: huyen)?"
+        ),
+        "agencies",
+    ),
+    (
+        re.compile(
+            r"cac ban xay dung dang(?: tinh uy| huyen uy)?|cac co quan tham muu(?:,)? giup viec(?: tinh uy| huyen uy)?"
+        ),
+        "party_agencies",
+    ),
     (re.compile(r"cac dang doan, ban can su dang|cac ban can su dang, dang doan"), "party_groups"),
-    (re.compile(r"cac (?:xa, phuong, thi tran|xa, thi tran|xa, phuong)|cac to chuc co so dang truc thuoc(?: huyen uy)?|cac chi,? dang bo co so|dang uy cac xa(?:, thi tran)?"), "communes"),
+    (
+        re.compile(
+            r"cac (?:xa, phuong, thi tran|xa, thi tran|xa, phuong)|cac to chuc co so dang truc thuoc(?: huyen uy)?|cac chi,? dang bo co so|dang uy cac xa(?:, thi tran)?"
+        ),
+        "communes",
+    ),
     (re.compile(r"cac cap uy(?:, to chuc dang)?(?:, chinh quyen)?|cap uy, chinh quyen cac cap"), "levels"),
 ]
 
@@ -236,7 +268,9 @@ _PREFIX = re.compile(
     r"^(?:giao|de nghi|yeu cau|doi voi|ban thuong vu (?:tinh|huyen|thanh|thi|dang) uy (?:giao|yeu cau|de nghi)|"
     r"(?:thuong truc|ban thuong vu) (?:tinh|huyen|thanh|thi) uy (?:giao|yeu cau|de nghi)|tren co so [^,]*,)\s+"
 )
-INDIVIDUALS = re.compile(r"^(?:doi voi )?(?:moi |cac |toan the )?(?:can bo|dang vien|cong chuc|nguoi dan|ca nhan)\b")
+INDIVIDUALS = re.compile(
+    r"^(?:doi voi )?(?:moi |cac |toan the )?(?:can bo|dang vien|cong chuc|nguoi dan|ca nhan)\b"
+)
 
 
 @dataclass
@@ -303,7 +337,11 @@ def bodies_in(phrase: str, reg: Registry) -> Bodies:
             unit = reg.lookup(part)
             if unit is not None:
                 found.add_units([unit])
-            elif BODY_HEADS.match(key) and len(key.split()) >= 2 and not key.startswith(("cac ban nganh", "ban bi thu")):
+            elif (
+                BODY_HEADS.match(key)
+                and len(key.split()) >= 2
+                and not key.startswith(("cac ban nganh", "ban bi thu"))
+            ):
                 if part not in found.unmatched:
                     found.unmatched.append(part)
     return found
@@ -327,7 +365,9 @@ def coordinating_in(text: str, reg: Registry) -> Bodies:
     folded = fold_aligned(text)
     for m in re.finditer(r"phoi hop (?:voi|cung)\s+", folded):
         tail = text[m.end() : m.end() + 160]
-        end = re.search(r"[.;]|\s(?:theo doi|to chuc|xay dung|trien khai|thuc hien|kiem tra)\b", fold_aligned(tail))
+        end = re.search(
+            r"[.;]|\s(?:theo doi|to chuc|xay dung|trien khai|thuc hien|kiem tra)\b", fold_aligned(tail)
+        )
         found.merge(bodies_in(tail[: end.start()] if end else tail, reg))
     return found
 
@@ -342,7 +382,9 @@ _ISSUED = re.compile(
     r"(?P<kind>" + "|".join(docnumber.KIND_WORDS) + r")\s+(?:số\s*)?(?P<number>\d[^\s,;]*)",
     re.IGNORECASE,
 )
-_SIGN_CAPACITY = re.compile(r"^(?:T/M|TM\.?|K/T|KT\.?|T/L|TL\.?|Q\.|Q/)\s*\S.*$|^(?:PHÓ )?BÍ THƯ.*$|^(?:PHÓ )?CHỦ TỊCH.*$")
+_SIGN_CAPACITY = re.compile(
+    r"^(?:T/M|TM\.?|K/T|KT\.?|T/L|TL\.?|Q\.|Q/)\s*\S.*$|^(?:PHÓ )?BÍ THƯ.*$|^(?:PHÓ )?CHỦ TỊCH.*$"
+)
 
 
 @dataclass
@@ -380,8 +422,11 @@ def _title_case_body(text: str) -> str:
     for i, w in enumerate(words):
         out.append(w if (w in keep_lower and i) else w[:1].upper() + w[1:])
     result = " ".join(out)
-    return result.replace("Ủy Ban", "Ủy ban").replace("Ban Thường Vụ", "Ban Thường vụ").replace("Tỉnh Ủy", "Tỉnh ủy").replace(
-        "Huyện Ủy", "Huyện ủy"
+    return (
+        result.replace("Ủy Ban", "Ủy ban")
+        .replace("Ban Thường Vụ", "Ban Thường vụ")
+        .replace("Tỉnh Ủy", "Tỉnh ủy")
+        .replace("Huyện Ủy", "Huyện ủy")
     )
 
 
@@ -463,7 +508,9 @@ def _recipients(paras: list[str]) -> list[str]:
     for para in paras[start + 1 :]:
         if not para.startswith(("-", "–", "+", "•")):
             break
-        name = re.sub(r"\((?:b/c|báo cáo|để báo cáo|thực hiện|t/h)\)", "", para.strip("-–+• ,.;"), flags=re.IGNORECASE)
+        name = re.sub(
+            r"\((?:b/c|báo cáo|để báo cáo|thực hiện|t/h)\)", "", para.strip("-–+• ,.;"), flags=re.IGNORECASE
+        )
         name = name.strip(" ,.;")
         if name:
             out.append(name)
@@ -490,7 +537,9 @@ def recipients_to_units(names: list[str], reg: Registry) -> tuple[list[RegUnit],
 _TOP = re.compile(r"^(?P<n>\d{1,2})\s*[.)]\s+(?!\d)")
 _ORDINALS = ["một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười"]
 _ORDINAL = re.compile(r"^(?P<w>Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười)\s+là\s*[,:.]?\s*", re.IGNORECASE)
-_LETTER = re.compile(r"^(?P<l>[a-zđ])\s*\)\s+|^(?P<l2>[a-zđ])\.\s+(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ])")
+_LETTER = re.compile(
+    r"^(?P<l>[a-zđ])\s*\)\s+|^(?P<l2>[a-zđ])\.\s+(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ])"
+)
 _DASH = re.compile(r"^[-–•+]\s*")
 _ROMAN = re.compile(r"^(?P<r>[IVX]{1,5})\s*[.)]\s+")
 _LEAD_IN = re.compile(
@@ -512,8 +561,16 @@ RECURRENCE_HINTS: list[tuple[re.Pattern[str], str]] = [
 _DUE = re.compile(r"(?:truoc|cham nhat|han chot|hoan thanh)(?: ngay| truoc ngay)?\s+(\d{1,2}/\d{1,2}/\d{4})")
 
 OUT_OF_SCOPE: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"moi (?:ngay|tuan|thang),? moi (?:can bo|dang vien|nguoi)|moi can bo[^.]{0,80}\b0?\d+ (?:tin|bai)"), "per_person_quota"),
-    (re.compile(r"danh tinh|chung cu|xu phat|dieu tra|truy cuu|nguon goc, danh tinh"), "enforcement_on_individuals"),
+    (
+        re.compile(
+            r"moi (?:ngay|tuan|thang),? moi (?:can bo|dang vien|nguoi)|moi can bo[^.]{0,80}\b0?\d+ (?:tin|bai)"
+        ),
+        "per_person_quota",
+    ),
+    (
+        re.compile(r"danh tinh|chung cu|xu phat|dieu tra|truy cuu|nguon goc, danh tinh"),
+        "enforcement_on_individuals",
+    ),
     (
         re.compile(
             r"giam sat (?:viec lap, su dung )?tai khoan|giam sat can bo|giam sat,? can bo|theo doi[^.]{0,60}tai khoan|"
@@ -523,7 +580,7 @@ OUT_OF_SCOPE: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"xu ly nghiem[^.]{0,40}(?:ca nhan|truong hop|nguoi)|xu ly[^.]{0,30}cac truong hop vi pham|"
+            r"xu ly nghiem[^.]{0,140}(?:ca nhan|truong hop|nguoi)|xu ly[^.]{0,30}cac truong hop vi pham|"
             r"(?:de xuat )?xu ly nghiem nhung ca nhan"
         ),
         "enforcement_on_individuals",
@@ -640,7 +697,9 @@ def _leads_with_body(para: str, reg: Registry) -> bool:
     if not subject or len(subject) > 160 or subject == para:
         return False
     folded = fold(subject)
-    if not (BODY_HEADS.match(folded) or any(p.match(folded) for p, _n in COLLECTIVES) or _PREFIX.match(fold(para))):
+    if not (
+        BODY_HEADS.match(folded) or any(p.match(folded) for p, _n in COLLECTIVES) or _PREFIX.match(fold(para))
+    ):
         return False
     return bool(bodies_in(subject, reg))
 
@@ -652,6 +711,11 @@ def _hints(text: str) -> tuple[str, dt.date | None, list[str]]:
     due_date = docnumber.parse_date(due[1]) if due else None
     flags = sorted({reason for pattern, reason in OUT_OF_SCOPE if pattern.search(folded)})
     return recurrence, due_date, flags
+
+
+def flags_of(text: str) -> list[str]:
+    """The out-of-scope reasons found in a text (per-person quotas, policing of individuals)."""
+    return _hints(text)[2]
 
 
 def _proposal(number: str, text: str, heading: str, inherited: Bodies, reg: Registry) -> Proposal:
@@ -685,12 +749,17 @@ def propose_tasks(text: str, reg: Registry) -> list[Proposal]:
     """The tasks a directive sets, numbered as in its text, with the bodies each one addresses."""
     paras = paragraphs(text)
     operative = _operative(paras)
-    lead_in = next((p for p in reversed(paras[: max(0, len(paras) - len(operative))]) if _LEAD_IN.search(fold(p))), "")
+    lead_in = next(
+        (p for p in reversed(paras[: max(0, len(paras) - len(operative))]) if _LEAD_IN.search(fold(p))), ""
+    )
     preamble = Bodies()
     if lead_in:
         # "Ban Thường vụ Huyện ủy yêu cầu A, B, C tập trung thực hiện...": the addressees of every task.
         folded = fold_aligned(lead_in)
-        m = re.search(r"(?:yeu cau|de nghi|giao)\s+(.*?)(?:\s(?:tap trung|thuc hien|trien khai|khan truong)\b|:\s*$)", folded)
+        m = re.search(
+            r"(?:yeu cau|de nghi|giao)\s+(.*?)(?:\s(?:tap trung|thuc hien|trien khai|khan truong)\b|:\s*$)",
+            folded,
+        )
         if m:
             preamble = bodies_in(lead_in[m.start(1) : m.end(1)], reg)
     proposals: list[Proposal] = []

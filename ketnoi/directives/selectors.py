@@ -1,0 +1,285 @@
+"""Reads of the register, always scoped to what the person may see.
+
+A document is visible to whoever may see the unit that registered it, one of its recipients or the
+lead unit of one of its tasks. A task is visible to whoever may see its lead unit, the unit that
+assigned it or one of its coordinating units.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from ketnoi.core import permissions
+from ketnoi.core.exceptions import NotFound, PermissionDenied
+from ketnoi.directives.models import Document, DocumentLink, LinkKind, Task, TaskStatus
+from ketnoi.lib.vn_text import fold
+from ketnoi.units.models import Unit
+
+DUE_SOON_DAYS = 7
+
+
+def _document_scope(user: Any) -> Q:
+    if permissions.is_system_admin(user):
+        return Q()
+    own = permissions.scope_q(user, "view", "unit")
+    received = Document.objects.filter(permissions.scope_q(user, "view", "recipients")).values("pk")
+    tasked = Task.objects.filter(permissions.scope_q(user, "view", "lead_unit")).values("document_id")
+    return own | Q(pk__in=received) | Q(pk__in=tasked)
+
+
+def _task_scope(user: Any) -> Q:
+    if permissions.is_system_admin(user):
+        return Q()
+    coordinating = Task.objects.filter(permissions.scope_q(user, "view", "coordinating_units")).values("pk")
+    return (
+        permissions.scope_q(user, "view", "lead_unit")
+        | permissions.scope_q(user, "view", "assigned_by")
+        | Q(pk__in=coordinating)
+    )
+
+
+def _words(q: str) -> list[str]:
+    return [w for w in fold(q).replace("/", " / ").split() if w][:12]
+
+
+def _match(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
+    """Every word of the query, with or without diacritics, starts a word of the folded text."""
+    for word in _words(q):
+        qs = qs.filter(Q(search_folded__contains=f" {word}") | Q(search_folded__contains=f"/{word}"))
+    return qs
+
+
+def document_list(
+    *, for_user: Any, q: str = "", kind: str = "", unit: Unit | None = None, year: int | None = None
+) -> QuerySet[Document]:
+    qs = Document.objects.filter(_document_scope(for_user)).select_related("unit")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if year:
+        qs = qs.filter(issued_on__year=year)
+    if q:
+        qs = _match(qs, q)
+    return qs.annotate(task_count=Count("tasks", filter=Q(tasks__parent__isnull=True))).order_by(
+        "-issued_on", "-id"
+    )
+
+
+def document_get(*, pk: int, for_user: Any) -> Document:
+    document = Document.objects.select_related("unit", "created_by").filter(pk=pk).first()
+    if document is None:
+        raise NotFound()
+    if not Document.objects.filter(_document_scope(for_user), pk=pk).exists():
+        raise PermissionDenied()
+    return document
+
+
+def task_list(
+    *,
+    for_user: Any,
+    document: Document | None = None,
+    unit: Unit | None = None,
+    status: str = "",
+    q: str = "",
+    top_only: bool = False,
+    due_before: dt.date | None = None,
+    due_after: dt.date | None = None,
+) -> QuerySet[Task]:
+    """Tasks the user may see. ``status`` is a stored status or "overdue" (computed: deadline passed, not done)."""
+    today = timezone.localdate()
+    qs = Task.objects.filter(_task_scope(for_user)).select_related("lead_unit", "assigned_by", "document")
+    if document is not None:
+        qs = qs.filter(document=document)
+    if unit is not None:
+        qs = qs.filter(lead_unit__path__startswith=unit.path)
+    if status == "overdue":
+        qs = qs.exclude(status=TaskStatus.DONE).filter(due_date__lt=today)
+    elif status == "open":
+        qs = qs.exclude(status=TaskStatus.DONE)
+    elif status:
+        qs = qs.filter(status=status)
+    if top_only:
+        qs = qs.filter(parent__isnull=True)
+    if due_before is not None:
+        qs = qs.filter(due_date__lte=due_before)
+    if due_after is not None:
+        qs = qs.filter(due_date__gte=due_after)
+    if q:
+        qs = _match(qs, q)
+    return qs.order_by("document_id", "id")
+
+
+def task_get(*, pk: int, for_user: Any) -> Task:
+    task = Task.objects.select_related("lead_unit", "assigned_by", "document", "parent").filter(pk=pk).first()
+    if task is None:
+        raise NotFound()
+    if not Task.objects.filter(_task_scope(for_user), pk=pk).exists():
+        raise PermissionDenied()
+    return task
+
+
+def overdue(*, for_user: Any, limit: int = 200) -> list[Task]:
+    qs = task_list(for_user=for_user, status="overdue").order_by("due_date", "id")
+    return list(qs[:limit])
+
+
+def due_soon(*, for_user: Any, days: int = DUE_SOON_DAYS, limit: int = 200) -> list[Task]:
+    today = timezone.localdate()
+    qs = task_list(
+        for_user=for_user, status="open", due_after=today, due_before=today + dt.timedelta(days=days)
+    ).order_by("due_date", "id")
+    return list(qs[:limit])
+
+
+def reminders_for(*, user: Any, days: int = DUE_SOON_DAYS) -> list[Task]:
+    """In-app reminders: open tasks the person must report on (edit on the lead unit), overdue or near."""
+    today = timezone.localdate()
+    qs = (
+        Task.objects.filter(permissions.scope_q(user, "edit", "lead_unit"))
+        .exclude(status=TaskStatus.DONE)
+        .filter(due_date__lte=today + dt.timedelta(days=days))
+        .select_related("lead_unit", "document")
+        .order_by("due_date", "id")
+    )
+    return list(qs[:50])
+
+
+@dataclass
+class UnitProgress:
+    unit: Unit
+    total: int
+    done: int
+    overdue: int
+    progress: int
+
+
+def progress_by_unit(*, tasks: list[Task]) -> list[UnitProgress]:
+    """Per lead unit: tasks, done, overdue and mean roll-up progress."""
+    today = timezone.localdate()
+    groups: dict[int, list[Task]] = defaultdict(list)
+    units: dict[int, Unit] = {}
+    for task in tasks:
+        groups[task.lead_unit_id].append(task)
+        units[task.lead_unit_id] = task.lead_unit
+    rows = [
+        UnitProgress(
+            unit=units[uid],
+            total=len(ts),
+            done=sum(1 for t in ts if t.status == TaskStatus.DONE),
+            overdue=sum(1 for t in ts if t.is_overdue_on(today)),
+            progress=round(sum(t.rollup for t in ts) / len(ts)),
+        )
+        for uid, ts in groups.items()
+    ]
+    return sorted(rows, key=lambda r: r.unit.path)
+
+
+def document_progress(tasks: list[Task]) -> int:
+    top = [t for t in tasks if t.parent_id is None]
+    return round(sum(t.rollup for t in top) / len(top)) if top else 0
+
+
+def task_tree(tasks: list[Task]) -> list[tuple[Task, int]]:
+    """Tasks in tree order with their depth (cascaded tasks under the task they came from)."""
+    children: dict[int | None, list[Task]] = defaultdict(list)
+    ids = {t.pk for t in tasks}
+    for t in tasks:
+        children[t.parent_id if t.parent_id in ids else None].append(t)
+    out: list[tuple[Task, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for t in children.get(parent, []):
+            out.append((t, depth))
+            walk(t.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def document_chain(document: Document, *, for_user: Any) -> dict[str, list[tuple[Document, str]]]:
+    """What the document carries out, upwards to the top, and what carries it out, downwards;
+    plus documents it cites or replaces. Only documents the user may see."""
+    visible = Document.objects.filter(_document_scope(for_user))
+    up: list[tuple[Document, str]] = []
+    seen = {document.pk}
+    current = document
+    while True:
+        link = (
+            DocumentLink.objects.filter(source=current, kind=LinkKind.IMPLEMENTS, target__in=visible)
+            .select_related("target")
+            .first()
+        )
+        if link is None or link.target_id in seen:
+            break
+        up.append((link.target, link.kind))
+        seen.add(link.target_id)
+        current = link.target
+    down: list[tuple[Document, str]] = []
+    frontier = [document.pk]
+    while frontier:
+        links = list(
+            DocumentLink.objects.filter(target_id__in=frontier, kind=LinkKind.IMPLEMENTS, source__in=visible)
+            .select_related("source")
+            .order_by("source__issued_on")
+        )
+        frontier = []
+        for link in links:
+            if link.source_id not in seen:
+                seen.add(link.source_id)
+                down.append((link.source, link.kind))
+                frontier.append(link.source_id)
+    other = [
+        (link.target, link.get_kind_display())
+        for link in DocumentLink.objects.filter(source=document, target__in=visible)
+        .exclude(kind=LinkKind.IMPLEMENTS)
+        .select_related("target")
+    ]
+    cited_by = [
+        (link.source, link.get_kind_display())
+        for link in DocumentLink.objects.filter(target=document, source__in=visible)
+        .exclude(kind=LinkKind.IMPLEMENTS)
+        .select_related("source")
+    ]
+    return {"up": list(reversed(up)), "down": down, "other": other, "cited_by": cited_by}
+
+
+def search(*, for_user: Any, q: str, limit: int = 30) -> dict[str, list[Any]]:
+    """Documents and tasks matching every word of ``q``, with or without diacritics.
+
+    Documents whose kind, number or title hold the whole phrase come first."""
+    if not _words(q):
+        return {"documents": [], "tasks": []}
+    documents = list(document_list(for_user=for_user, q=q)[: limit * 3])
+    phrase = fold(q)
+
+    def rank(d: Document) -> tuple[int, int]:
+        head = fold(f"{d.kind_word} {d.number} {d.title}")
+        hits = sum(1 for w in _words(q) if w in head)
+        return (0 if phrase in head else 1, -hits)
+
+    documents.sort(key=rank)
+    tasks = list(task_list(for_user=for_user, q=q).filter(parent__isnull=True)[:limit])
+    return {"documents": documents[:limit], "tasks": tasks}
+
+
+def calendar_month(*, for_user: Any, year: int, month: int) -> list[list[tuple[dt.date, list[Task]]]]:
+    """Weeks (Monday first) of the month, each day with the deadlines that fall on it."""
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    tasks = task_list(for_user=for_user, due_after=first, due_before=last).order_by("due_date", "id")
+    by_day: dict[dt.date, list[Task]] = defaultdict(list)
+    for task in tasks[:1000]:
+        if task.due_date is not None:
+            by_day[task.due_date].append(task)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append([(day, by_day.get(day, []) if day.month == month else []) for day in week])
+    return weeks

@@ -1,0 +1,306 @@
+"""Server-rendered pages of the register: overview, documents, proposals to confirm, tasks with
+progress and cascading, overdue and due-soon lists, calendar, per-unit progress and search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ketnoi.core import permissions
+from ketnoi.core.exceptions import ApplicationError, PermissionDenied
+from ketnoi.directives import selectors, services
+from ketnoi.directives.forms import CascadeForm, DocumentForm, ProgressForm
+from ketnoi.directives.models import DocumentKind, Recurrence, TaskStatus
+from ketnoi.lib.docnumber import parse_date
+from ketnoi.units.models import Unit
+from ketnoi.units.selectors import unit_get
+
+
+def _day(raw: str) -> dt.date | None:
+    raw = raw.strip()
+    if len(raw) == 10 and raw[4] == "-":
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            return None
+    return parse_date(raw)
+
+
+def _editable_units(user: Any) -> list[Unit]:
+    return list(Unit.objects.filter(permissions.scope_q(user, "edit")).order_by("path")[:500])
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    open_tasks = selectors.task_list(for_user=user, status="open")
+    context = {
+        "reminders": selectors.reminders_for(user=user),
+        "overdue": selectors.overdue(for_user=user, limit=10),
+        "due_soon": selectors.due_soon(for_user=user, limit=10),
+        "documents": list(selectors.document_list(for_user=user)[:10]),
+        "stats": {
+            "documents": selectors.document_list(for_user=user).count(),
+            "open": open_tasks.count(),
+            "overdue": selectors.task_list(for_user=user, status="overdue").count(),
+            "done": selectors.task_list(for_user=user, status=TaskStatus.DONE).count(),
+        },
+        "can_edit": permissions.can_any(user, "edit"),
+    }
+    return render(request, "directives/home.html", context)
+
+
+@login_required
+def document_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    if q:
+        found = selectors.search(for_user=request.user, q=q, limit=100)
+        documents, tasks = found["documents"], found["tasks"]
+    else:
+        documents, tasks = list(selectors.document_list(for_user=request.user, kind=kind)[:200]), []
+    context = {"q": q, "kind": kind, "kinds": DocumentKind.choices, "documents": documents, "tasks": tasks}
+    template = "directives/_search_results.html" if request.htmx else "directives/documents.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def document_new(request: HttpRequest) -> HttpResponse:
+    units = _editable_units(request.user)
+    if not units:
+        raise PermissionDenied()
+    form = DocumentForm(request.POST or None, request.FILES or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        uploads = [services.Upload(f.name, f.read()) for f in request.FILES.getlist("files")]
+        try:
+            document = services.document_create(
+                unit=data["unit"],
+                by=request.user,
+                title=data["title"],
+                kind=data["kind"],
+                number=data["number"],
+                summary=data["summary"],
+                issuing_body=data["issuing_body"],
+                issued_on=data["issued_on"],
+                signer=data["signer"],
+                signer_capacity=data["signer_capacity"],
+                body=data["text"],
+                files=uploads,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+            for name, message in exc.fields.items():
+                if name in form.fields:
+                    form.add_error(name, str(message))
+        else:
+            messages.success(request, _("The document is registered. Check the tasks proposed from its text."))
+            return redirect("directives:review", document.pk)
+    return render(request, "directives/document_new.html", {"form": form})
+
+
+@login_required
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = selectors.document_get(pk=pk, for_user=request.user)
+    tasks = list(
+        selectors.task_list(for_user=request.user, document=document).prefetch_related("coordinating_units")
+    )
+    references = []
+    can_edit = permissions.can(request.user, "edit", document.unit)
+    if document.body:
+        from ketnoi.lib.docnumber import find_references
+
+        linked = set(document.links_out.values_list("target__number", flat=True))
+        references = [r for r in find_references(document.body) if r.number not in linked and r.number != document.number]
+    context = {
+        "document": document,
+        "tasks": selectors.task_tree(tasks),
+        "by_unit": selectors.progress_by_unit(tasks=[t for t in tasks if t.parent_id is None]),
+        "progress": selectors.document_progress(tasks),
+        "chain": selectors.document_chain(document, for_user=request.user),
+        "references": references,
+        "can_edit": can_edit,
+        "recipients": list(document.recipients.order_by("path")),
+        "files": list(document.files.all()),
+        "today": timezone.localdate(),
+    }
+    return render(request, "directives/document_detail.html", context)
+
+
+@login_required
+@require_POST
+def document_reference(request: HttpRequest, pk: int) -> HttpResponse:
+    document = selectors.document_get(pk=pk, for_user=request.user)
+    services.reference_accept(
+        document=document,
+        number=request.POST.get("number", ""),
+        kind=request.POST.get("kind", "cites"),
+        kind_word=request.POST.get("kind_word", ""),
+        issued_on=parse_date(request.POST.get("issued_on", "")),
+        issuer=request.POST.get("issuer", ""),
+        by=request.user,
+    )
+    messages.success(request, _("The link is recorded."))
+    return redirect("directives:document", document.pk)
+
+
+@login_required
+def document_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The proposals from the text, to edit and confirm. Nothing is created before confirmation."""
+    document = selectors.document_get(pk=pk, for_user=request.user)
+    if not permissions.can(request.user, "edit", document.unit):
+        raise PermissionDenied()
+    analysis = services.analyse_text(document.body, document.unit)
+    assignable = list(Unit.objects.filter(path__startswith=document.unit.path).order_by("path"))
+    by_code = {u.code: u for u in assignable}
+    error = ""
+    if request.method == "POST":
+        confirmed = []
+        for i in range(len(analysis["tasks"])):
+            if request.POST.get(f"t{i}-selected") != "on":
+                continue
+            units = [by_code[c] for c in request.POST.getlist(f"t{i}-units") if c in by_code]
+            confirmed.append(
+                services.ConfirmedProposal(
+                    number=request.POST.get(f"t{i}-number", ""),
+                    text=request.POST.get(f"t{i}-text", ""),
+                    units=units,
+                    coordinating=[by_code[c] for c in request.POST.getlist(f"t{i}-coordinating") if c in by_code],
+                    due_date=_day(request.POST.get(f"t{i}-due", "")),
+                    recurrence=request.POST.get(f"t{i}-recurrence", ""),
+                )
+            )
+        try:
+            if not confirmed:
+                raise ApplicationError(_("Tick at least one task to confirm."))
+            created = services.tasks_confirm(document=document, proposals=confirmed, by=request.user)
+        except ApplicationError as exc:
+            error = str(exc.message)
+        else:
+            messages.success(request, _("%(n)s tasks were assigned.") % {"n": len(created)})
+            return redirect("directives:document", document.pk)
+    context = {
+        "document": document,
+        "analysis": analysis,
+        "units": assignable,
+        "recurrences": Recurrence.choices,
+        "error": error,
+        "posted": request.POST if request.method == "POST" else None,
+    }
+    return render(request, "directives/review.html", context)
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get(pk=pk, for_user=request.user)
+    can_report = permissions.can(request.user, "edit", task.lead_unit)
+    below = list(Unit.objects.filter(path__startswith=task.lead_unit.path).exclude(pk=task.lead_unit_id).order_by("path"))
+    progress_form = ProgressForm(task=task)
+    cascade_form = CascadeForm(units=below)
+    if request.method == "POST" and can_report:
+        action = request.POST.get("action")
+        if action == "progress":
+            progress_form = ProgressForm(request.POST, request.FILES, task=task)
+            if progress_form.is_valid():
+                data = progress_form.cleaned_data
+                upload = request.FILES.get("file")
+                try:
+                    services.task_report_progress(
+                        task=task,
+                        by=request.user,
+                        progress=data["progress"],
+                        status=data["status"] or None,
+                        note=data["note"],
+                        link=data["link"],
+                        file=services.Upload(upload.name, upload.read()) if upload else None,
+                        period_end=data["period_end"],
+                    )
+                except ApplicationError as exc:
+                    progress_form.add_error(None, str(exc.message))
+                else:
+                    messages.success(request, _("Progress reported."))
+                    return redirect("directives:task", task.pk)
+        elif action == "cascade":
+            cascade_form = CascadeForm(request.POST, units=below)
+            if cascade_form.is_valid():
+                data = cascade_form.cleaned_data
+                try:
+                    children = services.task_cascade(
+                        task=task, units=list(data["units"]), text=data["text"], due_date=data["due_date"], by=request.user
+                    )
+                except ApplicationError as exc:
+                    cascade_form.add_error(None, str(exc.message))
+                else:
+                    messages.success(request, _("%(n)s units received the task.") % {"n": len(children)})
+                    return redirect("directives:task", task.pk)
+    children = list(
+        selectors.task_list(for_user=request.user, document=task.document).filter(
+            lead_unit__path__startswith=task.lead_unit.path
+        )
+    )
+    tree = [(t, d) for t, d in selectors.task_tree(children) if t.pk != task.pk]
+    context = {
+        "task": task,
+        "updates": list(task.updates.select_related("created_by")),
+        "subtasks": tree,
+        "coordinating": list(task.coordinating_units.all()),
+        "can_report": can_report,
+        "can_cascade": can_report and bool(below),
+        "progress_form": progress_form,
+        "cascade_form": cascade_form,
+        "today": timezone.localdate(),
+    }
+    return render(request, "directives/task_detail.html", context)
+
+
+@login_required
+def unit_progress(request: HttpRequest, code: str) -> HttpResponse:
+    unit = unit_get(code=code, for_user=request.user)
+    tasks = list(selectors.task_list(for_user=request.user, unit=unit).select_related("document"))
+    context = {
+        "unit": unit,
+        "rows": selectors.progress_by_unit(tasks=tasks),
+        "tasks": tasks[:300],
+        "today": timezone.localdate(),
+    }
+    return render(request, "directives/unit_progress.html", context)
+
+
+@login_required
+def deadlines(request: HttpRequest) -> HttpResponse:
+    context = {
+        "overdue": selectors.overdue(for_user=request.user),
+        "due_soon": selectors.due_soon(for_user=request.user, days=14),
+        "today": timezone.localdate(),
+        "units": permissions.top_units(request.user),
+    }
+    return render(request, "directives/deadlines.html", context)
+
+
+@login_required
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    raw = request.GET.get("month", "")
+    try:
+        year, month = (int(p) for p in raw.split("-", 1)) if raw else (today.year, today.month)
+        first = dt.date(year, month, 1)
+    except ValueError:
+        year, month, first = today.year, today.month, today.replace(day=1)
+    prev_month = (first - dt.timedelta(days=1)).replace(day=1)
+    next_month = (first + dt.timedelta(days=32)).replace(day=1)
+    context = {
+        "weeks": selectors.calendar_month(for_user=request.user, year=year, month=month),
+        "first": first,
+        "prev": f"{prev_month:%Y-%m}",
+        "next": f"{next_month:%Y-%m}",
+        "today": today,
+    }
+    return render(request, "directives/calendar.html", context)
