@@ -290,7 +290,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- Facebook Graph API ----------------------------------------------------------------------
     def _fb_error(
-        self, status: int, code: int, message: str, subcode: int | None = None, **headers: str
+        self,
+        status: int,
+        code: int,
+        message: str,
+        subcode: int | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         error: dict[str, Any] = {
             "message": message,
@@ -312,7 +317,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault == "graph_app_limit":
             usage = json.dumps({"call_count": 100, "total_cputime": 20, "total_time": 35})
-            return self._fb_error(403, 4, "(#4) Application request limit reached", **{"X-App-Usage": usage})
+            return self._fb_error(
+                403, 4, "(#4) Application request limit reached", headers={"X-App-Usage": usage}
+            )
         if fault == "graph_page_limit":
             parts = rest.split("/")
             usage = json.dumps(
@@ -332,7 +339,7 @@ class _Handler(BaseHTTPRequestHandler):
                 403,
                 32,
                 "(#32) Page request limit reached",
-                **{"X-Business-Use-Case-Usage": usage},
+                headers={"X-Business-Use-Case-Usage": usage},
             )
         state = self.platforms.state
         with self.platforms.lock:
@@ -357,7 +364,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "missing permissions, or does not support this operation.",
                 subcode=33,
             )
-        usage = {"X-App-Usage": json.dumps({"call_count": 3, "total_cputime": 1, "total_time": 2})}
+        low_usage = {"X-App-Usage": json.dumps({"call_count": 3, "total_cputime": 1, "total_time": 2})}
         if len(parts) == 1:
             wanted = [f for f in query.get("fields", "id,name").split(",") if f]
             known: dict[str, Any] = {
@@ -368,7 +375,7 @@ class _Handler(BaseHTTPRequestHandler):
             }
             body = {k: known[k] for k in wanted if k in known and known[k] is not None}
             body["id"] = page.page_id
-            return self._send(200, body, usage)
+            return self._send(200, body, low_usage)
         if parts[1] == "insights":
             metrics = [m for m in query.get("metric", "").split(",") if m]
             if not metrics or any(m not in GRAPH_METRICS for m in metrics):
@@ -391,7 +398,7 @@ class _Handler(BaseHTTPRequestHandler):
                 }
                 for m in metrics
             ]
-            return self._send(200, {"data": data, "paging": {}}, usage)
+            return self._send(200, {"data": data, "paging": {}}, low_usage)
         return self._fb_error(400, 100, "(#100) Tried accessing nonexisting field")
 
     # --- YouTube Data API v3 ---------------------------------------------------------------------

@@ -20,13 +20,12 @@ import datetime as dt
 import logging
 import os
 import socket
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -334,7 +333,7 @@ def pull_execute(run_id: int, *, worker: str = "") -> ConnectorRun | None:
                 retry_after=int((pause.paused_until - now).total_seconds()) + 1,
             )
         figures = _fetch(page, credential)
-        values = {k: v for k, v in figures.values.items() if v is not None}
+        values: dict[str, int | None] = {k: v for k, v in figures.values.items() if v is not None}
         if not values:
             raise PlatformError("the platform gave no figures")
         from ketnoi.pages.models import MetricSource
@@ -464,7 +463,7 @@ def _reset_lost_runs(now: dt.datetime) -> list[int]:
     return requeued + [pk for pk in lost if pk not in requeued]
 
 
-def due_credentials(now: dt.datetime | None = None) -> Iterable[PageCredential]:
+def due_credentials(now: dt.datetime | None = None) -> QuerySet[PageCredential]:
     now = now or timezone.now()
     paused = list(PlatformPause.objects.filter(paused_until__gt=now).values_list("platform", flat=True))
     return (
