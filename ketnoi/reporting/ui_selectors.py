@@ -1,0 +1,87 @@
+"""Read-only helpers the reporting pages need on top of the engine's selectors.
+
+Everything here is pure read logic scoped by ``core.permissions``; writes go through ``services``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ketnoi.core import permissions
+from ketnoi.lib import periods as P
+from ketnoi.reporting import selectors
+from ketnoi.reporting.models import DataValue, ReminderLog, ReportForm
+from ketnoi.units.models import Unit
+
+
+def form_period_at(form: ReportForm, day: dt.date) -> P.Period:
+    return P.for_date(form.period_type, day, span_years=form.span_years or 1, anchor=form.span_anchor)
+
+
+def current_period(form: ReportForm, today: dt.date | None = None) -> P.Period:
+    """The period being reported now: the latest one that has ended (a custom span: the one running)."""
+    today = today or timezone.localdate()
+    running = form_period_at(form, today)
+    if form.period_type == "custom":
+        return running
+    return running.previous()
+
+
+def period_choices(form: ReportForm, around: P.Period, *, count: int = 13) -> list[P.Period]:
+    """Periods to pick from, newest first: the running one and those before it, ``around`` included."""
+    out = selectors.form_periods(form, count=count)
+    if around not in out:
+        out.append(around)
+    return sorted(set(out), reverse=True)
+
+
+def summary_units(user: Any, verb: str = "view") -> list[Unit]:
+    """Units worth choosing as the root of a completeness or roll-up view: the person's top units and
+    every unit under them that has units of its own."""
+    tops = permissions.top_units(user, verb)
+    q = Q(pk__in=[u.pk for u in tops])
+    for top in tops:
+        q |= Q(path__startswith=top.path, numchild__gt=0)
+    return list(Unit.objects.filter(q).order_by("path")[:500])
+
+
+def default_root(user: Any, form: ReportForm | None = None) -> Unit | None:
+    """The unit a person's views start from: the form's owner if they see it, else their highest unit."""
+    if form is not None and permissions.can(user, "view", form.owner):
+        return form.owner
+    tops = permissions.top_units(user, "view")
+    return tops[0] if tops else None
+
+
+def value_history(
+    *, form: ReportForm, unit: Unit, period: P.Period, key: str, for_user: Any
+) -> tuple[selectors.EntryField | None, list[Any]]:
+    """The audit rows of one field (newest first): who changed it, when, from what to what, and why."""
+    sheet = selectors.entry_sheet(form=form, unit=unit, period=period.id, for_user=for_user)
+    row = next((f for f in sheet.fields if f.key == key), None)
+    if row is None:
+        return None, []
+    records = list(
+        DataValue.history.filter(  # type: ignore[attr-defined]
+            unit_id=unit.pk,
+            period=period.id,
+            indicator_id=row.indicator.pk,
+            option_id=row.option.pk if row.option else None,
+        )
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:200]
+    )
+    return row, records
+
+
+def last_reminders(form: ReportForm, period: P.Period, unit_ids: list[int]) -> dict[int, ReminderLog]:
+    out: dict[int, ReminderLog] = {}
+    for log in ReminderLog.objects.filter(report_form=form, period=period.id, unit_id__in=unit_ids).order_by(
+        "sent_at", "pk"
+    ):
+        out[log.unit_id] = log
+    return out

@@ -1,0 +1,109 @@
+"""Helpers shared by the reporting pages: look-ups that check the caller's subtree, and number display."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from ketnoi.core import permissions
+from ketnoi.core.exceptions import ValidationError
+from ketnoi.lib import periods as P
+from ketnoi.reporting import selectors, services
+from ketnoi.reporting.forms import NumberParseError, parse_number
+from ketnoi.reporting.models import Indicator, ReportForm, ValueType
+from ketnoi.units import selectors as unit_selectors
+from ketnoi.units.models import Unit
+
+# Period labels are written by ketnoi.lib.periods; listed here so this app's catalogue translates them.
+PERIOD_LABELS = (
+    gettext_noop("Month %(m)02d/%(y)d"),
+    gettext_noop("Quarter %(q)d/%(y)d"),
+    gettext_noop("First half of %(y)d"),
+    gettext_noop("Second half of %(y)d"),
+    gettext_noop("Year %(y)d"),
+    gettext_noop("Period %(a)d–%(b)d"),
+)
+
+
+def get_form(request: HttpRequest, code: str) -> ReportForm:
+    return selectors.form_get(code=code, for_user=request.user)
+
+
+def get_period(form: ReportForm, period_id: str) -> P.Period:
+    return services.form_period(form, period_id)
+
+
+def get_unit(request: HttpRequest, code: str, verb: str = "view") -> Unit:
+    return unit_selectors.unit_get(code=code, for_user=request.user, verb=verb)
+
+
+def get_reporting_unit(request: HttpRequest, form: ReportForm, code: str) -> Unit:
+    unit = get_unit(request, code)
+    if not form.units.filter(pk=unit.pk).exists():
+        raise ValidationError(
+            _("%(unit)s does not report the form %(form)s.") % {"unit": unit.name, "form": form.name},
+            fields={"unit": _("Not a reporting unit of this form.")},
+        )
+    return unit
+
+
+def parent_of(unit: Unit) -> Unit | None:
+    return Unit.objects.get_parent(unit)  # type: ignore[no-any-return]
+
+
+def may_approve(user: Any, unit: Unit) -> bool:
+    """The parent unit's approver approves (the root unit's own approver when it has no parent)."""
+    parent = parent_of(unit)
+    return permissions.can(user, "approve", parent if parent is not None else unit)
+
+
+def fmt_number(value: float | Decimal | int | None, decimals: int | None = None) -> str:
+    """16.000 · 3,5 · — for nothing."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and decimals is None:
+        value = int(value) if value == int(value) else round(value, 2)
+    if decimals is not None:
+        return formats.number_format(value, decimal_pos=decimals, force_grouping=True)
+    return formats.number_format(value, force_grouping=True)
+
+
+def display_value(indicator: Indicator, stored: str) -> str:
+    """A stored value as shown to a Vietnamese reader: 16.000, 3,5, Có/Không."""
+    if stored == "" or stored is None:
+        return ""
+    if indicator.value_type == ValueType.BOOLEAN:
+        return _("Yes") if stored == "true" else _("No")
+    if indicator.value_type == ValueType.TEXT:
+        return stored
+    try:
+        number = Decimal(stored)
+    except ArithmeticError:
+        return stored
+    if number == number.to_integral_value():
+        return formats.number_format(int(number), force_grouping=True)
+    return formats.number_format(number, force_grouping=True)
+
+
+def canonical_value(indicator: Indicator, raw: str, *, place: str) -> str:
+    """What the person typed, as the plain text the services read (16.000 → 16000, 3,5 → 3.5).
+
+    The browser form and the spreadsheet read numbers the Vietnamese way, where ``.`` groups thousands.
+    """
+    raw = (raw or "").strip()
+    if raw == "" or indicator.value_type in (ValueType.TEXT, ValueType.BOOLEAN):
+        return raw
+    try:
+        number = parse_number(raw)
+    except NumberParseError:
+        raise ValueError(
+            _("%(place)s: “%(value)s” is not a number.") % {"place": place, "value": raw[:60]}
+        ) from None
+    if number is None:
+        return ""
+    return format(number, "f")

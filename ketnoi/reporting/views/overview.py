@@ -1,0 +1,175 @@
+"""The reporting home (forms, current period, completeness at a glance), completeness of a form and
+period for any subtree, and reminders to units that are late."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from ketnoi.core import permissions
+from ketnoi.core.exceptions import ApplicationError, ValidationError
+from ketnoi.lib import periods as P
+from ketnoi.reporting import selectors, tasks, ui_selectors
+from ketnoi.reporting.models import ReportForm
+from ketnoi.reporting.views.common import get_form, get_period, get_unit, may_approve
+from ketnoi.units.models import Unit
+
+HOME_FORMS = 30
+
+
+def _root(request: HttpRequest, form: ReportForm | None) -> Unit | None:
+    code = request.GET.get("unit") or request.POST.get("unit")
+    if code:
+        return get_unit(request, code)
+    return ui_selectors.default_root(request.user, form)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Forms the person may see, the current period of each, and completeness for their subtree."""
+    user = request.user
+    today = timezone.localdate()
+    cards: list[dict[str, Any]] = []
+    for form in selectors.form_list(for_user=user)[:HOME_FORMS]:
+        if not form.is_active:
+            continue
+        period = ui_selectors.current_period(form, today)
+        root = ui_selectors.default_root(user, form)
+        summary = None
+        if root is not None:
+            summary = selectors.completeness(
+                form=form, unit=root, period=period.id, for_user=user, today=today
+            )
+        own = [
+            u
+            for u in form.units.filter(permissions.scope_q(user, "enter_data")).order_by("path")[:6]
+            if u.is_active_on(period.end)
+        ]
+        cards.append({"form": form, "period": period, "root": root, "summary": summary, "own": own})
+    context = {
+        "cards": cards,
+        "pending": list(selectors.approvals_pending(for_user=user)[:50]),
+        "notices": tasks.notices_for(user),
+    }
+    return render(request, "reporting/home.html", context)
+
+
+@login_required
+def go(request: HttpRequest, form_code: str) -> HttpResponse:
+    """The period picker's target: open the chosen period (for a unit's entry page or the status page)."""
+    form = get_form(request, form_code)
+    period = get_period(form, request.GET.get("period", ""))
+    unit = request.GET.get("unit", "")
+    if request.GET.get("view") == "status" or not unit:
+        target = redirect("reporting:status", form.code, period.id)
+        if unit:
+            target["Location"] += f"?unit={unit}"
+        return target
+    return redirect("reporting:entry", form.code, period.id, unit)
+
+
+@login_required
+def form_home(request: HttpRequest, form_code: str) -> HttpResponse:
+    form = get_form(request, form_code)
+    return redirect("reporting:status", form.code, ui_selectors.current_period(form).id)
+
+
+@login_required
+def status(request: HttpRequest, form_code: str, period_id: str) -> HttpResponse:
+    """Which units of a subtree submitted on time, late, or not at all; approvers remind the late ones."""
+    form = get_form(request, form_code)
+    period = get_period(form, period_id)
+    root = _root(request, form)
+    if root is None:
+        raise ValidationError(_("You have no unit to look at."))
+    return render(request, "reporting/status.html", _status_context(request, form, period, root))
+
+
+def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, root: Unit) -> dict[str, Any]:
+    user = request.user
+    result = selectors.completeness(form=form, unit=root, period=period.id, for_user=user)
+    reminders = ui_selectors.last_reminders(form, period, [s.unit_id for s in result.expected])
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[s.unit_id for s in result.expected])}
+    rows = []
+    for s in result.expected:
+        unit = units[s.unit_id]
+        done = s.status in ("on_time", "late")
+        rows.append(
+            {
+                "s": s,
+                "unit": unit,
+                "reminder": reminders.get(s.unit_id),
+                "can_remind": not done and may_approve(user, unit),
+                "can_approve": s.report_status == "submitted" and may_approve(user, unit),
+                "can_enter": permissions.can(user, "enter_data", unit),
+            }
+        )
+    n = len(result.expected) or 1
+    return {
+        "form": form,
+        "period": period,
+        "root": root,
+        "result": result,
+        "rows": rows,
+        "shares": {
+            "on_time": round(100 * len(result.on_time) / n),
+            "late": round(100 * len(result.late) / n),
+            "missing": round(100 * len(result.missing) / n),
+        },
+        "any_remind": any(r["can_remind"] for r in rows),
+        "roots": ui_selectors.summary_units(user),
+        "periods": ui_selectors.period_choices(form, period),
+        "now": timezone.localtime(),
+        "can_enter_any": any(r["can_enter"] for r in rows),
+    }
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, form_code: str, period_id: str) -> HttpResponse:
+    """Send a reminder (in the app and by e-mail) to the chosen units that have not submitted."""
+    form = get_form(request, form_code)
+    period = get_period(form, period_id)
+    codes = request.POST.getlist("units")
+    units = [get_unit(request, code) for code in codes]
+    try:
+        sent = tasks.reminder_send(form=form, period=period, units=units, by=request.user)
+    except ApplicationError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, str(exc.message))
+    else:
+        if sent:
+            messages.success(
+                request,
+                ngettext(
+                    "Reminder sent to %(n)d unit: %(names)s.",
+                    "Reminders sent to %(n)d units: %(names)s.",
+                    len(sent),
+                )
+                % {"n": len(sent), "names": ", ".join(s.unit.name for s in sent)},
+            )
+        skipped = len(units) - len(sent)
+        if skipped:
+            messages.info(
+                request,
+                ngettext(
+                    "%(n)d unit was skipped: it has submitted or was reminded in the last hours.",
+                    "%(n)d units were skipped: they have submitted or were reminded in the last hours.",
+                    skipped,
+                )
+                % {"n": skipped},
+            )
+    target = redirect("reporting:status", form.code, period.id)
+    root = request.POST.get("unit")
+    if root:
+        target["Location"] += f"?unit={root}"
+    return target

@@ -1,0 +1,217 @@
+"""Roll-up views: pick a subtree, periods and indicators; pivot tables with their charts; XLSX and CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from ketnoi.core.exceptions import ValidationError
+from ketnoi.lib import periods as P
+from ketnoi.reporting import selectors, ui_selectors, xlsx
+from ketnoi.reporting.models import Indicator, PeriodType, ReportForm
+from ketnoi.reporting.views.common import fmt_number, get_unit
+
+MAX_PERIODS = 60
+MAX_INDICATORS = 20
+UNITS = "units"
+INDICATORS = "indicators"
+
+
+@dataclass
+class PivotTable:
+    title: str
+    corner: str
+    col_labels: list[str]
+    rows: list[tuple[str, list[float | None]]]
+    total: tuple[str, list[float | None]] | None
+    decimals: list[int]
+    chart: dict[str, Any]
+    dom_id: str = "chart"
+
+    def shown(self) -> list[tuple[str, list[str]]]:
+        return [(label, [self._fmt(i, v) for i, v in enumerate(values)]) for label, values in self.rows]
+
+    def shown_total(self) -> tuple[str, list[str]] | None:
+        if self.total is None:
+            return None
+        return self.total[0], [self._fmt(i, v) for i, v in enumerate(self.total[1])]
+
+    def _fmt(self, col: int, value: float | None) -> str:
+        decimals = self.decimals[col] if col < len(self.decimals) else 0
+        return fmt_number(value, decimals if decimals else None)
+
+    def as_export(self) -> xlsx.Table:
+        return xlsx.Table(
+            title=self.title,
+            headings=[self.corner, *self.col_labels],
+            rows=[[label, *values] for label, values in self.rows],
+            total=[self.total[0], *self.total[1]] if self.total else None,
+        )
+
+
+def _period_list(period_type: str, start_id: str, end_id: str) -> list[P.Period]:
+    periods = selectors.parse_periods([start_id, end_id])
+    start, end = sorted(periods)
+    found = P.between(period_type, start.start, end.end)
+    found = [p for p in found if start.start <= p.start and p.end <= end.end] or found
+    if len(found) > MAX_PERIODS:
+        raise ValidationError(
+            _("Choose at most %(n)d periods at a time.") % {"n": MAX_PERIODS},
+            fields={"end": _("Too many periods.")},
+        )
+    return found
+
+
+def _defaults(form: ReportForm | None, today: dt.date) -> tuple[str, str, str]:
+    period_type = (
+        form.period_type if form is not None and form.period_type != PeriodType.CUSTOM else "quarterly"
+    )
+    last = P.for_date(period_type, today).previous()
+    first = last
+    for _i in range(5 if period_type != "yearly" else 3):
+        first = first.previous()
+    return period_type, first.id, last.id
+
+
+@login_required
+def pivot(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    forms = selectors.form_list(for_user=user)
+    form_code = request.GET.get("form") or (forms[0].code if forms else "")
+    form = next((f for f in forms if f.code == form_code), None)
+    if form_code and form is None:
+        form = selectors.form_get(code=form_code, for_user=user)
+    visible = selectors.indicator_list(for_user=user)
+    if form is not None:
+        choices = [it.indicator for it in form.items.select_related("indicator").order_by("sort_order", "id")]
+        allowed = set(visible.values_list("pk", flat=True))
+        choices = [i for i in choices if i.pk in allowed]
+    else:
+        choices = list(visible[:200])
+    codes = [c for c in request.GET.getlist("dx") if c][:MAX_INDICATORS] or [i.code for i in choices[:3]]
+    allowed_codes = {i.code for i in visible.filter(code__in=codes)}
+    codes = [c for c in codes if c in allowed_codes]
+    default_type, default_start, default_end = _defaults(form, timezone.localdate())
+    period_type = request.GET.get("pt") or default_type
+    if period_type not in (
+        PeriodType.MONTHLY,
+        PeriodType.QUARTERLY,
+        PeriodType.HALF_YEARLY,
+        PeriodType.YEARLY,
+    ):
+        period_type = default_type
+    start_id = request.GET.get("start") or default_start
+    end_id = request.GET.get("end") or default_end
+    layout = request.GET.get("layout") if request.GET.get("layout") in (UNITS, INDICATORS) else UNITS
+    unit_code = request.GET.get("ou")
+    root = get_unit(request, unit_code) if unit_code else ui_selectors.default_root(user, form)
+    periods: list[P.Period] = []
+    tables: list[PivotTable] = []
+    problem = ""
+    try:
+        periods = _period_list(period_type, start_id, end_id)
+    except ValidationError as exc:
+        problem = str(exc.message)
+    if root is not None and codes and periods:
+        tables = build_tables(user, root=root, codes=codes, periods=periods, layout=layout)
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "csv") and tables:
+        return _export(fmt, tables, root, periods)
+    context = {
+        "forms": forms,
+        "form": form,
+        "choices": choices,
+        "codes": codes,
+        "period_type": period_type,
+        "period_types": [(k, v) for k, v in PeriodType.choices if k != PeriodType.CUSTOM],
+        "start": start_id,
+        "end": end_id,
+        "layout": layout,
+        "root": root,
+        "roots": ui_selectors.summary_units(user),
+        "tables": tables,
+        "problem": problem,
+        "query": request.GET.urlencode(),
+        "now": timezone.localtime(),
+    }
+    return render(request, "reporting/pivot.html", context)
+
+
+def build_tables(
+    user: Any, *, root: Any, codes: list[str], periods: list[P.Period], layout: str
+) -> list[PivotTable]:
+    """The pivot tables of the selection; every figure comes from the engine's roll-up."""
+    ids = [p.id for p in periods]
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+    tables: list[PivotTable] = []
+    if layout == UNITS:
+        for code in codes:
+            ind = indicators[code]
+            pv = selectors.pivot_units_by_periods(for_user=user, indicator=code, unit=root, periods=ids)
+            rows = list(zip(pv.row_labels[:-1], pv.cells[:-1], strict=True))
+            total_label = _("All of %(unit)s") % {"unit": root.name}
+            title = f"{ind.name}{' (' + ind.unit_of_measure + ')' if ind.unit_of_measure else ''}"
+            series = [{"name": label, "y": values} for label, values in rows] or [
+                {"name": total_label, "y": pv.cells[-1]}
+            ]
+            tables.append(
+                PivotTable(
+                    title=title,
+                    corner=_("Unit"),
+                    col_labels=pv.col_labels,
+                    rows=rows,
+                    total=(total_label, pv.cells[-1]),
+                    decimals=[ind.decimals] * len(ids),
+                    chart={
+                        "title": title,
+                        "x": pv.col_labels,
+                        "series": series,
+                        "kind": "bar" if len(ids) <= 2 or len(rows) > 1 else "line",
+                    },
+                )
+            )
+    else:
+        pv = selectors.pivot_periods_by_indicators(for_user=user, unit=root, indicators=codes, periods=ids)
+        rows = list(zip(pv.row_labels, pv.cells, strict=True))
+        title = _("%(unit)s by period") % {"unit": root.name}
+        tables.append(
+            PivotTable(
+                title=title,
+                corner=_("Period"),
+                col_labels=pv.col_labels,
+                rows=rows,
+                total=None,
+                decimals=[indicators[c].decimals for c in codes],
+                chart={
+                    "title": title,
+                    "x": pv.row_labels,
+                    "series": [
+                        {"name": name, "y": [r[1][i] for r in rows]} for i, name in enumerate(pv.col_labels)
+                    ],
+                    "kind": "bar" if len(rows) <= 2 else "line",
+                },
+            )
+        )
+    for i, table in enumerate(tables, start=1):
+        table.dom_id = f"chart-{i}"
+    return tables
+
+
+def _export(fmt: str, tables: list[PivotTable], root: Any, periods: list[P.Period]) -> HttpResponse:
+    exports = [t.as_export() for t in tables]
+    name = f"tong-hop_{slugify(root.code)}_{periods[0].id}-{periods[-1].id}"
+    if fmt == "xlsx":
+        response = HttpResponse(xlsx.tables_to_xlsx(exports), content_type=xlsx.XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    else:
+        response = HttpResponse(xlsx.tables_to_csv(exports), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
