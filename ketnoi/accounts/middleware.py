@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 from collections.abc import Callable
 
 from django.conf import settings
@@ -33,6 +34,10 @@ class SessionLifetimeMiddleware:
             ):
                 session.flush()
                 request.session_expired = True  # type: ignore[attr-defined]
+                if request.method == "GET" and not request.path.startswith(("/api/", "/accounts/login/")):
+                    # Say why the person has to log in again, and bring them back where they were.
+                    query = urlencode({"expired": "1", "next": request.get_full_path()})
+                    return redirect(f"{reverse('accounts:login')}?{query}")
             else:
                 session.setdefault("ketnoi_started", now)
                 if now - last > 30 or "ketnoi_seen" not in session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from typing import cast
 
 import segno
@@ -76,6 +77,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     )
             else:
                 login(request, user)  # a new session key at login
+                now = int(time.time())
+                request.session["ketnoi_started"] = now
+                request.session["ketnoi_seen"] = now
                 if device is not None:
                     otp_login(request, device)
                 return redirect(_safe_next(request))
