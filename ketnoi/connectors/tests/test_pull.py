@@ -399,3 +399,40 @@ def test_a_run_lost_with_its_worker_is_run_again_and_writes_the_day_once(fake, m
 
     assert MetricSnapshot.objects.filter(page=page).count() == 1
     assert MetricSnapshot.objects.get(page=page).followers == 88
+
+
+def test_a_retired_graph_metric_is_dropped_and_the_rest_of_the_pull_kept(fake, make_page, monkeypatch):
+    from ketnoi.connectors.clients import facebook
+
+    # As if the connector still asked for page_fans and page_impressions_unique, retired by Meta.
+    monkeypatch.setattr(
+        facebook, "INSIGHT_METRICS", ("page_fans", "page_post_engagements", "page_impressions_unique")
+    )
+    fake.add_facebook_page("1212121212", "EAAB-token-facebook-11", followers=900, likes=850, engagement=77)
+    page = make_page("facebook_page", "1212121212")
+    connect(page, "EAAB-token-facebook-11")
+
+    run = pull(page)
+
+    assert run.status == RunStatus.SUCCEEDED
+    snap = snapshot(page)
+    # Followers from followers_count, likes from fan_count: the series do not jump across Meta's change.
+    assert (snap.followers, snap.likes, snap.engagement, snap.reach) == (900, 850, 77, None)
+    assert any("page_fans" in note for note in run.notes)
+    assert any("page_impressions_unique" in note for note in run.notes)
+
+
+def test_a_queued_run_shows_on_the_panel_and_the_panel_polls_until_it_ends(fake, make_page, rf, bob):
+    from ketnoi.connectors.selectors import connection_get
+
+    fake.add_facebook_page("1313131313", "EAAB-token-facebook-12")
+    page = make_page("facebook_page", "1313131313")
+    connect(page, "EAAB-token-facebook-12")
+    run = services.pull_enqueue(page=page, by=None)
+
+    c = connection_get(page=page, for_user=bob)
+
+    assert c.open_run is not None and c.open_run.pk == run.pk
+    services.pull_execute(run.pk)
+    c = connection_get(page=page, for_user=bob)
+    assert c.open_run is None and c.last_run.status == RunStatus.SUCCEEDED
