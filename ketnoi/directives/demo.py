@@ -127,7 +127,7 @@ def load() -> None:
             document=cong_van, number="53/2022/NĐ-CP", kind=LinkKind.CITES, kind_word="Nghị định",
             issued_on=dt.date(2022, 8, 15), issuer="Chính phủ", by=None,
         )
-        due = {"1.1": today - dt.timedelta(days=2), "1.2": today + dt.timedelta(days=60)}
+        due = {"1": today - dt.timedelta(days=2)}
         tasks = _confirm(cong_van, due, fallback=bgm)
         done = [t for t in tasks if t.lead_unit.code in ("BP-BGM-XPM", "BP-BGM-XDO")]
         for task in done:

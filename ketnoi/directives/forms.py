@@ -28,11 +28,21 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
 class DocumentForm(forms.Form):
     unit = UnitChoice(queryset=Unit.objects.none(), label=_("Registered by (issuing unit)"))
-    files = forms.FileField(
-        label=_("Files (PDF, DOCX, TXT)"), required=False, widget=MultipleFileInput(attrs={"multiple": True})
-    )
+    files = MultipleFileField(label=_("Files (PDF, DOCX, TXT)"), required=False)
     text = forms.CharField(
         label=_("Or paste the text"), required=False, widget=forms.Textarea(attrs={"rows": 8})
     )
@@ -63,7 +73,7 @@ class ProgressForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "—"), *TaskStatus.choices])
     progress = forms.IntegerField(label=_("Progress (%)"), required=False, min_value=0, max_value=100)
     note = forms.CharField(label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    link = forms.URLField(label=_("Link to evidence"), required=False)
+    link = forms.URLField(label=_("Link to evidence"), required=False, assume_scheme="https")
     file = forms.FileField(label=_("Evidence file"), required=False)
     period_end = forms.DateField(
         label=_("Report for the period ending"), required=False, input_formats=DATE_FORMATS, widget=DATE_INPUT

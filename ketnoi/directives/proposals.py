@@ -50,7 +50,8 @@ def _block_lines(block: str) -> list[str]:
         line = re.sub(r"[ \t]+", " ", line).strip()
         if not line:
             continue
-        if out and not _MARKER_LINE.match(line) and not out[-1].endswith((".", ";", ":")):
+        wrapped = line[0].islower() or (len(out[-1]) > 60 and out[-1].upper() != out[-1]) if out else False
+        if out and wrapped and not _MARKER_LINE.match(line) and not out[-1].endswith((".", ";", ":")):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -46,13 +47,13 @@ def _task_scope(user: Any) -> Q:
 
 
 def _words(q: str) -> list[str]:
-    return [w for w in fold(q).replace("/", " / ").split() if w][:12]
+    return re.findall(r"\w+", fold(q))[:12]
 
 
 def _match(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
     """Every word of the query, with or without diacritics, starts a word of the folded text."""
     for word in _words(q):
-        qs = qs.filter(Q(search_folded__contains=f" {word}") | Q(search_folded__contains=f"/{word}"))
+        qs = qs.filter(search_folded__contains=f" {word}")
     return qs
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,6 +123,11 @@ def analyse_text(text: str, unit: Unit) -> dict[str, Any]:
 # --- Documents -----------------------------------------------------------------------------------
 
 
+def searchable(text: str) -> str:
+    """Folded words separated by single spaces, padded: " chi thi 23 ct tu ... "."""
+    return " " + " ".join(re.findall(r"\w+", fold(text))) + " "
+
+
 def _search_text(document: Document) -> str:
     parts = [
         document.number,
@@ -133,7 +139,7 @@ def _search_text(document: Document) -> str:
         document.body,
         *(f.text for f in document.files.all()),
     ]
-    return " " + fold(" ".join(p for p in parts if p)) + " "
+    return searchable(" ".join(p for p in parts if p))
 
 
 def _apply_number(document: Document, number: str) -> None:
@@ -392,7 +398,7 @@ def reference_accept(
 
 
 def _task_search_text(task: Task) -> str:
-    return " " + fold(" ".join([task.number, task.text, task.lead_unit.name, task.lead_unit.code])) + " "
+    return searchable(" ".join([task.number, task.text, task.lead_unit.name, task.lead_unit.code]))
 
 
 def _check_lead(lead: Unit, assigned_by: Unit, *, strictly_below: bool = False) -> None:

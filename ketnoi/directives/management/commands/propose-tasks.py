@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("%(file)s: no such file.") % {"file": path})
         code = options["unit"]
-        unit = Unit.objects.filter(code=code).first() if code else Unit.get_first_root_node()
+        unit = Unit.objects.filter(code=code).first() if code else Unit.objects.get_first_root_node()
         if unit is None:
             raise CommandError(
                 _("No unit with code %(code)s in the registry.") % {"code": code}
