@@ -1251,3 +1251,31 @@ def form_get_by_code(code: str) -> ReportForm:
         return ReportForm.objects.select_related("owner").get(code=code)
     except ReportForm.DoesNotExist as exc:
         raise NotFound() from exc
+
+
+def feed_refresh(*, form: ReportForm, period: str, by: Any = None) -> ImportSummary:
+    """Fill the form's fed indicators (from the page registry) for every reporting unit whose report
+    is still open. Without the page registry nothing changes."""
+    from ketnoi.reporting import feeds
+
+    _check(by, "manage", form.owner)
+    p = form_period(form, period)
+    fed = [it.indicator for it in _form_items(form) if it.indicator.feed]
+    if not fed or not feeds.available():
+        return ImportSummary()
+    locked = set(
+        Report.objects.filter(
+            form=form, period=p.id, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED]
+        ).values_list("unit_id", flat=True)
+    )
+    units = {u.pk: u for u in form.units.all() if u.pk not in locked and u.is_active_on(p.end)}
+    rows: list[ImportRow] = []
+    for ind in fed:
+        figures = feeds.feed_values(ind.feed, units, p.end)
+        for uid, unit in units.items():
+            rows.append(ImportRow(ind.code, p.id, unit.code, _fmt_plain(figures.get(uid, 0.0))))
+    return values_import(rows=rows, by=None, source=_("Page registry"))
+
+
+def _fmt_plain(n: float) -> str:
+    return str(int(n)) if n == int(n) else repr(n)
