@@ -1,7 +1,8 @@
 """Reminders about report deadlines: in the app and by e-mail, once per unit, form, period and kind.
 
 * ``before``  the deadline is within the form's reminder lead time and the unit has not submitted;
-* ``after``   the deadline has passed (up to ``AFTER_WINDOW_DAYS``) and the unit has still not submitted;
+* ``after``   the deadline passed less than ``AFTER_WINDOW_DAYS`` ago and the unit has still not submitted
+              (one nudge soon after the deadline; later on, the approver reminds from the completeness page);
 * ``manual``  an approver reminds late units from the completeness page (may be repeated, at most once
               per unit and period every ``MANUAL_COOLDOWN`` so a double click sends one).
 
@@ -46,7 +47,8 @@ log = logging.getLogger(__name__)
 BEFORE = "before"
 AFTER = "after"
 MANUAL = "manual"
-AFTER_WINDOW_DAYS = 45
+AFTER_WINDOW_DAYS = 7
+NOTICE_DAYS = 45
 MANUAL_COOLDOWN = dt.timedelta(hours=12)
 DONE_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 ENTRY_ROLES = [
@@ -143,7 +145,7 @@ def _message(form: ReportForm, period: P.Period, unit: Unit, kind: str, language
             "period": label,
             "date": deadline.strftime("%d/%m/%Y"),
         }
-        url = settings.KETNOI_BASE_URL.rstrip("/") if hasattr(settings, "KETNOI_BASE_URL") else ""
+        url = str(getattr(settings, "KETNOI_BASE_URL", "")).rstrip("/")
         link = url + reverse("reporting:entry", args=[form.code, period.id, unit.code])
         body += "\n\n" + _("Enter or upload the figures here: %(link)s") % {"link": link}
         body += "\n\n" + _("This message was sent by Kết Nối. Please do not reply to it.")
@@ -249,7 +251,7 @@ def reminders_periodic() -> int:
 
 def notices_for(user: Any, *, limit: int = 20) -> list[ReminderLog]:
     """Reminders to units the person enters data for, still unanswered, newest first: the in-app notices."""
-    since = timezone.now() - dt.timedelta(days=AFTER_WINDOW_DAYS)
+    since = timezone.now() - dt.timedelta(days=NOTICE_DAYS)
     answered = Report.objects.filter(
         form_id=OuterRef("report_form_id"),
         unit_id=OuterRef("unit_id"),

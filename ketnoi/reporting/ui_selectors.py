@@ -66,7 +66,7 @@ def value_history(
     if row is None:
         return None, []
     records = list(
-        DataValue.history.filter(  # type: ignore[attr-defined]
+        DataValue.history.filter(
             unit_id=unit.pk,
             period=period.id,
             indicator_id=row.indicator.pk,

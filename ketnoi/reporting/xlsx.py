@@ -199,20 +199,20 @@ def build_template(spec: TemplateSpec) -> bytes:
         if dv is not None:
             ws.add_data_validation(dv)
 
-    for r, row in enumerate(spec.rows, start=FIRST_DATA_ROW):
-        ws.cell(row=r, column=1, value=row.unit_code).border = _BORDER
-        name_cell = ws.cell(row=r, column=2, value=row.unit_name)
+    for r, unit_row in enumerate(spec.rows, start=FIRST_DATA_ROW):
+        ws.cell(row=r, column=1, value=unit_row.unit_code).border = _BORDER
+        name_cell = ws.cell(row=r, column=2, value=unit_row.unit_name)
         name_cell.border = _BORDER
-        if row.locked and row.status_label:
-            name_cell.comment = Comment(row.status_label, "Kết Nối")
+        if unit_row.locked and unit_row.status_label:
+            name_cell.comment = Comment(unit_row.status_label, "Kết Nối")
         for offset, column in enumerate(spec.columns):
             cell = ws.cell(
                 row=r,
                 column=FIRST_VALUE_COL + offset,
-                value=_excel_value(column, row.values.get(column.code)),
+                value=_excel_value(column, unit_row.values.get(column.code)),
             )
             cell.border = _BORDER
-            if row.locked:
+            if unit_row.locked:
                 cell.fill = _LOCKED_FILL
             else:
                 cell.fill = _INPUT_FILL
@@ -224,7 +224,7 @@ def build_template(spec: TemplateSpec) -> bytes:
                 cell.number_format = "#,##0"
             elif column.value_type in ("number", "percentage"):
                 cell.number_format = "#,##0.##"
-        if row.locked:
+        if unit_row.locked:
             for col_idx in (1, 2):
                 ws.cell(row=r, column=col_idx).fill = _LOCKED_FILL
 
@@ -242,7 +242,7 @@ def build_template(spec: TemplateSpec) -> bytes:
     ws.print_title_rows = f"{CODE_ROW}:{NAME_ROW}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToHeight = 0
 
     _guide_sheet(wb, spec)
@@ -655,6 +655,8 @@ def _style_row(cells: tuple[Cell, ...]) -> None:
 
 
 def _export_cell(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, bool):
@@ -684,6 +686,8 @@ def tables_to_csv(tables: Iterable[Table]) -> str:
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(round(value, 6))
     if isinstance(value, Decimal):
         return str(value.normalize()) if value != value.to_integral_value() else str(int(value))
     if isinstance(value, bool):

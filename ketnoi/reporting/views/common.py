@@ -53,7 +53,7 @@ def get_reporting_unit(request: HttpRequest, form: ReportForm, code: str) -> Uni
 
 
 def parent_of(unit: Unit) -> Unit | None:
-    return Unit.objects.get_parent(unit)  # type: ignore[no-any-return]
+    return Unit.objects.get_parent(unit)
 
 
 def may_approve(user: Any, unit: Unit) -> bool:

@@ -110,7 +110,9 @@ def pivot(request: HttpRequest) -> HttpResponse:
         period_type = default_type
     start_id = request.GET.get("start") or default_start
     end_id = request.GET.get("end") or default_end
-    layout = request.GET.get("layout") if request.GET.get("layout") in (UNITS, INDICATORS) else UNITS
+    layout = request.GET.get("layout") or UNITS
+    if layout not in (UNITS, INDICATORS):
+        layout = UNITS
     unit_code = request.GET.get("ou")
     root = get_unit(request, unit_code) if unit_code else ui_selectors.default_root(user, form)
     periods: list[P.Period] = []

@@ -47,12 +47,12 @@ def _columns(form: ReportForm) -> list[xlsx.ColumnSpec]:
         FormIndicator.objects.filter(form=form).select_related("indicator").order_by("sort_order", "id")
     )
     options: dict[int, list[DisaggregationOption]] = {}
-    for opt in DisaggregationOption.objects.filter(
+    for option in DisaggregationOption.objects.filter(
         disaggregation_id__in={
             it.indicator.disaggregation_id for it in items if it.indicator.disaggregation_id
         }
     ).order_by("sort_order", "id"):
-        options.setdefault(opt.disaggregation_id, []).append(opt)
+        options.setdefault(option.disaggregation_id, []).append(option)
     out = []
     for it in items:
         ind = it.indicator
@@ -61,7 +61,10 @@ def _columns(form: ReportForm) -> list[xlsx.ColumnSpec]:
         low = Decimal(repr(ind.min_value)) if ind.min_value is not None else None
         high = Decimal(repr(ind.max_value)) if ind.max_value is not None else None
         kind = _TYPES.get(ValueType(ind.value_type), "text")
-        for opt in options.get(ind.disaggregation_id or 0, []) if ind.disaggregation_id else [None]:
+        slots: list[DisaggregationOption | None] = (
+            list(options.get(ind.disaggregation_id, [])) if ind.disaggregation_id else [None]
+        )
+        for opt in slots:
             code = ind.code if opt is None else f"{ind.code}.{opt.code}"
             name = ind.name if opt is None else f"{ind.name} — {opt.name}"
             out.append(xlsx.ColumnSpec(code, name, kind, ind.unit_of_measure, low, high))
