@@ -134,8 +134,8 @@ def test_every_bad_cell_is_reported_with_sheet_row_column_unit_and_indicator() -
     text = [str(e) for e in parsed.errors]
     assert len(parsed.errors) == 6, text
     assert (
-        text[0]
-        == "trang “Số liệu”, dòng 5, cột C (Xã Phú Nghĩa — Tổng số đảng viên): “mười hai” không phải là số."
+        text[0] == "trang “Số liệu”, dòng 5, cột C (Xã Phú Nghĩa — Tổng số đảng viên): "
+        "“mười hai” không phải là số nguyên."
     )
     assert any("cột D" in t and "số nguyên" in t for t in text)
     assert any("cột E" in t and "lớn hơn mức tối đa 100" in t for t in text)
