@@ -63,7 +63,7 @@ from ketnoi.connectors.schedule import (
 )
 from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
-from ketnoi.core.exceptions import Conflict, ValidationError
+from ketnoi.core.exceptions import ApplicationError, Conflict, ValidationError
 from ketnoi.pages.models import Page, PageRole, Platform
 
 logger = logging.getLogger("ketnoi.connectors")
@@ -336,12 +336,6 @@ def pull_execute(run_id: int, *, worker: str = "") -> ConnectorRun | None:
         values: dict[str, int | None] = {k: v for k, v in figures.values.items() if v is not None}
         if not values:
             raise PlatformError("the platform gave no figures")
-        from ketnoi.pages.models import MetricSource
-        from ketnoi.pages.services import metrics_record
-
-        snapshot = metrics_record(
-            page=page, day=timezone.localdate(), values=values, source=MetricSource.CONNECTOR, by=None
-        )
     except UnreadableSecret:
         _fail(run, credential, "unreadable", "", status=CredentialStatus.EXPIRED)
         return run
@@ -352,27 +346,40 @@ def pull_execute(run_id: int, *, worker: str = "") -> ConnectorRun | None:
         logger.exception("connector run %s of page %s failed", run.pk, page.pk)
         _fail(run, credential, "platform_error", f"{type(exc).__name__}", retry=dt.timedelta(hours=1))
         return run
-    finished = timezone.now()
-    next_pull = finished + pull_interval() + dt.timedelta(seconds=figures.throttle_seconds)
-    _finish(
-        run,
-        RunStatus.SUCCEEDED,
-        snapshot=snapshot,
-        values=values,
-        raw=figures.raw,
-        notes=figures.notes,
-        error_code="",
-        error_detail="",
-    )
-    if credential is not None:
-        PageCredential.objects.filter(pk=credential.pk).update(
-            status=CredentialStatus.ACTIVE,
-            last_success_at=finished,
-            last_error_code="",
-            last_error_detail="",
-            last_error_at=None,
-            next_pull_at=next_pull,
-        )
+    from ketnoi.pages.models import MetricSource
+    from ketnoi.pages.services import metrics_record
+
+    # The day's snapshot, the run's end and the credential's state are written together.
+    try:
+        with transaction.atomic():
+            snapshot = metrics_record(
+                page=page, day=timezone.localdate(), values=values, source=MetricSource.CONNECTOR, by=None
+            )
+            finished = timezone.now()
+            next_pull = finished + pull_interval() + dt.timedelta(seconds=figures.throttle_seconds)
+            _finish(
+                run,
+                RunStatus.SUCCEEDED,
+                snapshot=snapshot,
+                values=values,
+                raw=figures.raw,
+                notes=figures.notes,
+                error_code="",
+                error_detail="",
+            )
+            if credential is not None:
+                PageCredential.objects.filter(pk=credential.pk).update(
+                    status=CredentialStatus.ACTIVE,
+                    last_success_at=finished,
+                    last_error_code="",
+                    last_error_detail="",
+                    last_error_at=None,
+                    next_pull_at=next_pull,
+                )
+    except ApplicationError as exc:
+        # The figures were refused by the pages app (a value out of range, say): nothing was written.
+        _fail(run, credential, "platform_error", str(exc.message), retry=pull_interval())
+        return run
     if figures.throttle_seconds and page.platform == Platform.FACEBOOK_PAGE:
         logger.info("Graph API usage high; next pull of page %s at %s", page.pk, next_pull)
     return run
@@ -482,19 +489,27 @@ def enqueue_due(now: dt.datetime | None = None, limit: int = 500) -> list[int]:
     now = now or timezone.now()
     ids = _reset_lost_runs(now)
     youtube_left = DbQuota(Platform.YOUTUBE, youtube_budget()).remaining(now)
-    for credential in list(due_credentials(now)[:limit]):
+    runs: list[ConnectorRun] = []
+    over_quota: list[int] = []
+    for credential in due_credentials(now)[:limit]:
         if credential.page.platform == Platform.YOUTUBE:
             if youtube_left <= 0:
-                PageCredential.objects.filter(pk=credential.pk).update(
-                    next_pull_at=next_pacific_midnight(now)
-                )
+                over_quota.append(credential.pk)
                 continue
             youtube_left -= 1
-        try:
-            run = pull_enqueue(page=credential.page, by=None, trigger=RunTrigger.SCHEDULE)
-        except (Conflict, ValidationError):
-            continue
-        ids.append(run.pk)
+        runs.append(
+            ConnectorRun(page=credential.page, platform=credential.page.platform, trigger=RunTrigger.SCHEDULE)
+        )
+    if over_quota:
+        PageCredential.objects.filter(pk__in=over_quota).update(next_pull_at=next_pacific_midnight(now))
+    if runs:
+        # A page that got an open run meanwhile (pull now) is skipped by the partial unique constraint.
+        ConnectorRun.objects.bulk_create(runs, ignore_conflicts=True)
+        ids += list(
+            ConnectorRun.objects.filter(
+                page_id__in=[r.page_id for r in runs], status=RunStatus.QUEUED, queued_at__gte=now
+            ).values_list("pk", flat=True)
+        )
     return ids
 
 
