@@ -309,8 +309,10 @@ def task_detail(request: HttpRequest, task_id: int) -> dict[str, Any]:
 def task_patch(request: HttpRequest, task_id: int, payload: TaskPatch) -> dict[str, Any]:
     task = selectors.task_get(pk=task_id, for_user=request.user)
     data = payload.dict(exclude_unset=True)
-    assignment = {k: data[k] for k in ("text", "number", "due_date", "recurrence") if k in data}
-    if "lead_unit" in data and data["lead_unit"]:
+    assignment: dict[str, Any] = {
+        k: data[k] for k in ("text", "number", "due_date", "recurrence") if k in data
+    }
+    if data.get("lead_unit"):
         assignment["lead_unit"] = _units(request, [data["lead_unit"]], "lead_unit")[0]
     coordinating = (
         _units(request, data["coordinating_units"], "coordinating_units")

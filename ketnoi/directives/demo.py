@@ -8,6 +8,7 @@ from importlib import resources
 
 from django.utils import timezone
 
+from ketnoi.directives import proposals as reader
 from ketnoi.directives import services
 from ketnoi.directives.models import Document, LinkKind, Task, TaskStatus
 from ketnoi.directives.proposals import Proposal
@@ -24,7 +25,7 @@ def sample_text(name: str) -> str:
 
 def _register(name: str, unit: Unit, **fields: object) -> Document | None:
     text = sample_text(name)
-    head_title = services.reader.read_heading(text).title
+    head_title = reader.read_heading(text).title
     if Document.objects.filter(unit=unit, title=head_title[:500]).exists():
         return None
     return services.document_create(
@@ -37,14 +38,14 @@ def _register(name: str, unit: Unit, **fields: object) -> Document | None:
 
 def _confirm(document: Document, due: dict[str, dt.date], fallback: Unit | None = None) -> list[Task]:
     """Confirm the proposals a reviewer would keep: those not flagged, with their matched units."""
-    analysis = services.reader.propose_tasks(document.body, services.registry_for(document.unit))
+    analysis = reader.propose_tasks(document.body, services.registry_for(document.unit))
     chosen = []
     for p in analysis:
         if not p.selected:
             if "." in p.number:
                 continue
             # As a reviewer would: keep the sentences that are a unit's work, drop those about persons.
-            kept = [s for s in p.text.replace("\n", " ").split(". ") if not services.reader.flags_of(s)]
+            kept = [s for s in p.text.replace("\n", " ").split(". ") if not reader.flags_of(s)]
             if p.addressed_to_individuals or not kept:
                 continue
             p.text = ". ".join(kept).rstrip(".") + "."
@@ -90,13 +91,19 @@ def load() -> None:
         _confirm(chi_thi, due)
         # Bù Gia Mập turns task 7 into tasks for three of its communes; two are done.
         received = _task(chi_thi, "7", "BP-BGM")
-        communes = list(Unit.objects.filter(code__in=["BP-BGM-XPM", "BP-BGM-XPN", "BP-BGM-XBT"]).order_by("code"))
-        children = services.task_cascade(task=received, units=communes, by=None, due_date=today + dt.timedelta(days=20))
+        communes = list(
+            Unit.objects.filter(code__in=["BP-BGM-XPM", "BP-BGM-XPN", "BP-BGM-XBT"]).order_by("code")
+        )
+        children = services.task_cascade(
+            task=received, units=communes, by=None, due_date=today + dt.timedelta(days=20)
+        )
         for child, (progress, note) in zip(
             children,
-            [(100, "Đã tổ chức hội nghị quán triệt Chỉ thị cho cán bộ chủ chốt của xã."),
-             (100, "Đã ban hành kế hoạch thực hiện và lồng ghép vào sinh hoạt chi bộ."),
-             (40, "Đang xây dựng kế hoạch; đã quán triệt tại 3/8 chi bộ ấp.")],
+            [
+                (100, "Đã tổ chức hội nghị quán triệt Chỉ thị cho cán bộ chủ chốt của xã."),
+                (100, "Đã ban hành kế hoạch thực hiện và lồng ghép vào sinh hoạt chi bộ."),
+                (40, "Đang xây dựng kế hoạch; đã quán triệt tại 3/8 chi bộ ấp."),
+            ],
             strict=False,
         ):
             services.task_report_progress(task=child, by=None, progress=progress, note=note)
@@ -108,7 +115,10 @@ def load() -> None:
             link="https://dongxoai.binhphuoc.gov.vn/",
         )
         services.task_report_progress(
-            task=_task(chi_thi, "1.2", "BP-BGM"), by=None, progress=60, note="Đã đăng 45 tin bài trên trang Bù Gia Mập Online."
+            task=_task(chi_thi, "1.2", "BP-BGM"),
+            by=None,
+            progress=60,
+            note="Đã đăng 45 tin bài trên trang Bù Gia Mập Online.",
         )
         services.task_report_progress(
             task=_task(chi_thi, "8", "BP-BTG"),
@@ -117,32 +127,53 @@ def load() -> None:
             period_end=today.replace(day=1) - dt.timedelta(days=1),
         )
 
-    cong_van = _register(CONG_VAN, bgm, summary="Công văn của Ban Thường vụ Huyện ủy Bù Gia Mập (dữ liệu minh họa).")
+    cong_van = _register(
+        CONG_VAN, bgm, summary="Công văn của Ban Thường vụ Huyện ủy Bù Gia Mập (dữ liệu minh họa)."
+    )
     if cong_van is not None:
         services.reference_accept(
-            document=cong_van, number="85-QĐ/TW", kind=LinkKind.IMPLEMENTS, kind_word="Quy định",
-            issued_on=dt.date(2022, 10, 7), issuer="Ban Bí thư", by=None,
+            document=cong_van,
+            number="85-QĐ/TW",
+            kind=LinkKind.IMPLEMENTS,
+            kind_word="Quy định",
+            issued_on=dt.date(2022, 10, 7),
+            issuer="Ban Bí thư",
+            by=None,
         )
         services.reference_accept(
-            document=cong_van, number="53/2022/NĐ-CP", kind=LinkKind.CITES, kind_word="Nghị định",
-            issued_on=dt.date(2022, 8, 15), issuer="Chính phủ", by=None,
+            document=cong_van,
+            number="53/2022/NĐ-CP",
+            kind=LinkKind.CITES,
+            kind_word="Nghị định",
+            issued_on=dt.date(2022, 8, 15),
+            issuer="Chính phủ",
+            by=None,
         )
         due = {"1": today - dt.timedelta(days=2)}
         tasks = _confirm(cong_van, due, fallback=bgm)
         done = [t for t in tasks if t.lead_unit.code in ("BP-BGM-XPM", "BP-BGM-XDO")]
         for task in done:
-            services.task_report_progress(task=task, by=None, status=TaskStatus.DONE, note="Đã quán triệt đến toàn thể đảng viên.")
+            services.task_report_progress(
+                task=task, by=None, status=TaskStatus.DONE, note="Đã quán triệt đến toàn thể đảng viên."
+            )
 
     bao_cao = _register(BAO_CAO, province, issued_on=today - dt.timedelta(days=400))
     if bao_cao is not None:
         services.reference_accept(
-            document=bao_cao, number="23-CT/TU", kind=LinkKind.CITES, kind_word="Chỉ thị",
-            issued_on=dt.date(2017, 4, 17), issuer="Tỉnh ủy", by=None,
+            document=bao_cao,
+            number="23-CT/TU",
+            kind=LinkKind.CITES,
+            kind_word="Chỉ thị",
+            issued_on=dt.date(2017, 4, 17),
+            issuer="Tỉnh ủy",
+            by=None,
         )
         tasks = _confirm(bao_cao, {"4": today - dt.timedelta(days=30), "7": today - dt.timedelta(days=90)})
         for task in tasks:
             if task.number == "7":
                 services.task_report_progress(
-                    task=task, by=None, status=TaskStatus.DONE,
+                    task=task,
+                    by=None,
+                    status=TaskStatus.DONE,
                     note="Ban Tuyên giáo đã tham mưu Tỉnh ủy ban hành văn bản chỉ đạo tiếp tục thực hiện.",
                 )

@@ -42,14 +42,23 @@ class MultipleFileField(forms.FileField):
 
 class DocumentForm(forms.Form):
     unit = UnitChoice(queryset=Unit.objects.none(), label=_("Registered by (issuing unit)"))
-    files = MultipleFileField(label=_("Files (PDF, DOCX, TXT)"), required=False)
+    attachments = MultipleFileField(label=_("Files (PDF, DOCX, TXT)"), required=False)
     text = forms.CharField(
         label=_("Or paste the text"), required=False, widget=forms.Textarea(attrs={"rows": 8})
     )
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Read from the text")), *DocumentKind.choices])
-    number = forms.CharField(label=_("Number and symbol"), required=False, max_length=60, help_text=_("e.g. 23-CT/TU, 53/2022/NĐ-CP"))
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Read from the text")), *DocumentKind.choices]
+    )
+    number = forms.CharField(
+        label=_("Number and symbol"),
+        required=False,
+        max_length=60,
+        help_text=_("e.g. 23-CT/TU, 53/2022/NĐ-CP"),
+    )
     title = forms.CharField(label=_("Title"), required=False, max_length=500)
-    issued_on = forms.DateField(label=_("Date"), required=False, input_formats=DATE_FORMATS, widget=DATE_INPUT)
+    issued_on = forms.DateField(
+        label=_("Date"), required=False, input_formats=DATE_FORMATS, widget=DATE_INPUT
+    )
     issuing_body = forms.CharField(label=_("Issuing body"), required=False, max_length=255)
     signer = forms.CharField(label=_("Signed by"), required=False, max_length=150)
     signer_capacity = forms.CharField(label=_("Signing capacity"), required=False, max_length=150)
@@ -64,8 +73,10 @@ class DocumentForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("text") and not self.files.getlist("files") and not data.get("title"):
-            raise forms.ValidationError(_("Attach the document's file, paste its text or at least give its title."))
+        if not data.get("text") and not self.files.getlist("attachments") and not data.get("title"):
+            raise forms.ValidationError(
+                _("Attach the document's file, paste its text or at least give its title.")
+            )
         return data
 
 
@@ -95,10 +106,14 @@ class ProgressForm(forms.Form):
 
 class CascadeForm(forms.Form):
     units = UnitMultiChoice(
-        queryset=Unit.objects.none(), label=_("Units below that carry it out"), widget=forms.SelectMultiple(attrs={"size": 8})
+        queryset=Unit.objects.none(),
+        label=_("Units below that carry it out"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     text = forms.CharField(
-        label=_("Task for them (blank: the same text)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Task for them (blank: the same text)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     due_date = forms.DateField(
         label=_("Deadline (blank: the same)"), required=False, input_formats=DATE_FORMATS, widget=DATE_INPUT

@@ -7,6 +7,7 @@ and ``ketnoi propose-tasks FILE``. Nothing here writes: the user confirms propos
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
@@ -213,7 +214,7 @@ def _collective(reg: Registry, name: str) -> list[RegUnit]:
 COLLECTIVES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
-            r"cac huyen(?: uy)?,(?: thi(?: xa)?(?: uy)?,)? (?:thi uy, )?thanh uy,? (?:va )?dang uy truc thuoc(?: tinh uy)?"
+            r"cac huyen(?: uy)?,(?: thi(?: xa)?(?: uy)?,)? (?:thi uy, )?thanh uy,? (?:va )?dang uy truc thuoc(?: tinh uy)?"  # noqa: E501
         ),
         "district_level",
     ),
@@ -226,26 +227,26 @@ COLLECTIVES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"cac huyen, thi xa, thanh pho|cac huyen, thanh pho|cac huyen, thi xa"), "localities"),
     (
         re.compile(
-            r"(?:cac )?to chuc chinh tri\s*-\s*xa hoi(?: (?:tinh|huyen))?|(?:cac )?doan the(?: chinh tri\s*-\s*xa hoi)?(?: (?:tinh|huyen))?"
+            r"(?:cac )?to chuc chinh tri\s*-\s*xa hoi(?: (?:tinh|huyen))?|(?:cac )?doan the(?: chinh tri\s*-\s*xa hoi)?(?: (?:tinh|huyen))?"  # noqa: E501
         ),
         "fronts",
     ),
     (
         re.compile(
-            r"cac (?:co quan, )?so, ban, nganh(?: (?:tinh|huyen))?|cac ban, so, nganh|cac phong,? ban,? nganh(?: huyen)?"
+            r"cac (?:co quan, )?so, ban, nganh(?: (?:tinh|huyen))?|cac ban, so, nganh|cac phong,? ban,? nganh(?: huyen)?"  # noqa: E501
         ),
         "agencies",
     ),
     (
         re.compile(
-            r"cac ban xay dung dang(?: tinh uy| huyen uy)?|cac co quan tham muu(?:,)? giup viec(?: tinh uy| huyen uy)?"
+            r"cac ban xay dung dang(?: tinh uy| huyen uy)?|cac co quan tham muu(?:,)? giup viec(?: tinh uy| huyen uy)?"  # noqa: E501
         ),
         "party_agencies",
     ),
     (re.compile(r"cac dang doan, ban can su dang|cac ban can su dang, dang doan"), "party_groups"),
     (
         re.compile(
-            r"cac (?:xa, phuong, thi tran|xa, thi tran|xa, phuong)|cac to chuc co so dang truc thuoc(?: huyen uy)?|cac chi,? dang bo co so|dang uy cac xa(?:, thi tran)?"
+            r"cac (?:xa, phuong, thi tran|xa, thi tran|xa, phuong)|cac to chuc co so dang truc thuoc(?: huyen uy)?|cac chi,? dang bo co so|dang uy cac xa(?:, thi tran)?"  # noqa: E501
         ),
         "communes",
     ),
@@ -254,20 +255,20 @@ COLLECTIVES: list[tuple[re.Pattern[str], str]] = [
 
 # A phrase that starts with one of these names a body.
 BODY_HEADS = re.compile(
-    r"^(?:cac )?(?:ban|uy ban|ubnd|ubmttq|hdnd|thuong truc|so|phong|cong an|dang doan|ban can su dang|tinh doan|huyen doan|"
-    r"thanh doan|doan thanh nien|mat tran|hoi|chi bo|dang uy|dang bo|huyen uy|thanh uy|thi uy|van phong|dai|bao|"
+    r"^(?:cac )?(?:ban|uy ban|ubnd|ubmttq|hdnd|thuong truc|so|phong|cong an|dang doan|ban can su dang|tinh doan|huyen doan|"  # noqa: E501
+    r"thanh doan|doan thanh nien|mat tran|hoi|chi bo|dang uy|dang bo|huyen uy|thanh uy|thi uy|van phong|dai|bao|"  # noqa: E501
     r"lien doan|bo chi huy|bo doi|toa an|vien kiem sat|truong|trung tam|cuc|bo|ubkt)\b"
 )
 # Where the subject of a sentence ends: the first verb of the task.
 _VERB = re.compile(
-    r"(?<!ban)\s(?:chu tri|phoi hop|tap trung|chi dao|lanh dao|tang cuong|nghien cuu|can cu|thuc hien|tham muu|"
+    r"(?<!ban)\s(?:chu tri|phoi hop|tap trung|chi dao|lanh dao|tang cuong|nghien cuu|can cu|thuc hien|tham muu|"  # noqa: E501
     r"xay dung|huong dan|trien khai|day manh|co trach nhiem|theo doi|kip thoi|thuong xuyen|quan triet|"
     r"to chuc (?:quan triet|thuc hien|trien khai|tuyen truyen|tap huan)|bao cao|ban hanh|tiep tuc|nang cao|"
     r"chu dong|duy tri|tich cuc|ra soat|kiem tra|phat huy|sua doi|giam sat)\b"
 )
 _PREFIX = re.compile(
-    r"^(?:giao|de nghi|yeu cau|doi voi|ban thuong vu (?:tinh|huyen|thanh|thi|dang) uy (?:giao|yeu cau|de nghi)|"
-    r"(?:thuong truc|ban thuong vu) (?:tinh|huyen|thanh|thi) uy (?:giao|yeu cau|de nghi)|tren co so [^,]*,)\s+"
+    r"^(?:giao|de nghi|yeu cau|doi voi|ban thuong vu (?:tinh|huyen|thanh|thi|dang) uy (?:giao|yeu cau|de nghi)|"  # noqa: E501
+    r"(?:thuong truc|ban thuong vu) (?:tinh|huyen|thanh|thi) uy (?:giao|yeu cau|de nghi)|tren co so [^,]*,)\s+"  # noqa: E501
 )
 INDIVIDUALS = re.compile(
     r"^(?:doi voi )?(?:moi |cac |toan the )?(?:can bo|dang vien|cong chuc|nguoi dan|ca nhan)\b"
@@ -342,9 +343,9 @@ def bodies_in(phrase: str, reg: Registry) -> Bodies:
                 BODY_HEADS.match(key)
                 and len(key.split()) >= 2
                 and not key.startswith(("cac ban nganh", "ban bi thu"))
+                and part not in found.unmatched
             ):
-                if part not in found.unmatched:
-                    found.unmatched.append(part)
+                found.unmatched.append(part)
     return found
 
 
@@ -379,7 +380,7 @@ KIND_HEADINGS = [k.upper() for k in docnumber.KIND_WORDS]
 _NUMBER_LINE = re.compile(r"^S[ốo]\s*:?\s*(?P<number>\d[^\s,;]*)", re.IGNORECASE)
 _DATE_LONG = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _ISSUED = re.compile(
-    r"(?:ngày|ngay)\s+(?P<date>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})\s*,\s*(?P<issuer>[^,.]{3,80}?)\s+(?:đã\s+)?ban hành\s+"
+    r"(?:ngày|ngay)\s+(?P<date>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})\s*,\s*(?P<issuer>[^,.]{3,80}?)\s+(?:đã\s+)?ban hành\s+"  # noqa: E501
     r"(?P<kind>" + "|".join(docnumber.KIND_WORDS) + r")\s+(?:số\s*)?(?P<number>\d[^\s,;]*)",
     re.IGNORECASE,
 )
@@ -451,10 +452,8 @@ def read_heading(text: str) -> Heading:
             head.number = number["number"]
         long_date = _DATE_LONG.search(para)
         if long_date and head.issued_on is None:
-            try:
+            with contextlib.suppress(ValueError):
                 head.issued_on = dt.date(int(long_date[3]), int(long_date[2]), int(long_date[1]))
-            except ValueError:
-                pass
     issued = _ISSUED.search(" ".join(paras[:6]))
     if issued:
         kind = docnumber._canonical_kind(issued["kind"])
@@ -544,11 +543,11 @@ _LETTER = re.compile(
 _DASH = re.compile(r"^[-–•+]\s*")
 _ROMAN = re.compile(r"^(?P<r>[IVX]{1,5})\s*[.)]\s+")
 _LEAD_IN = re.compile(
-    r"(?:yeu cau|de nghi|chi dao|giao|nhiem vu sau|nhu sau|sau day|cu the|mot so nhiem vu|nhiem vu, giai phap)[^.]{0,80}:\s*$"
+    r"(?:yeu cau|de nghi|chi dao|giao|nhiem vu sau|nhu sau|sau day|cu the|mot so nhiem vu|nhiem vu, giai phap)[^.]{0,80}:\s*$"  # noqa: E501
 )
 _OPERATIVE_ROMAN = re.compile(r"nhiem vu|giai phap|to chuc thuc hien|de xuat|kien nghi|phuong huong")
 _END = re.compile(
-    r"^(?:noi nhan|t/m |tm\.|k/t |kt\.|t/l |tin lien quan|(?:chi thi|nghi quyet|cong van|quy dinh|ke hoach|huong dan|"
+    r"^(?:noi nhan|t/m |tm\.|k/t |kt\.|t/l |tin lien quan|(?:chi thi|nghi quyet|cong van|quy dinh|ke hoach|huong dan|"  # noqa: E501
     r"thong bao|quyet dinh|bao cao) nay (?:duoc|co hieu luc|thay the)|truong hop co (?:kho khan|vuong mac))"
 )
 
@@ -564,7 +563,7 @@ _DUE = re.compile(r"(?:truoc|cham nhat|han chot|hoan thanh)(?: ngay| truoc ngay)
 OUT_OF_SCOPE: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
-            r"moi (?:ngay|tuan|thang),? moi (?:can bo|dang vien|nguoi)|moi can bo[^.]{0,80}\b0?\d+ (?:tin|bai)"
+            r"moi (?:ngay|tuan|thang),? moi (?:can bo|dang vien|nguoi)|moi can bo[^.]{0,80}\b0?\d+ (?:tin|bai)"  # noqa: E501
         ),
         "per_person_quota",
     ),
@@ -574,7 +573,7 @@ OUT_OF_SCOPE: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"giam sat (?:viec lap, su dung )?tai khoan|giam sat can bo|giam sat,? can bo|theo doi[^.]{0,60}tai khoan|"
+            r"giam sat (?:viec lap, su dung )?tai khoan|giam sat can bo|giam sat,? can bo|theo doi[^.]{0,60}tai khoan|"  # noqa: E501
             r"giam sat[^.]{0,60}(?:dang tin|dang bai)|giam sat viec su dung (?:internet|mang xa hoi)"
         ),
         "monitoring_individuals",
@@ -777,8 +776,7 @@ def propose_tasks(text: str, reg: Registry) -> list[Proposal]:
                 proposals.append(proposal)
             continue
         proposals.append(_proposal(item.number, item.text, "", preamble, reg))
-        for sub in item.subs:
-            proposals.append(_proposal(sub.number, sub.text, "", preamble, reg))
+        proposals.extend(_proposal(sub.number, sub.text, "", preamble, reg) for sub in item.subs)
     return proposals
 
 

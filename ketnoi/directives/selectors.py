@@ -94,7 +94,7 @@ def task_list(
     due_before: dt.date | None = None,
     due_after: dt.date | None = None,
 ) -> QuerySet[Task]:
-    """Tasks the user may see. ``status`` is a stored status or "overdue" (computed: deadline passed, not done)."""
+    """Tasks the user may see. ``status`` is a stored status or "overdue" (computed: deadline passed, not done)."""  # noqa: E501
     today = timezone.localdate()
     qs = Task.objects.filter(_task_scope(for_user)).select_related("lead_unit", "assigned_by", "document")
     if document is not None:
@@ -280,7 +280,7 @@ def calendar_month(*, for_user: Any, year: int, month: int) -> list[list[tuple[d
     for task in tasks[:1000]:
         if task.due_date is not None:
             by_day[task.due_date].append(task)
-    weeks = []
-    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-        weeks.append([(day, by_day.get(day, []) if day.month == month else []) for day in week])
-    return weeks
+    return [
+        [(day, by_day.get(day, []) if day.month == month else []) for day in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]

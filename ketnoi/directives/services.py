@@ -81,15 +81,14 @@ def extract_text(name: str, data: bytes) -> str:
             document = docx.Document(io.BytesIO(data))
             lines = [p.text for p in document.paragraphs]
             for table in document.tables:
-                for row in table.rows:
-                    lines.append(" | ".join(cell.text for cell in row.cells))
+                lines.extend(" | ".join(cell.text for cell in row.cells) for row in table.rows)
             return "\n\n".join(lines)
         if lower.endswith(".pdf"):
             from pypdf import PdfReader
 
             pdf = PdfReader(io.BytesIO(data))
             return "\n\n".join(page.extract_text() or "" for page in pdf.pages)
-    except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file for the user
+    except Exception as exc:
         raise ValidationError(
             _("%(file)s could not be read; is it a valid %(type)s file?")
             % {"file": name, "type": lower.rsplit(".", 1)[-1].upper()},

@@ -80,7 +80,7 @@ def document_new(request: HttpRequest) -> HttpResponse:
     form = DocumentForm(request.POST or None, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        uploads = [services.Upload(f.name, f.read()) for f in request.FILES.getlist("files")]
+        uploads = [services.Upload(f.name or "file", f.read()) for f in request.FILES.getlist("attachments")]
         try:
             document = services.document_create(
                 unit=data["unit"],
@@ -102,7 +102,9 @@ def document_new(request: HttpRequest) -> HttpResponse:
                 if name in form.fields:
                     form.add_error(name, str(message))
         else:
-            messages.success(request, _("The document is registered. Check the tasks proposed from its text."))
+            messages.success(
+                request, _("The document is registered. Check the tasks proposed from its text.")
+            )
             return redirect("directives:review", document.pk)
     return render(request, "directives/document_new.html", {"form": form})
 
@@ -119,7 +121,11 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         from ketnoi.lib.docnumber import find_references
 
         linked = set(document.links_out.values_list("target__number", flat=True))
-        references = [r for r in find_references(document.body) if r.number not in linked and r.number != document.number]
+        references = [
+            r
+            for r in find_references(document.body)
+            if r.number not in linked and r.number != document.number
+        ]
     context = {
         "document": document,
         "tasks": selectors.task_tree(tasks),
@@ -173,7 +179,9 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
                     number=request.POST.get(f"t{i}-number", ""),
                     text=request.POST.get(f"t{i}-text", ""),
                     units=units,
-                    coordinating=[by_code[c] for c in request.POST.getlist(f"t{i}-coordinating") if c in by_code],
+                    coordinating=[
+                        by_code[c] for c in request.POST.getlist(f"t{i}-coordinating") if c in by_code
+                    ],
                     due_date=_day(request.POST.get(f"t{i}-due", "")),
                     recurrence=request.POST.get(f"t{i}-recurrence", ""),
                 )
@@ -202,7 +210,11 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(pk=pk, for_user=request.user)
     can_report = permissions.can(request.user, "edit", task.lead_unit)
-    below = list(Unit.objects.filter(path__startswith=task.lead_unit.path).exclude(pk=task.lead_unit_id).order_by("path"))
+    below = list(
+        Unit.objects.filter(path__startswith=task.lead_unit.path)
+        .exclude(pk=task.lead_unit_id)
+        .order_by("path")
+    )
     progress_form = ProgressForm(task=task)
     cascade_form = CascadeForm(units=below)
     if request.method == "POST" and can_report:
@@ -220,7 +232,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         status=data["status"] or None,
                         note=data["note"],
                         link=data["link"],
-                        file=services.Upload(upload.name, upload.read()) if upload else None,
+                        file=services.Upload(upload.name or "file", upload.read()) if upload else None,
                         period_end=data["period_end"],
                     )
                 except ApplicationError as exc:
@@ -234,7 +246,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 data = cascade_form.cleaned_data
                 try:
                     children = services.task_cascade(
-                        task=task, units=list(data["units"]), text=data["text"], due_date=data["due_date"], by=request.user
+                        task=task,
+                        units=list(data["units"]),
+                        text=data["text"],
+                        due_date=data["due_date"],
+                        by=request.user,
                     )
                 except ApplicationError as exc:
                     cascade_form.add_error(None, str(exc.message))

@@ -142,7 +142,7 @@ def parse(raw: str, *, kind_hint: str = "") -> DocNumber:
     if "/" not in text:
         raise DocNumberError(
             _(
-                "%(raw)s: the symbol is missing; write the number, then the kind and the issuing body, as in 23-CT/TU or 53/2022/NĐ-CP."
+                "%(raw)s: the symbol is missing; write the number, then the kind and the issuing body, as in 23-CT/TU or 53/2022/NĐ-CP."  # noqa: E501
             )
             % {"raw": raw.strip()}
         )
@@ -171,13 +171,13 @@ def parse(raw: str, *, kind_hint: str = "") -> DocNumber:
         )
     state = _STATE.match(text)
     if state:
-        year = int(state["year"]) if state["year"] else None
-        _check_year(year, raw)
+        state_year: int | None = int(state["year"]) if state["year"] else None
+        _check_year(state_year, raw)
         kind_code = state["kind"]
         issuer_code = state["issuer"]
         if kind_code in KIND_ABBREVIATIONS:
             kind = _kind_name(kind_code, kind_hint, raw)
-        elif year is None:
+        elif state_year is None:
             # 45/UBND-VX: an official letter, symbol = issuer and the section that drafted it.
             kind, issuer_code, kind_code = "Công văn", f"{kind_code}-{issuer_code}", ""
         else:
@@ -194,7 +194,7 @@ def parse(raw: str, *, kind_hint: str = "") -> DocNumber:
             kind,
             issuer_code,
             ISSUER_NAMES.get(issuer_code, ISSUER_NAMES.get(issuer_root, "")),
-            year,
+            state_year,
             "state",
         )
     raise DocNumberError(_explain(text, raw.strip()))
@@ -227,7 +227,7 @@ def _explain(text: str, raw: str) -> str:
     if "-" not in head and "-" not in tail:
         return str(
             _(
-                "%(raw)s: the kind of document is missing; Party documents write 23-CT/TU, State documents 123/QĐ-UBND."
+                "%(raw)s: the kind of document is missing; Party documents write 23-CT/TU, State documents 123/QĐ-UBND."  # noqa: E501
             )
             % {"raw": raw}
         )
@@ -235,7 +235,7 @@ def _explain(text: str, raw: str) -> str:
         return str(_("%(raw)s: only digits, capital letters, hyphens and slashes may appear.") % {"raw": raw})
     return str(
         _(
-            "%(raw)s is not a valid number and symbol; expected forms: 23-CT/TU, 1189-CV/HU, 53/2022/NĐ-CP, 123/QĐ-UBND."
+            "%(raw)s is not a valid number and symbol; expected forms: 23-CT/TU, 1189-CV/HU, 53/2022/NĐ-CP, 123/QĐ-UBND."  # noqa: E501
         )
         % {"raw": raw}
     )
@@ -275,7 +275,7 @@ KIND_WORDS = [
     "Đề án",
 ]
 _KIND_ALT = "|".join(re.escape(k) for k in KIND_WORDS)
-_NUMBER_TOKEN = r"\d{1,6}[a-zA-Z]?\s?[/\-–]\s?[0-9A-Za-zĐđ&/\-–]{1,40}[0-9A-Za-zĐđ]"
+_NUMBER_TOKEN = r"\d{1,6}[a-zA-Z]?\s?[/\-–]\s?[0-9A-Za-zĐđ&/\-–]{1,40}[0-9A-Za-zĐđ]"  # noqa: S105
 _REFERENCE = re.compile(
     rf"(?P<kind>{_KIND_ALT})\s+(?:số\s*:?\s*)?(?P<number>{_NUMBER_TOKEN})"
     rf"(?:\s*,?\s*(?:ngày|ngay)\s+(?P<date>\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*\d{{4}}))?"
@@ -363,7 +363,7 @@ def find_references(text: str) -> list[Reference]:
 
 
 _ISSUED_BEFORE = re.compile(
-    r"(?:ngày|ngay)\s+(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})\s*,[^.;\n]{0,80}?(?:ban hành|ký ban hành|ban hanh)\s*$",
+    r"(?:ngày|ngay)\s+(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})\s*,[^.;\n]{0,80}?(?:ban hành|ký ban hành|ban hanh)\s*$",  # noqa: E501
     re.IGNORECASE,
 )
 

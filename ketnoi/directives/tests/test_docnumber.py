@@ -23,7 +23,9 @@ from ketnoi.lib import docnumber
         (" 53 / 2022 / nđ–cp ", 53, "NĐ", "Nghị định", "CP", 2022),
     ],
 )
-def test_real_numbers_and_symbols_are_parsed_into_their_parts(raw, number, kind_code, kind, issuer_code, year):
+def test_real_numbers_and_symbols_are_parsed_into_their_parts(
+    raw, number, kind_code, kind, issuer_code, year
+):
     parsed = docnumber.parse(raw)
     assert (parsed.number, parsed.kind_code, parsed.kind, parsed.issuer_code, parsed.year) == (
         number,
@@ -74,7 +76,11 @@ def test_rejection_messages_are_in_vietnamese_by_default():
     assert "không phải" in error.value.message
 
 
-@given(st.integers(min_value=1, max_value=999_999), st.sampled_from(["CT", "NQ", "HD", "KH", "CV", "TB", "BC"]), st.sampled_from(["TU", "HU", "TW", "BTGTW", "ĐU"]))
+@given(
+    st.integers(min_value=1, max_value=999_999),
+    st.sampled_from(["CT", "NQ", "HD", "KH", "CV", "TB", "BC"]),
+    st.sampled_from(["TU", "HU", "TW", "BTGTW", "ĐU"]),
+)
 def test_every_well_formed_party_number_round_trips(number, kind, issuer):
     parsed = docnumber.parse(f"{number}-{kind}/{issuer}")
     assert parsed.text == f"{number}-{kind}/{issuer}"
@@ -103,5 +109,7 @@ def test_references_in_a_text_are_found_with_their_date_and_issuer():
 
 
 def test_a_date_written_before_the_reference_is_found_too():
-    refs = docnumber.find_references("Ngày 17/4/2017, Tỉnh ủy ban hành Chỉ thị số 23-CT/TU về việc định hướng")
+    refs = docnumber.find_references(
+        "Ngày 17/4/2017, Tỉnh ủy ban hành Chỉ thị số 23-CT/TU về việc định hướng"
+    )
     assert refs[0].issued_on == dt.date(2017, 4, 17)

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--unit",
             default="",
-            help="Code of the issuing unit in the registry (body names such as 'UBND huyện' are read relative "
+            help="Code of the issuing unit in the registry (body names such as 'UBND huyện' are read relative "  # noqa: E501
             "to it). Default: the root unit (the province).",
         )
 
