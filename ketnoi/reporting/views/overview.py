@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -70,8 +71,9 @@ def go(request: HttpRequest, form_code: str) -> HttpResponse:
     unit = request.GET.get("unit", "")
     if request.GET.get("view") == "status" or not unit:
         target = redirect("reporting:status", form.code, period.id)
-        if unit:
-            target["Location"] += f"?unit={unit}"
+        query = {k: v for k, v in (("unit", unit), ("only", request.GET.get("only", ""))) if v}
+        if query:
+            target["Location"] += "?" + urlencode(query)
         return target
     return redirect("reporting:entry", form.code, period.id, unit)
 
@@ -113,7 +115,11 @@ def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, ro
             }
         )
     n = len(result.expected) or 1
+    only_missing = request.GET.get("only") == "missing"
+    if only_missing:
+        rows = [r for r in rows if r["s"].status not in ("on_time", "late")]
     return {
+        "only_missing": only_missing,
         "form": form,
         "period": period,
         "root": root,
@@ -171,5 +177,5 @@ def remind(request: HttpRequest, form_code: str, period_id: str) -> HttpResponse
     target = redirect("reporting:status", form.code, period.id)
     root = request.POST.get("unit")
     if root:
-        target["Location"] += f"?unit={root}"
+        target["Location"] += "?" + urlencode({"unit": root})
     return target
