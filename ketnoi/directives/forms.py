@@ -47,7 +47,9 @@ class DocumentForm(forms.Form):
         label=_("Or paste the text"), required=False, widget=forms.Textarea(attrs={"rows": 8})
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Read from the text")), *DocumentKind.choices]
+        label=_("Kind of document"),
+        required=False,
+        choices=[("", _("Read from the text")), *DocumentKind.choices],
     )
     number = forms.CharField(
         label=_("Number and symbol"),
@@ -57,7 +59,7 @@ class DocumentForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), required=False, max_length=500)
     issued_on = forms.DateField(
-        label=_("Date"), required=False, input_formats=DATE_FORMATS, widget=DATE_INPUT
+        label=_("Date of issue"), required=False, input_formats=DATE_FORMATS, widget=DATE_INPUT
     )
     issuing_body = forms.CharField(label=_("Issuing body"), required=False, max_length=255)
     signer = forms.CharField(label=_("Signed by"), required=False, max_length=150)

@@ -284,3 +284,69 @@ def calendar_month(*, for_user: Any, year: int, month: int) -> list[list[tuple[d
         [(day, by_day.get(day, []) if day.month == month else []) for day in week]
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     ]
+
+
+def task_descendants(task: Task, *, for_user: Any) -> list[tuple[Task, int]]:
+    """The tasks cascaded from ``task``, at any depth, in tree order with their depth (1 = directly)."""
+    tasks = list(
+        task_list(for_user=for_user, document=task.document).filter(
+            lead_unit__path__startswith=task.lead_unit.path
+        )
+    )
+    children: dict[int | None, list[Task]] = defaultdict(list)
+    for t in tasks:
+        children[t.parent_id].append(t)
+    out: list[tuple[Task, int]] = []
+
+    def walk(parent: int, depth: int) -> None:
+        for t in children.get(parent, []):
+            out.append((t, depth))
+            walk(t.pk, depth + 1)
+
+    walk(task.pk, 1)
+    return out
+
+
+@dataclass
+class TaskGroup:
+    """One task of the document's text (its number) with the units that received it."""
+
+    number: str
+    text: str
+    rows: list[tuple[Task, int]]
+    progress: int
+    done: int
+    overdue: int
+    total: int
+
+
+def task_groups(tasks: list[Task]) -> list[TaskGroup]:
+    today = timezone.localdate()
+    tree = task_tree(tasks)
+    groups: dict[tuple[str, str], list[tuple[Task, int]]] = {}
+    current: tuple[str, str] | None = None
+    for task, depth in tree:
+        if depth == 0:
+            current = (task.number, task.text)
+            groups.setdefault(current, [])
+        if current is not None:
+            groups[current].append((task, depth))
+    out = []
+    for (number, text), rows in groups.items():
+        top = [t for t, d in rows if d == 0]
+        out.append(
+            TaskGroup(
+                number=number,
+                text=text,
+                rows=rows,
+                progress=round(sum(t.rollup for t in top) / len(top)) if top else 0,
+                done=sum(1 for t in top if t.status == TaskStatus.DONE),
+                overdue=sum(1 for t in top if t.is_overdue_on(today)),
+                total=len(top),
+            )
+        )
+    return sorted(out, key=lambda g: _number_key(g.number))
+
+
+def _number_key(number: str) -> tuple[Any, ...]:
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[./]", number))

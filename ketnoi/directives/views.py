@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -34,8 +35,14 @@ def _day(raw: str) -> dt.date | None:
     return parse_date(raw)
 
 
+def _active(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """Units that exist today, in tree order (dissolved ones cannot receive new tasks)."""
+    today = timezone.localdate()
+    return units.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today)).order_by("path")
+
+
 def _editable_units(user: Any) -> list[Unit]:
-    return list(Unit.objects.filter(permissions.scope_q(user, "edit")).order_by("path")[:500])
+    return list(_active(Unit.objects.filter(permissions.scope_q(user, "edit")))[:500])
 
 
 @login_required
@@ -128,7 +135,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ]
     context = {
         "document": document,
-        "tasks": selectors.task_tree(tasks),
+        "groups": selectors.task_groups(tasks),
         "by_unit": selectors.progress_by_unit(tasks=[t for t in tasks if t.parent_id is None]),
         "progress": selectors.document_progress(tasks),
         "chain": selectors.document_chain(document, for_user=request.user),
@@ -165,7 +172,7 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can(request.user, "edit", document.unit):
         raise PermissionDenied()
     analysis = services.analyse_text(document.body, document.unit)
-    assignable = list(Unit.objects.filter(path__startswith=document.unit.path).order_by("path"))
+    assignable = list(_active(Unit.objects.filter(path__startswith=document.unit.path)))
     by_code = {u.code: u for u in assignable}
     error = ""
     if request.method == "POST":
@@ -195,6 +202,12 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(n)s tasks were assigned.") % {"n": len(created)})
             return redirect("directives:document", document.pk)
+    for proposal in analysis["tasks"]:
+        wanted = set(proposal["unit_codes"]) | set(proposal["coordinating_unit_codes"])
+        # The units the text names come first, then the others in tree order.
+        proposal["choices"] = [u for u in assignable if u.code in wanted] + [
+            u for u in assignable if u.code not in wanted
+        ]
     context = {
         "document": document,
         "analysis": analysis,
@@ -257,12 +270,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, _("%(n)s units received the task.") % {"n": len(children)})
                     return redirect("directives:task", task.pk)
-    children = list(
-        selectors.task_list(for_user=request.user, document=task.document).filter(
-            lead_unit__path__startswith=task.lead_unit.path
-        )
-    )
-    tree = [(t, d) for t, d in selectors.task_tree(children) if t.pk != task.pk]
+    tree = selectors.task_descendants(task, for_user=request.user)
     context = {
         "task": task,
         "updates": list(task.updates.select_related("created_by")),
