@@ -156,5 +156,5 @@ def top_units(user: Any, verb: str = "view") -> list[Unit]:
 
     paths = _paths_for(user, verb)
     if paths is None:
-        return list(Unit.get_root_nodes())
+        return list(Unit.objects.get_root_nodes())
     return sorted(Unit.objects.filter(path__in=paths), key=lambda u: u.path)
