@@ -31,12 +31,17 @@ def _april() -> Any:
 
 
 @pytest.fixture
-def entered(monthly_form: Any, unit: Any) -> None:
-    for code, months in FIGURES.items():
-        for month, members in zip(("202601", "202602", "202603"), months, strict=True):
-            services.report_values_save(
-                form=monthly_form, unit=unit(code), period=month, values={"members": members}, by=None
-            )
+def entered(monthly_form: Any) -> None:
+    """The communes' figures, imported in one all-or-nothing batch (as from a DHIS2 file)."""
+    services.values_import(
+        rows=[
+            services.ImportRow(data_element="members", period=month, org_unit=code, value=members)
+            for code, months in FIGURES.items()
+            for month, members in zip(("202601", "202602", "202603"), months, strict=True)
+        ],
+        by=None,
+        source="test",
+    )
 
 
 def _url(**params: Any) -> str:

@@ -207,6 +207,7 @@ def test_the_approver_sees_late_communes_and_reminds_them(
     unit: Any,
     client: Any,
     django_capture_on_commit_callbacks: Any,
+    django_assert_max_num_queries: Any,
 ) -> None:
     xdk = unit("BP-BGM-XDK")
     services.report_values_save(
@@ -216,7 +217,8 @@ def test_the_approver_sees_late_communes_and_reminds_them(
         report=services.report_open(form=monthly_form, unit=xdk, period="202601", by=None), by=None
     )
     client.force_login(district_approver)
-    page = client.get(reverse("reporting:status", args=["monthly", "202601"]) + "?unit=BP-BGM")
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse("reporting:status", args=["monthly", "202601"]) + "?unit=BP-BGM")
     html = page.content.decode()
     assert page.status_code == 200
     assert "Xã Phú Nghĩa" in html and "Xã Đa Kia" in html

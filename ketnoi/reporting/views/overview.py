@@ -20,7 +20,7 @@ from ketnoi.core.exceptions import ApplicationError, ValidationError
 from ketnoi.lib import periods as P
 from ketnoi.reporting import selectors, tasks, ui_selectors
 from ketnoi.reporting.models import ReportForm
-from ketnoi.reporting.views.common import get_form, get_period, get_unit, may_approve
+from ketnoi.reporting.views.common import get_form, get_period, get_unit
 from ketnoi.units.models import Unit
 
 HOME_FORMS = 30
@@ -100,17 +100,25 @@ def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, ro
     result = selectors.completeness(form=form, unit=root, period=period.id, for_user=user)
     reminders = ui_selectors.last_reminders(form, period, [s.unit_id for s in result.expected])
     units = {u.pk: u for u in Unit.objects.filter(pk__in=[s.unit_id for s in result.expected])}
+    # The parent unit's approver approves and reminds: read every parent in one query.
+    parents = {
+        p.path: p
+        for p in Unit.objects.filter(
+            path__in={u.path[: -Unit.steplen] for u in units.values() if u.depth > 1}
+        )
+    }
     rows = []
     for s in result.expected:
         unit = units[s.unit_id]
         done = s.status in ("on_time", "late")
+        approver = permissions.can(user, "approve", parents.get(unit.path[: -Unit.steplen], unit))
         rows.append(
             {
                 "s": s,
                 "unit": unit,
                 "reminder": reminders.get(s.unit_id),
-                "can_remind": not done and may_approve(user, unit),
-                "can_approve": s.report_status == "submitted" and may_approve(user, unit),
+                "can_remind": not done and approver,
+                "can_approve": s.report_status == "submitted" and approver,
                 "can_enter": permissions.can(user, "enter_data", unit),
             }
         )
