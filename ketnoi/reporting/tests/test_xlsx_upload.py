@@ -198,3 +198,48 @@ def test_a_viewer_gets_no_template_to_fill(monthly_form: Any, make_person: Any, 
     answer = web_as(viewer).get(reverse("reporting:template", args=["monthly", "202601"]) + "?unit=BP-BGM")
     assert answer.status_code == 422
     assert "không có quyền nhập số liệu" in answer.content.decode()
+
+
+def test_a_disaggregated_indicator_has_one_column_per_option_in_the_template_and_the_form(
+    province: Any, unit: Any, clerk: Any, web_as: Any
+) -> None:
+    platform = services.disaggregation_create(
+        code="platform", name="Nền tảng", options=[("fb", "Facebook"), ("zalo", "Zalo")], by=None
+    )
+    services.indicator_create(code="posts", name="Số bài đăng", by=None, disaggregation=platform, min_value=0)
+    services.indicator_create(code="has_page", name="Có trang chính thức", by=None, value_type="boolean")
+    services.form_create(
+        code="posts_form",
+        name="Bài đăng theo nền tảng",
+        period_type="monthly",
+        owner=province,
+        by=None,
+        indicators=["posts", "has_page"],
+        units=[unit("BP-BGM"), unit("BP-BGM-XPN")],
+    )
+    client = web_as(clerk)
+    page = client.get(
+        reverse("reporting:entry", args=["posts_form", "202601", "BP-BGM-XPN"])
+    ).content.decode()
+    assert "Số bài đăng — Facebook" in page and "Số bài đăng — Zalo" in page
+    response = client.get(reverse("reporting:template", args=["posts_form", "202601"]) + "?unit=BP-BGM")
+    wb = load_workbook(io.BytesIO(response.content))
+    ws = wb[xlsx.DATA_SHEET]
+    cols, rows = _cols(ws), _rows(ws)
+    assert list(cols) == ["posts.fb", "posts.zalo", "has_page"]
+    ws.cell(row=rows["BP-BGM-XPN"], column=cols["posts.fb"], value=12)
+    ws.cell(row=rows["BP-BGM-XPN"], column=cols["posts.zalo"], value="1.200")
+    ws.cell(row=rows["BP-BGM-XPN"], column=cols["has_page"], value="Có")
+    out = io.BytesIO()
+    wb.save(out)
+    answer = client.post(
+        reverse("reporting:upload", args=["posts_form", "202601"]),
+        {"unit": "BP-BGM", "file": SimpleUploadedFile("nen-tang.xlsx", out.getvalue())},
+    )
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    saved = dict(
+        DataValue.objects.filter(unit=unit("BP-BGM-XPN"), period="202601").values_list(
+            "option__code", "value"
+        )
+    )
+    assert saved == {"fb": "12", "zalo": "1200", None: "true"}
