@@ -112,7 +112,7 @@ def _excel_value(column: ColumnSpec, value: Any) -> Any:
     if column.value_type == "yes_no":
         return _("Yes") if value in (True, 1, "1", "true", "True") else _("No")
     if column.value_type == "text":
-        return str(value)
+        return safe_text(str(value))
     number = value if isinstance(value, Decimal) else parse_number(value)
     if number is None:
         return None
@@ -201,7 +201,7 @@ def build_template(spec: TemplateSpec) -> bytes:
 
     for r, unit_row in enumerate(spec.rows, start=FIRST_DATA_ROW):
         ws.cell(row=r, column=1, value=unit_row.unit_code).border = _BORDER
-        name_cell = ws.cell(row=r, column=2, value=unit_row.unit_name)
+        name_cell = ws.cell(row=r, column=2, value=safe_text(unit_row.unit_name))
         name_cell.border = _BORDER
         if unit_row.locked and unit_row.status_label:
             name_cell.comment = Comment(unit_row.status_label, "Kết Nối")
@@ -532,7 +532,8 @@ def _cell_value(column: ColumnSpec, raw: Any) -> Any:
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return None
     if column.value_type == "text":
-        return str(raw).strip()
+        text = str(raw).strip()
+        return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
     if column.value_type == "yes_no":
         return parse_yes_no(raw)
     if isinstance(raw, dt.datetime | dt.date):
@@ -654,7 +655,17 @@ def _style_row(cells: tuple[Cell, ...]) -> None:
             cell.number_format = "#,##0" if isinstance(cell.value, int) else "#,##0.##"
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """Text that a spreadsheet will not run as a formula (a name like "=cmd|..." gets a leading quote)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def _export_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return safe_text(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, Decimal):
@@ -686,6 +697,8 @@ def tables_to_csv(tables: Iterable[Table]) -> str:
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return safe_text(value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(round(value, 6))
     if isinstance(value, Decimal):

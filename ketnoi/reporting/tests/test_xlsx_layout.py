@@ -175,3 +175,10 @@ def test_exports_keep_vietnamese_text_and_numbers() -> None:
     csv_text = xlsx.tables_to_csv([table])
     assert csv_text.startswith("\ufeffTổng hợp")
     assert "Xã Phú Nghĩa,16000" in csv_text
+
+
+def test_exported_text_never_runs_as_a_spreadsheet_formula() -> None:
+    table = xlsx.Table(title="T", headings=["Đơn vị", "Ghi chú"], rows=[['=HYPERLINK("x")', "-bớt"]])
+    assert "'=HYPERLINK" in xlsx.tables_to_csv([table])
+    ws = load_workbook(io.BytesIO(xlsx.tables_to_xlsx([table]))).worksheets[0]
+    assert ws["A4"].value == '\'=HYPERLINK("x")' and ws["A4"].data_type == "s"

@@ -107,7 +107,7 @@ def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, ro
             path__in={u.path[: -Unit.steplen] for u in units.values() if u.depth > 1}
         )
     }
-    rows = []
+    rows: list[dict[str, Any]] = []
     for s in result.expected:
         unit = units[s.unit_id]
         done = s.status in ("on_time", "late")
