@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from ketnoi.core import permissions
@@ -24,6 +24,7 @@ from ketnoi.lib.vn_text import fold
 from ketnoi.units.models import Unit
 
 DUE_SOON_DAYS = 7
+HEAVY = ("body", "search_folded")  # a document's full text: never loaded for lists
 
 
 def _document_scope(user: Any) -> Q:
@@ -60,7 +61,7 @@ def _match(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
 def document_list(
     *, for_user: Any, q: str = "", kind: str = "", unit: Unit | None = None, year: int | None = None
 ) -> QuerySet[Document]:
-    qs = Document.objects.filter(_document_scope(for_user)).select_related("unit")
+    qs = Document.objects.filter(_document_scope(for_user)).select_related("unit").defer(*HEAVY)
     if kind:
         qs = qs.filter(kind=kind)
     if unit is not None:
@@ -69,9 +70,7 @@ def document_list(
         qs = qs.filter(issued_on__year=year)
     if q:
         qs = _match(qs, q)
-    return qs.annotate(task_count=Count("tasks", filter=Q(tasks__parent__isnull=True))).order_by(
-        "-issued_on", "-id"
-    )
+    return qs.order_by("-issued_on", "-id")
 
 
 def document_get(*, pk: int, for_user: Any) -> Document:
@@ -96,7 +95,11 @@ def task_list(
 ) -> QuerySet[Task]:
     """Tasks the user may see. ``status`` is a stored status or "overdue" (computed: deadline passed, not done)."""  # noqa: E501
     today = timezone.localdate()
-    qs = Task.objects.filter(_task_scope(for_user)).select_related("lead_unit", "assigned_by", "document")
+    qs = (
+        Task.objects.filter(_task_scope(for_user))
+        .select_related("lead_unit", "assigned_by", "document")
+        .defer("search_folded", *(f"document__{f}" for f in HEAVY))
+    )
     if document is not None:
         qs = qs.filter(document=document)
     if unit is not None:
@@ -181,6 +184,34 @@ def progress_by_unit(*, tasks: list[Task]) -> list[UnitProgress]:
         for uid, ts in groups.items()
     ]
     return sorted(rows, key=lambda r: r.unit.path)
+
+
+def progress_rows(qs: QuerySet[Task]) -> list[UnitProgress]:
+    """Per lead unit, computed by the database: tasks, done, overdue and mean roll-up progress."""
+    today = timezone.localdate()
+    not_done = ~Q(status=TaskStatus.DONE)
+    rows = list(
+        qs.order_by()
+        .values("lead_unit_id")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status=TaskStatus.DONE)),
+            overdue=Count("id", filter=not_done & Q(due_date__lt=today)),
+            mean=Avg("rollup"),
+        )
+    )
+    units = Unit.objects.in_bulk([r["lead_unit_id"] for r in rows])
+    out = [
+        UnitProgress(
+            unit=units[r["lead_unit_id"]],
+            total=r["total"],
+            done=r["done"],
+            overdue=r["overdue"],
+            progress=round(r["mean"] or 0),
+        )
+        for r in rows
+    ]
+    return sorted(out, key=lambda r: r.unit.path)
 
 
 def document_progress(tasks: list[Task]) -> int:

@@ -124,7 +124,8 @@ def analyse_text(text: str, unit: Unit) -> dict[str, Any]:
 
 def searchable(text: str) -> str:
     """Folded words separated by single spaces, padded: " chi thi 23 ct tu ... "."""
-    return " " + " ".join(re.findall(r"\w+", fold(text))) + " "
+    words = dict.fromkeys(re.findall(r"\w+", fold(text)))  # each word once, in order of first use
+    return " " + " ".join(words) + " "
 
 
 def _search_text(document: Document) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -288,11 +288,14 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def unit_progress(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_get(code=code, for_user=request.user)
-    tasks = list(selectors.task_list(for_user=request.user, unit=unit).select_related("document"))
+    tasks = selectors.task_list(for_user=request.user, unit=unit)
     context = {
         "unit": unit,
-        "rows": selectors.progress_by_unit(tasks=tasks),
-        "tasks": tasks[:300],
+        "rows": selectors.progress_rows(tasks),
+        # Open tasks first, nearest deadline first; done tasks after.
+        "tasks": list(
+            tasks.order_by(Case(When(status=TaskStatus.DONE, then=1), default=0), "due_date", "id")[:300]
+        ),
         "today": timezone.localdate(),
     }
     return render(request, "directives/unit_progress.html", context)
