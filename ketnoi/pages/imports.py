@@ -154,31 +154,43 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1258")
 
 
+def _sniff(data: bytes) -> tuple[str, str, int]:
+    """The text (without a ``sep=`` line), its delimiter and how many lines were dropped."""
+    text = _decode(data)
+    newline = text.find("\n")
+    first_line = text[: newline if newline >= 0 else len(text)].rstrip("\r")
+    first = first_line.strip().strip('"')
+    if first.lower().startswith("sep=") and len(first) >= 5:
+        return (text[newline + 1 :] if newline >= 0 else ""), first[4], 1
+    if first_line.count(";") > first_line.count(",") and first_line.count(";") > first_line.count("\t"):
+        return text, ";", 0
+    if first_line.count("\t") > first_line.count(","):
+        return text, "\t", 0
+    return text, ",", 0
+
+
+def _header(text: str, delimiter: str) -> list[str]:
+    for cells in csv.reader(io.StringIO(text[:65536], newline=""), delimiter=delimiter):
+        if any(c.strip() for c in cells):
+            return [c.strip() for c in cells]
+    return []
+
+
 def read_table(data: bytes, file_name: str) -> Table:
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data, file_name)
-    text = _decode(data)
-    lines = text.splitlines()
-    delimiter = ","
-    skip = 0
-    first = lines[0].strip().strip('"') if lines else ""
-    if first.lower().startswith("sep=") and len(first) >= 5:
-        delimiter = first[4]
-        skip = 1
-    elif lines and lines[0].count(";") > lines[0].count(",") and lines[0].count(";") > lines[0].count("\t"):
-        delimiter = ";"
-    elif lines and lines[0].count("\t") > lines[0].count(","):
-        delimiter = "\t"
-    reader = csv.reader(io.StringIO("\n".join(lines[skip:])), delimiter=delimiter)
+    text, delimiter, skip = _sniff(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
-    for index, cells in enumerate(reader, start=skip + 1):
-        if not any(c.strip() for c in cells):
+    append = rows.append
+    for cells in reader:
+        if not (cells and cells[0] and not cells[0].isspace()) and not any(c.strip() for c in cells):
             continue
         if header is None:
             header = [c.strip() for c in cells]
             continue
-        rows.append((index, cells))
+        append((reader.line_num + skip, cells))
     if header is None:
         raise ImportFailed(file_name, [RowError(0, "", _("The file is empty."))])
     return Table(header, rows)
@@ -250,6 +262,8 @@ _NUMBER = re.compile(r"^\d{1,3}([.,\u00a0 ]\d{3})+$|^\d+$")
 
 def parse_count(text: str) -> int | None:
     """'16.000', '16,000', '16 000', '16000' -> 16000; '' -> None (missing). Raises ValueError otherwise."""
+    if text.isdigit():
+        return int(text)
     value = text.strip()
     if value in ("", "-", "—", "N/A", "n/a"):
         return None
@@ -309,26 +323,27 @@ def _is_description_row(table: Table, columns: dict[str, int], date_key: str) ->
 # --- Parsing per kind ---
 
 Rows = dict[tuple[int, dt.date], dict[str, int | None]]
+Merged = dict[tuple[int, dt.date], list[int | None]]  # figures in METRIC_KEYS order
 
 
 def _metrics(
     cells: list[str], line: int, columns: dict[str, int], header: list[str], errors: list[RowError]
 ) -> dict[str, int | None]:
     values: dict[str, int | None] = {}
+    width = len(cells)
     for key in METRIC_KEYS:
         index = columns.get(key)
-        if index is None:
+        if index is None or index >= width:
+            continue
+        text = cells[index]
+        if text.isdigit():  # the common case, without the general parser
+            values[key] = int(text)
             continue
         try:
-            value = parse_count(_cell(cells, index))
+            value = parse_count(text)
         except ValueError:
-            errors.append(
-                RowError(
-                    line,
-                    header[index],
-                    _("“%(value)s” is not a whole number.") % {"value": _cell(cells, index)},
-                )
-            )
+            message = _("“%(value)s” is not a whole number.") % {"value": text}
+            errors.append(RowError(line, header[index], message))
             continue
         if value is not None:
             values[key] = value
@@ -356,6 +371,16 @@ class _PageIndex:
         self.by_pk: dict[int, Page | None] = {}
         self.by_key: dict[str, Page | None] = {}
         self.by_platform_id: dict[str, Page | None] = {}
+        self.canonical_of: dict[str, str] = {}
+
+    def preload(self, pks: set[int]) -> None:
+        """Fetch every page a file names by id in a few queries."""
+        wanted = sorted(pk for pk in pks if pk not in self.by_pk)
+        for start in range(0, len(wanted), 5000):
+            chunk = wanted[start : start + 5000]
+            found = Page.objects.select_related("unit").in_bulk(chunk)
+            for pk in chunk:
+                self.by_pk[pk] = found.get(pk)
 
     def pk(self, value: int) -> Page | None:
         if value not in self.by_pk:
@@ -363,7 +388,9 @@ class _PageIndex:
         return self.by_pk[value]
 
     def address(self, value: str) -> Page | None:
-        key = canonical(value)
+        key = self.canonical_of.get(value)
+        if key is None:
+            key = self.canonical_of[value] = canonical(value)
         if key not in self.by_key:
             self.by_key[key] = Page.objects.select_related("unit").filter(canonical_url=key).first()
         return self.by_key[key]
@@ -381,33 +408,54 @@ class _PageIndex:
 
 def _parse_template(
     table: Table, columns: dict[str, int], pages: _PageIndex, errors: list[RowError], today: dt.date
-) -> Rows:
-    out: Rows = {}
+) -> Merged:
+    out: Merged = {}
     seen: dict[tuple[int, dt.date], int] = {}
     page_col, date_col = table.header[columns["page"]], table.header[columns["date"]]
-    day_cache: dict[str, dt.date] = {}
+    page_index, date_index = columns["page"], columns["date"]
+    refs = {c[page_index] for _, c in table.rows if page_index < len(c)}
+    pages.preload({int(ref) for ref in refs if ref.isdigit()})
+    page_of: dict[str, int | None] = {}
+    day_of: dict[str, dt.date | None] = {}
+    metric_columns = [(i, columns[key]) for i, key in enumerate(METRIC_KEYS) if key in columns]
+    width = max(columns.values()) + 1
     for line, cells in table.rows:
-        ref = _cell(cells, columns["page"]).strip()
-        page: Page | None = None
-        try:
-            page = pages.pk(int(ref)) if ref.isdigit() else pages.address(ref) if ref else None
-        except BadAddress:
-            page = None
-        if page is None:
-            errors.append(RowError(line, page_col, _("No registered page “%(value)s”.") % {"value": ref}))
-        text = _cell(cells, columns["date"])
-        day = day_cache.get(text)
-        if day is None:
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        ref = cells[page_index]
+        pk = page_of.get(ref, -1)
+        if pk == -1:
+            pk = page_of[ref] = _template_page(ref.strip(), pages)
+        if pk is None:
+            errors.append(
+                RowError(line, page_col, _("No registered page “%(value)s”.") % {"value": ref.strip()})
+            )
+        text = cells[date_index]
+        day = day_of.get(text, dt.date.min)
+        if day == dt.date.min:
             try:
-                day = day_cache[text] = parse_day(text)
+                day = parse_day(text)
             except ValueError:
-                errors.append(
-                    RowError(line, date_col, _("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": text})
-                )
-        values = _metrics(cells, line, columns, table.header, errors)
-        if page is None or day is None or not _check_day(day, line, date_col, errors, today):
+                day = None
+            day_of[text] = day
+        if day is None:
+            errors.append(
+                RowError(line, date_col, _("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": text})
+            )
+        values: list[int | None] = [None] * len(METRIC_KEYS)
+        for slot, index in metric_columns:
+            cell = cells[index]
+            if cell.isdigit():  # the common case, without the general parser
+                values[slot] = int(cell)
+            elif cell:
+                try:
+                    values[slot] = parse_count(cell)
+                except ValueError:
+                    message = _("“%(value)s” is not a whole number.") % {"value": cell}
+                    errors.append(RowError(line, table.header[index], message))
+        if pk is None or day is None or not _check_day(day, line, date_col, errors, today):
             continue
-        key = (page.pk, day)
+        key = (pk, day)
         if key in seen:
             errors.append(
                 RowError(line, date_col, _("Same page and day as line %(line)s.") % {"line": seen[key]})
@@ -416,6 +464,18 @@ def _parse_template(
         seen[key] = line
         out[key] = values
     return out
+
+
+def _template_page(ref: str, pages: _PageIndex) -> int | None:
+    try:
+        page = pages.pk(int(ref)) if ref.isdigit() else pages.address(ref) if ref else None
+    except BadAddress:
+        page = None
+    return None if page is None else page.pk
+
+
+def _as_lists(rows: Rows) -> Merged:
+    return {key: [values.get(k) for k in METRIC_KEYS] for key, values in rows.items()}
 
 
 def _parse_meta_page(
@@ -539,21 +599,26 @@ def import_metrics(
     """Import a metrics file all-or-nothing; ``ImportFailed`` lists every bad row (nothing is written)."""
     from django.utils import timezone
 
-    from ketnoi.pages.bulk import upsert
+    from ketnoi.pages.bulk import upsert_merged
 
     today = today or timezone.localdate()
+    digest = hashlib.sha256(data).hexdigest()
+    fast = None if page is not None else _fast_lane(data, file_name, by, today, digest)
+    if fast is not None:
+        return fast
     table = read_table(data, file_name)
     if len(table.rows) > MAX_ROWS:
         raise ImportFailed(file_name, [RowError(0, "", _("The file has too many rows."))])
     kind, columns = detect(table)
     errors: list[RowError] = []
     index = _PageIndex()
+    rows: Merged
     if kind == "template":
         rows = _parse_template(table, columns, index, errors, today)
     elif kind == "meta_content":
-        rows = _parse_meta_content(table, columns, index, errors, today)
+        rows = _as_lists(_parse_meta_content(table, columns, index, errors, today))
     elif kind == "meta_page":
-        rows = _parse_meta_page(table, columns, page, errors, today)
+        rows = _as_lists(_parse_meta_page(table, columns, page, errors, today))
     else:
         raise ImportFailed(
             file_name,
@@ -580,13 +645,8 @@ def import_metrics(
     if errors:
         errors.sort(key=lambda e: (e.line, e.column))
         raise ImportFailed(file_name, errors)
-    digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
-        written, changed = upsert(
-            ((pk, day, values) for (pk, day), values in rows.items()),
-            source=MetricSource.IMPORT,
-            user_id=getattr(by, "pk", None),
-        )
+        written, changed = upsert_merged(rows, source=MetricSource.IMPORT, user_id=getattr(by, "pk", None))
         MetricImport.objects.create(
             file_name=file_name[:255],
             sha256=digest,
@@ -598,6 +658,62 @@ def import_metrics(
     return ImportResult(
         file_name, kind, rows=len(table.rows), snapshots=written, changed=changed, pages=pages
     )
+
+
+def _fast_lane(data: bytes, file_name: str, by: Any, today: dt.date, digest: str) -> ImportResult | None:
+    """A clean template CSV of new days is loaded by PostgreSQL itself (``fastimport``); else None."""
+    from django.db import connection
+
+    from ketnoi.pages.fastimport import try_template
+
+    if connection.vendor != "postgresql" or data[:4] == b"PK\x03\x04":
+        return None
+    try:
+        text, delimiter, _skip = _sniff(data)
+    except UnicodeDecodeError:
+        return None
+    header = _header(text, delimiter)
+    if not text.lstrip().startswith(tuple(header[:1]) or ("\x00",)):
+        return None  # blank or odd lines before the header: the ordinary reader handles them
+    kind, columns = detect(Table(header, []))
+    if kind != "template":
+        return None
+    index = _PageIndex()
+    pages: set[int] = set()
+
+    def resolve(ref: str) -> Page | None:
+        try:
+            found = index.pk(int(ref)) if ref.isdigit() else index.address(ref) if ref else None
+        except BadAddress:
+            return None
+        if found is not None:
+            pages.add(found.pk)
+        return found
+
+    with transaction.atomic():
+        done = try_template(
+            text=text,
+            delimiter=delimiter,
+            header=header,
+            columns=columns,
+            resolve_page=resolve,
+            may_write=lambda p: _may_write(by, p),
+            today=today,
+            source=MetricSource.IMPORT,
+            user_id=getattr(by, "pk", None),
+        )
+        if done is None:
+            return None
+        rows, written = done
+        MetricImport.objects.create(
+            file_name=file_name[:255],
+            sha256=digest,
+            kind=kind,
+            rows=rows,
+            changed=written,
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+    return ImportResult(file_name, kind, rows=rows, snapshots=written, changed=written, pages=pages)
 
 
 def template_csv() -> str:

@@ -150,7 +150,8 @@ class MetricSnapshot(models.Model):
     imports, the ``MetricImport`` record.
     """
 
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="snapshots")
+    # No separate index on page: the unique (page, day) index serves every lookup by page.
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="snapshots", db_index=False)
     day = models.DateField(_("day"))
     followers = models.BigIntegerField(_("followers"), null=True, blank=True)
     likes = models.BigIntegerField(_("likes"), null=True, blank=True)
@@ -161,7 +162,12 @@ class MetricSnapshot(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=MetricSource.choices)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:

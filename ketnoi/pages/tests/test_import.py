@@ -256,3 +256,20 @@ def test_command_imports_a_page_level_export_with_page(pages: dict[str, Page], t
     call_command("import-metrics", str(good), "--page", str(pages["fb"].pk), stdout=out)
     assert MetricSnapshot.objects.get(page=pages["fb"]).followers == 24100
     assert PageMonth.objects.filter(page=pages["fb"]).count() == 1
+
+
+def test_an_import_over_existing_figures_keeps_the_figures_it_does_not_give(pages: dict[str, Page]) -> None:
+    day = dt.date(2025, 6, 1)
+    services.metrics_record(
+        page=pages["fb"], day=day, values={"followers": 1, "likes": 5}, source="manual", by=None
+    )
+    data = (
+        f"page,date,followers,posts\n{pages['fb'].pk},01/06/2025,2,\n{pages['fb'].pk},02/06/2025,3,1\n"
+    ).encode()
+    result = import_metrics(data=data, file_name="x.csv", by=None)
+    assert (result.snapshots, result.changed) == (2, 2)
+    first = MetricSnapshot.objects.get(page=pages["fb"], day=day)
+    assert (first.followers, first.likes, first.posts, first.source) == (2, 5, None, "import")
+    assert import_metrics(data=data, file_name="x.csv", by=None).changed == 0
+    pages["fb"].refresh_from_db()
+    assert (pages["fb"].latest_audience, pages["fb"].latest_day) == (3, dt.date(2025, 6, 2))
