@@ -98,13 +98,21 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             ],
             "versions": selectors.unit_history_versions(unit),
             "reorganisations": Reorganisation.objects.filter(units=unit).prefetch_related("units")[:50],
-            "staff": unit.staff.all()[:100] if can_manage else None,
+            "staff": unit.staff.order_by("full_name")[:100] if can_manage else None,
+            "unit_grants": _unit_grants(request, unit) if can_manage else None,
             "history": history_rows(unit),
             "form": form,
             "can_manage": can_manage,
             "details_form": details_form,
         },
     )
+
+
+def _unit_grants(request: HttpRequest, unit: Unit) -> list[Any]:
+    """Roles granted on this very unit (they hold for everything under it)."""
+    from ketnoi.accounts.selectors import grant_list
+
+    return list(grant_list(for_user=request.user, unit_path=unit.path).filter(unit=unit)[:200])
 
 
 @login_required

@@ -184,3 +184,18 @@ def test_an_administrator_sets_a_new_password_under_the_policy(bgm_admin: Any, b
     client.post(f"/accounts/people/{bob.pk}/password/", {"password": "Bu-Gia-Map-2026"})
     bob.refresh_from_db()
     assert bob.check_password("Bu-Gia-Map-2026")
+
+
+def test_a_unit_page_lists_its_staff_and_the_roles_granted_on_it(
+    bgm_admin: Any, bob: Any, web_as: Any
+) -> None:
+    page = web_as(bgm_admin).get("/units/BP-BGM/").content.decode()
+    assert "Vai trò được giao trên đơn vị này" in page
+    assert "Biên tập viên" in page and "Quản trị đơn vị" in page
+    assert f'href="/accounts/people/{bob.pk}/"' in page
+
+
+def test_an_editor_does_not_see_staff_or_roles_on_the_unit_page(bob: Any, web_as: Any) -> None:
+    page = web_as(bob).get("/units/BP-BGM/").content.decode()
+    assert "Vai trò được giao trên đơn vị này" not in page
+    assert "reorganise-form" not in page
