@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from ketnoi.connectors.models import ConnectorNotice, ConnectorRun, PageCredential, PlatformPause
 from ketnoi.connectors.services import unsupported_reason
@@ -59,3 +59,42 @@ def notice_list(*, for_user: Any, unread_only: bool = False) -> QuerySet[Connect
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.select_related("page").order_by("-created_at", "-id")
+
+
+def connection_list(
+    *, for_user: Any, status: str = "", expiring_before: Any = None
+) -> QuerySet[PageCredential]:
+    """Connections of the pages in the caller's scope, problems first (expired, failing), then by expiry."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    qs = PageCredential.objects.filter(permissions.scope_q(for_user, "view", "page__unit"))
+    if status:
+        qs = qs.filter(status=status)
+    if expiring_before is not None:
+        qs = qs.filter(expires_at__lte=expiring_before, refresh_token_enc="")
+    rank = Case(
+        When(status="expired", then=Value(0)),
+        When(status="failing", then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        qs.select_related("page", "page__unit")
+        .annotate(rank=rank)
+        .order_by("rank", F("expires_at").asc(nulls_last=True), "page__name")
+    )
+
+
+def connection_counts(*, for_user: Any, expiring_before: Any) -> dict[str, int]:
+    from django.db.models import Count, Q
+
+    qs = PageCredential.objects.filter(permissions.scope_q(for_user, "view", "page__unit"))
+    return qs.aggregate(
+        total=Count("pk"),
+        active=Count("pk", filter=Q(status="active")),
+        expired=Count("pk", filter=Q(status="expired")),
+        failing=Count("pk", filter=Q(status="failing")),
+        expiring=Count(
+            "pk", filter=Q(status="active", expires_at__lte=expiring_before, refresh_token_enc="")
+        ),
+    )

@@ -11,4 +11,5 @@ urlpatterns = [
     path("pages/<int:page_id>/disconnect/", views.disconnect, name="disconnect"),
     path("pages/<int:page_id>/pull/", views.pull_now, name="pull"),
     path("notices/", views.notices, name="notices"),
+    path("", views.overview, name="overview"),
 ]

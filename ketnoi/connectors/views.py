@@ -117,3 +117,35 @@ def notices(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("connectors:notices"))
     rows = list(selectors.notice_list(for_user=request.user)[:200])
     return render(request, "connectors/notices.html", {"notices": rows})
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """Every connection in the person's scope, problems first: which tokens expired, fail or expire soon."""
+    from django.core.paginator import Paginator
+    from django.utils import timezone
+
+    from ketnoi.connectors.models import CredentialStatus
+    from ketnoi.connectors.schedule import warn_ahead
+
+    horizon = timezone.now() + warn_ahead()
+    status = request.GET.get("status", "")
+    if status not in CredentialStatus.values and status != "expiring":
+        status = ""
+    qs = selectors.connection_list(
+        for_user=request.user,
+        status="active" if status == "expiring" else status,
+        expiring_before=horizon if status == "expiring" else None,
+    )
+    page_obj = Paginator(qs, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "connectors/overview.html",
+        {
+            "rows": page_obj,
+            "counts": selectors.connection_counts(for_user=request.user, expiring_before=horizon),
+            "status": status,
+            "horizon": horizon,
+        },
+    )

@@ -436,3 +436,35 @@ def test_a_queued_run_shows_on_the_panel_and_the_panel_polls_until_it_ends(fake,
     services.pull_execute(run.pk)
     c = connection_get(page=page, for_user=bob)
     assert c.open_run is None and c.last_run.status == RunStatus.SUCCEEDED
+
+
+def test_a_failed_zalo_refresh_is_not_retried_so_the_one_time_token_is_not_burnt(fake, make_page):
+    fake.add_zalo_oa(
+        "4318000000000000004",
+        app_id="app-4",
+        secret_key="secret-4",
+        access_token="zalo-access-4",
+        refresh_token="zalo-refresh-4",
+        followers=64,
+        expires_in=60,
+    )
+    page = make_page("zalo_oa", "4318000000000000004")
+    services.credential_set(
+        page=page,
+        access_token="zalo-access-4",
+        expires_at=timezone.now() + dt.timedelta(minutes=1),
+        refresh_token="zalo-refresh-4",
+        app_id="app-4",
+        app_secret="secret-4",
+        by=None,
+    )
+    fake.fail_next("zalo_oauth", "server_error")
+
+    run = pull(page)
+
+    assert run.status == RunStatus.FAILED and run.error_code == "platform_error"
+    assert len(fake.calls("zalo_oauth")) == 1  # a refresh is never retried inline
+    assert decrypt(PageCredential.objects.get(page=page).refresh_token_enc) == "zalo-refresh-4"
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
+        connectors_schedule.call_local()
+    assert snapshot(page).followers == 64

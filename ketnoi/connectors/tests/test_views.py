@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -130,3 +132,38 @@ def test_the_notices_page_lists_the_persons_notices_and_marks_them_read(web_as, 
     client.post(reverse("connectors:notices"))
     assert not ConnectorNotice.objects.filter(user=bob, read_at__isnull=True).exists()
     assert ConnectorNotice.objects.filter(user=charlie, read_at__isnull=True).exists()
+
+
+def test_the_overview_lists_connections_in_scope_problems_first_in_few_queries(
+    web_as, bob, make_page, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    from ketnoi.connectors.models import CredentialStatus
+
+    pages = [
+        make_page("facebook_page", f"55500000{n:02d}", unit_code="BP-BGM", name=f"Trang {n}")
+        for n in range(12)
+    ]
+    for n, page in enumerate(pages):
+        services.credential_set(page=page, access_token=f"EAAB-overview-{n:04d}", expires_at=None, by=None)
+    PageCredential.objects.filter(page=pages[7]).update(
+        status=CredentialStatus.EXPIRED, last_error_code="token_expired"
+    )
+    PageCredential.objects.filter(page=pages[3]).update(
+        expires_at=timezone.now() + dt.timedelta(days=2)
+    )
+    elsewhere = make_page("youtube", "UCelsewhere0000000000001", unit_code="BP-DX", name="Kênh Đồng Xoài")
+    services.credential_set(page=elsewhere, access_token="ya29.elsewhere", expires_at=None, by=None)
+    client = web_as(bob)
+    client.get(reverse("connectors:overview"))  # warm the session and the grants
+
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("connectors:overview")).content.decode()
+
+    assert "Kênh Đồng Xoài" not in html
+    assert html.index("Trang 7") < html.index("Trang 0")  # the expired one first
+    assert "Mã truy cập đã hết hạn" in html
+    expiring = client.get(reverse("connectors:overview"), {"status": "expiring"}).content.decode()
+    assert "Trang 3" in expiring and "Trang 0" not in expiring
+    assert "EAAB-overview" not in html
