@@ -170,3 +170,29 @@ def test_a_bad_period_is_explained_in_vietnamese(entered: Any, approver: Any, we
         .content
     )
     assert "2026Q7 không phải mã kỳ" in html.decode()
+
+
+def test_a_review_span_of_years_is_rolled_up_for_its_own_period(
+    province: Any, unit: Any, indicators: Any, admin_user: Any, web_as: Any
+) -> None:
+    services.form_create(
+        code="review",
+        name="Sơ kết 2017–2020",
+        period_type="custom",
+        span_years=4,
+        span_anchor=2017,
+        owner=province,
+        by=None,
+        indicators=["members"],
+        units=[unit("BP-BGM-XPN"), unit("BP-DX-PTP")],
+    )
+    services.values_import(
+        rows=[
+            services.ImportRow(data_element="members", period="2017-2020", org_unit="BP-BGM-XPN", value=61),
+            services.ImportRow(data_element="members", period="2017-2020", org_unit="BP-DX-PTP", value=39),
+        ],
+        by=None,
+    )
+    page = web_as(admin_user).get(_url(form="review", ou="BP", dx=["members"])).content.decode()
+    assert "Giai đoạn 2017–2020" in page
+    assert _cells(page, "Toàn Tỉnh Bình Phước")[0] == "100"

@@ -57,10 +57,13 @@ class PivotTable:
         )
 
 
-def _period_list(period_type: str, start_id: str, end_id: str) -> list[P.Period]:
+def _period_list(
+    period_type: str, start_id: str, end_id: str, form: ReportForm | None = None
+) -> list[P.Period]:
     periods = selectors.parse_periods([start_id, end_id])
     start, end = sorted(periods)
-    found = P.between(period_type, start.start, end.end)
+    span, anchor = (form.span_years, form.span_anchor) if form is not None else (1, None)
+    found = P.between(period_type, start.start, end.end, span_years=span, anchor=anchor)
     found = [p for p in found if start.start <= p.start and p.end <= end.end] or found
     if len(found) > MAX_PERIODS:
         raise ValidationError(
@@ -71,14 +74,19 @@ def _period_list(period_type: str, start_id: str, end_id: str) -> list[P.Period]
 
 
 def _defaults(form: ReportForm | None, today: dt.date) -> tuple[str, str, str]:
-    period_type = (
-        form.period_type if form is not None and form.period_type != PeriodType.CUSTOM else "quarterly"
-    )
+    if form is not None and form.period_type == PeriodType.CUSTOM:
+        running = ui_selectors.current_period(form, today)
+        return PeriodType.CUSTOM, running.previous().previous().id, running.previous().id
+    period_type = form.period_type if form is not None else "quarterly"
     last = P.for_date(period_type, today).previous()
     first = last
     for _i in range(5 if period_type != "yearly" else 3):
         first = first.previous()
     return period_type, first.id, last.id
+
+
+def _is_custom(form: ReportForm | None) -> bool:
+    return form is not None and form.period_type == PeriodType.CUSTOM
 
 
 @login_required
@@ -101,12 +109,8 @@ def pivot(request: HttpRequest) -> HttpResponse:
     codes = [c for c in codes if c in allowed_codes]
     default_type, default_start, default_end = _defaults(form, timezone.localdate())
     period_type = request.GET.get("pt") or default_type
-    if period_type not in (
-        PeriodType.MONTHLY,
-        PeriodType.QUARTERLY,
-        PeriodType.HALF_YEARLY,
-        PeriodType.YEARLY,
-    ):
+    allowed_types = [k for k, _v in PeriodType.choices if k != PeriodType.CUSTOM or _is_custom(form)]
+    if period_type not in allowed_types:
         period_type = default_type
     start_id = request.GET.get("start") or default_start
     end_id = request.GET.get("end") or default_end
@@ -119,7 +123,7 @@ def pivot(request: HttpRequest) -> HttpResponse:
     tables: list[PivotTable] = []
     problem = ""
     try:
-        periods = _period_list(period_type, start_id, end_id)
+        periods = _period_list(period_type, start_id, end_id, form if _is_custom(form) else None)
     except ValidationError as exc:
         problem = str(exc.message)
     if root is not None and codes and periods:
@@ -133,7 +137,7 @@ def pivot(request: HttpRequest) -> HttpResponse:
         "choices": choices,
         "codes": codes,
         "period_type": period_type,
-        "period_types": [(k, v) for k, v in PeriodType.choices if k != PeriodType.CUSTOM],
+        "period_types": [(k, v) for k, v in PeriodType.choices if k in allowed_types],
         "start": start_id,
         "end": end_id,
         "layout": layout,

@@ -17,7 +17,10 @@ document.addEventListener("DOMContentLoaded", function () {
     window.Plotly.newPlot(box, traces, layout, { displaylogo: false, responsive: true, locale: "vi" });
   });
 });
-// A select that reloads the page's choices when changed (e.g. the indicators of another form).
+// A select that reloads the page with only its own choice (e.g. another form: its indicators and periods).
 document.addEventListener("change", function (event) {
-  if (event.target.matches && event.target.matches("[data-autosubmit]") && event.target.form) event.target.form.submit();
+  var el = event.target;
+  if (el.matches && el.matches("[data-autosubmit]")) {
+    window.location.search = "?" + encodeURIComponent(el.name) + "=" + encodeURIComponent(el.value);
+  }
 });
