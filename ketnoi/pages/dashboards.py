@@ -19,6 +19,14 @@ from ketnoi.pages.models import Page, PageMonth, PageStatus, Platform, UnitMonth
 from ketnoi.units.models import Unit
 
 SILENT_DAYS = 30
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """Text a spreadsheet will not run as a formula: a page named "=HYPERLINK(...)" gets a leading quote."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 GROWTH_MONTHS = 3
 LIST_LIMIT = 100
 
@@ -209,7 +217,7 @@ def xlsx(board: Dashboard) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append(row)
+            ws.append([safe_text(v) if isinstance(v, str) else v for v in row])
         for column in ws.columns:
             width = max(len(str(c.value or "")) for c in column)
             ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))

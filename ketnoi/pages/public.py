@@ -24,6 +24,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from ketnoi.pages import selectors
+from ketnoi.pages.dashboards import safe_text
 from ketnoi.pages.models import Page, PageStatus, Platform
 from ketnoi.pages.urlnorm import BadAddress, canonical
 from ketnoi.units.models import Unit
@@ -165,7 +166,7 @@ def pages_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow(header)
     for page in selectors.public_page_list(q=q, unit_code=unit_code, platform=platform):
         row = public_row(page)
-        writer.writerow([row[h] or "" for h in header])
+        writer.writerow([safe_text(str(row[h] or "")) for h in header])
     response = HttpResponse(("\ufeff" + out.getvalue()).encode(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="trang-chinh-thuc.csv"'
     return response

@@ -117,3 +117,16 @@ def test_public_endpoints_are_rate_limited_per_address(registry: Any, client: Cl
     assert "Retry-After" in limited
     other = Client(REMOTE_ADDR="10.0.0.9")
     assert other.get("/public/pages.json").status_code == 200
+
+
+def test_open_data_csv_never_carries_a_spreadsheet_formula(unit: Any, client: Client) -> None:
+    page = services.page_register(
+        unit=unit("BP"),
+        platform="website",
+        name='=HYPERLINK("http://x","bấm")',
+        url="binhphuoc.gov.vn",
+        by=None,
+    )
+    services.page_set_status(page=page, status="verified", by=None)
+    text = client.get("/public/pages.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
