@@ -93,19 +93,29 @@ def unsubmitted_units(form: ReportForm, period: P.Period, units: Iterable[Unit] 
     return [u for u in units if u.pk not in done]
 
 
-def recipients_of(unit: Unit) -> list[User]:
+def recipients_for(units: Iterable[Unit]) -> dict[int, list[User]]:
+    """Per unit, who receives its reminders (two queries for any number of units)."""
+    units = list(units)
     today = timezone.localdate()
+    people: dict[int, dict[int, User]] = {u.pk: {} for u in units}
     grants = (
-        RoleGrant.objects.filter(unit=unit, role__in=ENTRY_ROLES, user__is_active=True)
+        RoleGrant.objects.filter(unit__in=units, role__in=ENTRY_ROLES, user__is_active=True)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
         .select_related("user")
     )
-    people = {g.user.pk: g.user for g in grants}
-    if not people:
-        for user in User.objects.filter(unit=unit, is_active=True):
-            if permissions.can(user, "enter_data", unit):
-                people[user.pk] = user
-    return sorted(people.values(), key=lambda u: u.pk)
+    for g in grants:
+        people[g.unit_id][g.user.pk] = g.user
+    unanswered = {u.pk: u for u in units if not people[u.pk]}
+    if unanswered:
+        for user in User.objects.filter(unit_id__in=list(unanswered), is_active=True):
+            unit = unanswered.get(user.unit_id or 0)
+            if unit is not None and permissions.can(user, "enter_data", unit):
+                people[unit.pk][user.pk] = user
+    return {uid: sorted(found.values(), key=lambda u: u.pk) for uid, found in people.items()}
+
+
+def recipients_of(unit: Unit) -> list[User]:
+    return recipients_for([unit])[unit.pk]
 
 
 @dataclass(frozen=True)
@@ -152,8 +162,15 @@ def _message(form: ReportForm, period: P.Period, unit: Unit, kind: str, language
     return subject, body
 
 
-def _send_mail(form: ReportForm, period: P.Period, unit: Unit, kind: str, connection: Any) -> int:
-    people = recipients_of(unit)
+def _send_mail(
+    form: ReportForm,
+    period: P.Period,
+    unit: Unit,
+    kind: str,
+    connection: Any,
+    people: list[User] | None = None,
+) -> int:
+    people = recipients_of(unit) if people is None else people
     by_language: dict[str, list[str]] = {}
     for person in people:
         if person.email:
@@ -180,9 +197,11 @@ def send_due_reminders(*, today: dt.date | None = None) -> list[Sent]:
     for form in ReportForm.objects.filter(is_active=True).order_by("pk"):
         for period in periods_to_watch(form, today):
             kind = AFTER if today > deadline_of(form, period) else BEFORE
-            for unit in _claim(form, period, kind):
+            claimed = _claim(form, period, kind)
+            people = recipients_for(claimed)
+            for unit in claimed:
                 try:
-                    emails = _send_mail(form, period, unit, kind, connection)
+                    emails = _send_mail(form, period, unit, kind, connection, people[unit.pk])
                 except OSError:
                     # The in-app notice is recorded; the mail server is down. Log and carry on.
                     log.exception("reminder e-mail for %s/%s/%s failed", form.code, period.id, unit.code)
@@ -232,12 +251,14 @@ def mail_reminders(log_ids: list[int]) -> int:
     """Send the e-mails of recorded reminders (the queue carries ids only)."""
     sent = 0
     connection = get_connection()
-    rows = ReminderLog.objects.filter(pk__in=log_ids).select_related("report_form", "unit")
+    rows = list(ReminderLog.objects.filter(pk__in=log_ids).select_related("report_form", "unit"))
+    people = recipients_for({row.unit_id: row.unit for row in rows}.values())
     for row in rows:
         form = row.report_form
         try:
             period = P.parse(row.period)
-            sent += _send_mail(form, period, row.unit, AFTER if row.kind == MANUAL else row.kind, connection)
+            kind = AFTER if row.kind == MANUAL else row.kind
+            sent += _send_mail(form, period, row.unit, kind, connection, people[row.unit_id])
         except (OSError, P.PeriodError):
             log.exception("reminder e-mail %s failed", row.pk)
     return sent

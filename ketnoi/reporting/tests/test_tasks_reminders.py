@@ -114,3 +114,20 @@ def test_an_approver_cannot_remind_units_outside_their_subtree(
             form=monthly_form, period=P.parse("202601"), units=[unit("BP-BGM-XPN")], by=dx_approver
         )
     assert not ReminderLog.objects.exists()
+
+
+def test_without_a_data_entry_role_on_the_unit_its_own_staff_and_official_address_are_reminded(
+    monthly_form: Any, unit: Any, make_person: Any
+) -> None:
+    from ketnoi.units.services import unit_update
+
+    clerk = make_person("dk_staff", "BP-BGM-XDK", [("data_entry", "BP-BGM")])  # works at Đa Kia
+    user_update(user=clerk, by=None, email="staff@dakia.vn")
+    make_person("district_only", "BP-BGM", [("data_entry", "BP-BGM")])  # the district's clerk: not woken
+    unit_update(unit=unit("BP-BGM-XDK"), by=None, email="ubnd@dakia.gov.vn")
+    assert [u.username for u in tasks.recipients_of(unit("BP-BGM-XDK"))] == ["dk_staff"]
+    with _at(dt.date(2026, 2, 4)):
+        tasks.send_due_reminders()
+    to_dakia = [m for m in mail.outbox if "Xã Đa Kia" in m.body]
+    assert len(to_dakia) == 1
+    assert sorted(to_dakia[0].bcc) == ["staff@dakia.vn", "ubnd@dakia.gov.vn"]
