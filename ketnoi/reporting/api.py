@@ -1,15 +1,15 @@
 """REST endpoints of periodic reporting, mounted at the API root (DHIS2-like paths).
 
-    GET  /forms                                   forms the caller may see
-    GET  /forms/{code}                            one form: indicators, reporting units, rules
-    GET  /indicators                              indicators the caller may see
-    GET  /dataValueSets[.csv]?dataSet&orgUnit&period&startDate&endDate&children   stored values
-    POST /dataValueSets[.csv]?dryRun              import (all-or-nothing), answers DHIS2's import summary
-    GET  /analytics?dx=A;B&ou=BP;BP-DX&pe=2020Q1;2020Q2    aggregated values for each unit's subtree
-    GET  /completeness?form&ou&pe                 expected, on time, late, missing units
-    GET  /reports/{form}/{unit}/{period}          the entry sheet of one unit and period
-    PUT  /reports/{form}/{unit}/{period}          save values (a draft)
-    POST /reports/{form}/{unit}/{period}/{submit|approve|return|reopen}
+GET  /forms                                   forms the caller may see
+GET  /forms/{code}                            one form: indicators, reporting units, rules
+GET  /indicators                              indicators the caller may see
+GET  /dataValueSets[.csv]?dataSet&orgUnit&period&startDate&endDate&children   stored values
+POST /dataValueSets[.csv]?dryRun              import (all-or-nothing), answers DHIS2's import summary
+GET  /analytics?dx=A;B&ou=BP;BP-DX&pe=2020Q1;2020Q2    aggregated values for each unit's subtree
+GET  /completeness?form&ou&pe                 expected, on time, late, missing units
+GET  /reports/{form}/{unit}/{period}          the entry sheet of one unit and period
+PUT  /reports/{form}/{unit}/{period}          save values (a draft)
+POST /reports/{form}/{unit}/{period}/{submit|approve|return|reopen}
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import json
 from typing import Any
 
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -68,7 +68,7 @@ class Conflict(Schema):
 
 class ImportSummaryOut(Schema):
     status: str
-    importCount: ImportCount  # noqa: N815 - DHIS2's name
+    importCount: ImportCount
     conflicts: list[Conflict]
 
 
@@ -154,7 +154,8 @@ def form_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     out = _form_out(form)
     out["units"] = [u.code for u in selectors.form_reporting_units(form)]
     out["rules"] = [
-        {"left": r.left, "operator": r.operator, "right": r.right, "severity": r.severity} for r in form.rules.all()
+        {"left": r.left, "operator": r.operator, "right": r.right, "severity": r.severity}
+        for r in form.rules.all()
     ]
     return out
 
@@ -162,7 +163,9 @@ def form_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 @router.get("/indicators", response=list[IndicatorOut], summary="Indicators (DHIS2 data elements)")
 def indicators(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
     out = []
-    for ind in selectors.indicator_list(for_user=request.user, q=q).prefetch_related("disaggregation__options"):
+    for ind in selectors.indicator_list(for_user=request.user, q=q).prefetch_related(
+        "disaggregation__options"
+    ):
         dis = ind.disaggregation
         out.append(
             {
@@ -204,10 +207,10 @@ def _body_text(request: HttpRequest) -> str:
 @router.post(
     "/dataValueSets",
     response={200: ImportSummaryOut, 409: ImportSummaryOut},
-    summary="Import data values (DHIS2 dataValueSets JSON, or CSV with Content-Type text/csv); all or nothing",
+    summary="Import data values (DHIS2 dataValueSets JSON, or CSV as text/csv); all-or-nothing",
     openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}},
 )
-def data_value_sets_import(request: HttpRequest, dryRun: bool = False) -> Any:  # noqa: N803 - DHIS2's name
+def data_value_sets_import(request: HttpRequest, dryRun: bool = False) -> Any:
     content_type = (request.content_type or "").lower()
     if "csv" in content_type:
         rows = dhis2.rows_from_csv(_body_text(request))
@@ -216,7 +219,8 @@ def data_value_sets_import(request: HttpRequest, dryRun: bool = False) -> Any:  
         payload = json.loads(_body_text(request) or "null")
     except json.JSONDecodeError as exc:
         raise ValidationError(
-            _("dataValueSets: not valid JSON (line %(line)d, column %(col)d).") % {"line": exc.lineno, "col": exc.colno},
+            _("dataValueSets: not valid JSON (line %(line)d, column %(col)d).")
+            % {"line": exc.lineno, "col": exc.colno},
             fields={"body": exc.msg},
         ) from None
     return _import(request, dhis2.rows_from_json(payload), dryRun, "dataValueSets")
@@ -228,19 +232,19 @@ def data_value_sets_import(request: HttpRequest, dryRun: bool = False) -> Any:  
     summary="Import data values from DHIS2's CSV shape; all or nothing",
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
-def data_value_sets_import_csv(request: HttpRequest, dryRun: bool = False) -> Any:  # noqa: N803
+def data_value_sets_import_csv(request: HttpRequest, dryRun: bool = False) -> Any:
     return _import(request, dhis2.rows_from_csv(_body_text(request)), dryRun, "dataValueSets.csv")
 
 
 def _export_args(
     request: HttpRequest,
-    dataSet: str | None,  # noqa: N803
-    orgUnit: str | None,  # noqa: N803
+    dataSet: str | None,
+    orgUnit: str | None,
     period: str | None,
-    startDate: dt.date | None,  # noqa: N803
-    endDate: dt.date | None,  # noqa: N803
+    startDate: dt.date | None,
+    endDate: dt.date | None,
     children: bool,
-    dataElement: str | None,  # noqa: N803
+    dataElement: str | None,
 ) -> dict[str, Any]:
     codes = _split(orgUnit)
     if not codes:
@@ -264,13 +268,13 @@ def _export_args(
 @router.get("/dataValueSets", summary="Stored data values as DHIS2 dataValueSets JSON")
 def data_value_sets_export(
     request: HttpRequest,
-    orgUnit: str | None = None,  # noqa: N803
-    dataSet: str | None = None,  # noqa: N803
+    orgUnit: str | None = None,
+    dataSet: str | None = None,
     period: str | None = None,
-    startDate: dt.date | None = None,  # noqa: N803
-    endDate: dt.date | None = None,  # noqa: N803
+    startDate: dt.date | None = None,
+    endDate: dt.date | None = None,
     children: bool = True,
-    dataElement: str | None = None,  # noqa: N803
+    dataElement: str | None = None,
 ) -> dict[str, Any]:
     args = _export_args(request, dataSet, orgUnit, period, startDate, endDate, children, dataElement)
     return dhis2.to_json(dhis2.export_values(**args), data_set=dataSet or "")
@@ -279,23 +283,27 @@ def data_value_sets_export(
 @router.get("/dataValueSets.csv", summary="Stored data values as DHIS2 CSV")
 def data_value_sets_export_csv(
     request: HttpRequest,
-    orgUnit: str | None = None,  # noqa: N803
-    dataSet: str | None = None,  # noqa: N803
+    orgUnit: str | None = None,
+    dataSet: str | None = None,
     period: str | None = None,
-    startDate: dt.date | None = None,  # noqa: N803
-    endDate: dt.date | None = None,  # noqa: N803
+    startDate: dt.date | None = None,
+    endDate: dt.date | None = None,
     children: bool = True,
-    dataElement: str | None = None,  # noqa: N803
-) -> HttpResponse:
+    dataElement: str | None = None,
+) -> StreamingHttpResponse:
     args = _export_args(request, dataSet, orgUnit, period, startDate, endDate, children, dataElement)
-    response = StreamingHttpResponse(dhis2.to_csv(dhis2.export_values(**args)), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        dhis2.to_csv(dhis2.export_values(**args)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="dataValueSets.csv"'
     return response
 
 
 @router.get("/analytics", summary="Aggregated values per indicator and period for each unit's subtree")
 def analytics(request: HttpRequest, dx: str, ou: str, pe: str) -> dict[str, Any]:
-    result = selectors.analytics(for_user=request.user, indicators=_split(dx), units=_split(ou), periods=_split(pe))
+    result = selectors.analytics(
+        for_user=request.user, indicators=_split(dx), units=_split(ou), periods=_split(pe)
+    )
     rows = []
     values = []
     for ind in result.indicators:
@@ -335,10 +343,18 @@ def _num(v: float) -> str:
 
 
 def _unit_ref(s: selectors.UnitStatus) -> dict[str, Any]:
-    return {"code": s.code, "name": s.name, "status": s.status, "days_late": s.days_late, "submitted_at": s.submitted_at}
+    return {
+        "code": s.code,
+        "name": s.name,
+        "status": s.status,
+        "days_late": s.days_late,
+        "submitted_at": s.submitted_at,
+    }
 
 
-@router.get("/completeness", response=CompletenessOut, summary="Who reported a form for a period, on time or late")
+@router.get(
+    "/completeness", response=CompletenessOut, summary="Who reported a form for a period, on time or late"
+)
 def completeness(request: HttpRequest, form: str, ou: str, pe: str) -> dict[str, Any]:
     f = selectors.form_get(code=form, for_user=request.user)
     unit = unit_get(code=ou, for_user=request.user)
@@ -360,7 +376,9 @@ def completeness(request: HttpRequest, form: str, ou: str, pe: str) -> dict[str,
     }
 
 
-def _sheet(request: HttpRequest, form_code: str, unit_code: str, period: str, warnings: list[str]) -> dict[str, Any]:
+def _sheet(
+    request: HttpRequest, form_code: str, unit_code: str, period: str, warnings: list[str]
+) -> dict[str, Any]:
     form = selectors.form_get(code=form_code, for_user=request.user)
     unit = unit_get(code=unit_code, for_user=request.user)
     sheet = selectors.entry_sheet(form=form, unit=unit, period=period, for_user=request.user)
@@ -389,12 +407,16 @@ def _sheet(request: HttpRequest, form_code: str, unit_code: str, period: str, wa
     }
 
 
-@router.get("/reports/{form}/{unit}/{period}", response=SheetOut, summary="One unit's values of a form for a period")
+@router.get(
+    "/reports/{form}/{unit}/{period}", response=SheetOut, summary="One unit's values of a form for a period"
+)
 def report_sheet(request: HttpRequest, form: str, unit: str, period: str) -> dict[str, Any]:
     return _sheet(request, form, unit, period, [])
 
 
-@router.put("/reports/{form}/{unit}/{period}", response=SheetOut, summary="Save values (a draft); all or nothing")
+@router.put(
+    "/reports/{form}/{unit}/{period}", response=SheetOut, summary="Save values (a draft); all or nothing"
+)
 def report_save(request: HttpRequest, form: str, unit: str, period: str, payload: ValuesIn) -> dict[str, Any]:
     f = selectors.form_get(code=form, for_user=request.user)
     u = unit_get(code=unit, for_user=request.user)
@@ -421,19 +443,29 @@ def report_submit(request: HttpRequest, form: str, unit: str, period: str) -> di
     return _sheet(request, form, unit, period, [])
 
 
-@router.post("/reports/{form}/{unit}/{period}/approve", response=SheetOut, summary="Approve (the parent's approver)")
+@router.post(
+    "/reports/{form}/{unit}/{period}/approve", response=SheetOut, summary="Approve (the parent's approver)"
+)
 def report_approve(request: HttpRequest, form: str, unit: str, period: str) -> dict[str, Any]:
     services.report_approve(report=_report(request, form, unit, period), by=request.user)
     return _sheet(request, form, unit, period, [])
 
 
 @router.post("/reports/{form}/{unit}/{period}/return", response=SheetOut, summary="Return with a reason")
-def report_return(request: HttpRequest, form: str, unit: str, period: str, payload: ReasonIn) -> dict[str, Any]:
-    services.report_return(report=_report(request, form, unit, period), reason=payload.reason, by=request.user)
+def report_return(
+    request: HttpRequest, form: str, unit: str, period: str, payload: ReasonIn
+) -> dict[str, Any]:
+    services.report_return(
+        report=_report(request, form, unit, period), reason=payload.reason, by=request.user
+    )
     return _sheet(request, form, unit, period, [])
 
 
 @router.post("/reports/{form}/{unit}/{period}/reopen", response=SheetOut, summary="Reopen (an administrator)")
-def report_reopen(request: HttpRequest, form: str, unit: str, period: str, payload: ReasonIn) -> dict[str, Any]:
-    services.report_reopen(report=_report(request, form, unit, period), reason=payload.reason, by=request.user)
+def report_reopen(
+    request: HttpRequest, form: str, unit: str, period: str, payload: ReasonIn
+) -> dict[str, Any]:
+    services.report_reopen(
+        report=_report(request, form, unit, period), reason=payload.reason, by=request.user
+    )
     return _sheet(request, form, unit, period, [])

@@ -38,7 +38,13 @@ REVIEW_INDICATORS: dict[str, tuple[str, str, str, str, str]] = {
         "average",
         "last",
     ),
-    "documents_issued_total": ("Số văn bản chỉ đạo, hướng dẫn đã ban hành", "integer", "văn bản", "sum", "sum"),
+    "documents_issued_total": (
+        "Số văn bản chỉ đạo, hướng dẫn đã ban hành",
+        "integer",
+        "văn bản",
+        "sum",
+        "sum",
+    ),
     "documents_issued_propaganda_dept": (
         "Trong đó: văn bản của Ban Tuyên giáo Tỉnh ủy",
         "integer",
@@ -46,9 +52,27 @@ REVIEW_INDICATORS: dict[str, tuple[str, str, str, str, str]] = {
         "sum",
         "sum",
     ),
-    "radio_tv_items": ("Số tin, bài trên Đài Phát thanh – Truyền hình tỉnh", "integer", "tin, bài", "sum", "sum"),
-    "print_online_items": ("Số tin, bài trên Báo Bình Phước (in và điện tử)", "integer", "tin, bài", "sum", "sum"),
-    "official_mailboxes": ("Số hộp thư công vụ đã cấp cho cán bộ, công chức", "integer", "hộp thư", "sum", "last"),
+    "radio_tv_items": (
+        "Số tin, bài trên Đài Phát thanh – Truyền hình tỉnh",
+        "integer",
+        "tin, bài",
+        "sum",
+        "sum",
+    ),
+    "print_online_items": (
+        "Số tin, bài trên Báo Bình Phước (in và điện tử)",
+        "integer",
+        "tin, bài",
+        "sum",
+        "sum",
+    ),
+    "official_mailboxes": (
+        "Số hộp thư công vụ đã cấp cho cán bộ, công chức",
+        "integer",
+        "hộp thư",
+        "sum",
+        "last",
+    ),
     "province_level_community_pages": (
         "Số trang của Mặt trận và các tổ chức chính trị – xã hội cấp tỉnh",
         "integer",
@@ -57,19 +81,50 @@ REVIEW_INDICATORS: dict[str, tuple[str, str, str, str, str]] = {
         "last",
     ),
     "district_level_community_pages": ("Số trang của cấp ủy cấp huyện", "integer", "trang", "sum", "last"),
-    "official_pages_total": ("Tổng số trang, nhóm chính thức trên mạng xã hội", "integer", "trang", "sum", "last"),
+    "official_pages_total": (
+        "Tổng số trang, nhóm chính thức trên mạng xã hội",
+        "integer",
+        "trang",
+        "sum",
+        "last",
+    ),
     "posts_on_two_province_pages": ("Số bài đăng trên hai trang cấp tỉnh", "integer", "bài", "sum", "sum"),
 }
 
-PLATFORMS = [("facebook", "Facebook"), ("zalo", "Zalo"), ("youtube", "YouTube"), ("website", "Trang thông tin điện tử")]
+PLATFORMS = [
+    ("facebook", "Facebook"),
+    ("zalo", "Zalo"),
+    ("youtube", "YouTube"),
+    ("website", "Trang thông tin điện tử"),
+]
 
 # code, name, value type, unit of measure, over units, over time, formula, disaggregation, feed
 MONTHLY_INDICATORS: list[tuple[str, str, str, str, str, str, str, str, str]] = [
-    ("posts_published", "Số bài đăng trên các trang chính thức", "integer", "bài", "sum", "sum", "", "platform", ""),
+    (
+        "posts_published",
+        "Số bài đăng trên các trang chính thức",
+        "integer",
+        "bài",
+        "sum",
+        "sum",
+        "",
+        "platform",
+        "",
+    ),
     ("followers_total", "Tổng số người theo dõi các trang", "integer", "người", "sum", "last", "", "", ""),
     ("news_items", "Số tin, bài tuyên truyền đã đăng", "integer", "tin, bài", "sum", "sum", "", "", ""),
     ("members_total", "Số cán bộ, đảng viên", "integer", "người", "sum", "last", "", "", ""),
-    ("members_studied", "Số cán bộ, đảng viên đã học tập chỉ thị", "integer", "người", "sum", "last", "", "", ""),
+    (
+        "members_studied",
+        "Số cán bộ, đảng viên đã học tập chỉ thị",
+        "integer",
+        "người",
+        "sum",
+        "last",
+        "",
+        "",
+        "",
+    ),
     (
         "members_studied_pct",
         "Tỷ lệ cán bộ, đảng viên đã học tập chỉ thị",
@@ -83,7 +138,17 @@ MONTHLY_INDICATORS: list[tuple[str, str, str, str, str, str, str, str, str]] = [
     ),
     ("trainings_held", "Số lớp tập huấn kỹ năng số đã mở", "integer", "lớp", "sum", "sum", "", "", ""),
     ("people_trained", "Số lượt người được tập huấn", "integer", "lượt", "sum", "sum", "", "", ""),
-    ("pages_registered", "Số trang chính thức đã đăng ký", "integer", "trang", "sum", "last", "", "", "pages_count"),
+    (
+        "pages_registered",
+        "Số trang chính thức đã đăng ký",
+        "integer",
+        "trang",
+        "sum",
+        "last",
+        "",
+        "",
+        "pages_count",
+    ),
 ]
 
 
@@ -140,7 +205,12 @@ def _review(province: Unit, units: list[Unit]) -> None:
         return
     values = {row["indicator"]: row["value"] for row in _figures() if row["indicator"] in REVIEW_INDICATORS}
     services.report_values_save(
-        form=form, unit=province, period="2017-2020", values=values, by=None, reason="Báo cáo sơ kết 2017–2020"
+        form=form,
+        unit=province,
+        period="2017-2020",
+        values=values,
+        by=None,
+        reason="Báo cáo sơ kết 2017–2020",
     )
     report = Report.objects.get(form=form, unit=province, period="2017-2020")
     services.report_submit(report=report, by=None)
@@ -220,7 +290,7 @@ def _monthly_values(form: ReportForm, units: list[Unit], months: list[P.Period],
     now = timezone.now()
     last = months[-1]
     for unit in units:
-        rng = random.Random(f"ketnoi-demo-{unit.code}")
+        rng = random.Random(f"ketnoi-demo-{unit.code}")  # noqa: S311 - believable demo figures, not secrets
         size = {"province": 6.0, "district": 2.5}.get(unit.level, 1.0) * rng.uniform(0.7, 1.3)
         members = int(rng.uniform(60, 140) * size)
         studied_share = rng.uniform(0.55, 0.8)
@@ -251,7 +321,11 @@ def _monthly_values(form: ReportForm, units: list[Unit], months: list[P.Period],
             for opt, weight in (("facebook", 10), ("zalo", 5), ("youtube", 1), ("website", 3)):
                 rows.append(
                     services.ImportRow(
-                        "posts_published", month.id, unit.code, str(int(rng.uniform(0.5, 1.5) * weight * size * season)), opt
+                        "posts_published",
+                        month.id,
+                        unit.code,
+                        str(int(rng.uniform(0.5, 1.5) * weight * size * season)),
+                        opt,
                     )
                 )
             for code, v in values.items():
@@ -274,7 +348,9 @@ def _monthly_values(form: ReportForm, units: list[Unit], months: list[P.Period],
                     deadline=deadline,
                     status=ReportStatus.APPROVED if approved else ReportStatus.SUBMITTED,
                     submitted_at=submitted,
-                    approved_at=min(submitted + dt.timedelta(days=rng.randint(1, 5)), now) if approved else None,
+                    approved_at=min(submitted + dt.timedelta(days=rng.randint(1, 5)), now)
+                    if approved
+                    else None,
                 )
             )
     services.values_import(rows=rows, by=None, source="Dữ liệu minh họa")

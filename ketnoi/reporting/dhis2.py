@@ -47,7 +47,11 @@ CSV_COLUMNS = [
     "comment",
     "followup",
 ]
-_ALIASES = {"catoptcombo": "categoryoptioncombo", "attroptcombo": "attributeoptioncombo", "coc": "categoryoptioncombo"}
+_ALIASES = {
+    "catoptcombo": "categoryoptioncombo",
+    "attroptcombo": "attributeoptioncombo",
+    "coc": "categoryoptioncombo",
+}
 
 
 def rows_from_json(payload: Any, *, source: str = "dataValueSets") -> list[ImportRow]:
@@ -63,13 +67,18 @@ def rows_from_json(payload: Any, *, source: str = "dataValueSets") -> list[Impor
     problems: dict[str, str] = {}
     for i, item in enumerate(payload["dataValues"], start=1):
         if not isinstance(item, dict):
-            problems[f"dataValues[{i}]"] = _("%(source)s, value %(n)d: not an object.") % {"source": source, "n": i}
+            problems[f"dataValues[{i}]"] = _("%(source)s, value %(n)d: not an object.") % {
+                "source": source,
+                "n": i,
+            }
             continue
         element = str(item.get("dataElement") or "")
         period = str(item.get("period") or default_period)
         unit = str(item.get("orgUnit") or default_unit)
         missing = [
-            name for name, v in (("dataElement", element), ("period", period), ("orgUnit", unit)) if not v.strip()
+            name
+            for name, v in (("dataElement", element), ("period", period), ("orgUnit", unit))
+            if not v.strip()
         ]
         if missing:
             problems[f"dataValues[{i}]"] = _("%(source)s, value %(n)d: missing %(fields)s.") % {
@@ -94,7 +103,8 @@ def rows_from_json(payload: Any, *, source: str = "dataValueSets") -> list[Impor
         )
     if problems:
         raise ValidationError(
-            _("%(source)s: some values are incomplete; nothing was imported.") % {"source": source}, fields=problems
+            _("%(source)s: some values are incomplete; nothing was imported.") % {"source": source},
+            fields=problems,
         )
     return rows
 
@@ -108,10 +118,13 @@ def rows_from_csv(text: str, *, source: str = "dataValueSets.csv") -> list[Impor
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
-    all_rows = [r for r in reader]
+    all_rows = list(reader)
     if not all_rows:
         raise ValidationError(_("%(source)s is empty.") % {"source": source}, fields={"file": _("Empty.")})
-    header = [_ALIASES.get(h.strip().lower().replace("_", ""), h.strip().lower().replace("_", "")) for h in all_rows[0]]
+    header = [
+        _ALIASES.get(h.strip().lower().replace("_", ""), h.strip().lower().replace("_", ""))
+        for h in all_rows[0]
+    ]
     if "dataelement" in header and "value" in header:
         columns = header
         body = all_rows[1:]
@@ -138,7 +151,9 @@ def rows_from_csv(text: str, *, source: str = "dataValueSets.csv") -> list[Impor
         if not any(c.strip() for c in r):
             continue
         element, period, unit = cell(r, "dataelement"), cell(r, "period"), cell(r, "orgunit")
-        missing = [name for name, v in (("dataelement", element), ("period", period), ("orgunit", unit)) if not v]
+        missing = [
+            name for name, v in (("dataelement", element), ("period", period), ("orgunit", unit)) if not v
+        ]
         if missing:
             problems[f"line {n}"] = _("%(source)s, line %(n)d: missing %(fields)s.") % {
                 "source": source,
@@ -159,7 +174,8 @@ def rows_from_csv(text: str, *, source: str = "dataValueSets.csv") -> list[Impor
         )
     if problems:
         raise ValidationError(
-            _("%(source)s: some rows are incomplete; nothing was imported.") % {"source": source}, fields=problems
+            _("%(source)s: some rows are incomplete; nothing was imported.") % {"source": source},
+            fields=problems,
         )
     return rows
 
@@ -194,9 +210,18 @@ def export_values(
     if end is not None:
         qs = qs.filter(period_end__lte=end)
     rows = qs.order_by("period_start", "unit__path", "indicator__code", "option__sort_order").values_list(
-        "indicator__code", "period", "unit__code", "option__code", "value", "stored_by__username", "updated_at", "comment"
+        "indicator__code",
+        "period",
+        "unit__code",
+        "option__code",
+        "value",
+        "stored_by__username",
+        "updated_at",
+        "comment",
     )
-    for element, period, unit_code, option, value, stored_by, updated, comment in rows.iterator(chunk_size=5000):
+    for element, period, unit_code, option, value, stored_by, updated, comment in rows.iterator(
+        chunk_size=5000
+    ):
         yield {
             "dataElement": element,
             "period": period,

@@ -61,7 +61,7 @@ def evaluate(text: str, values: Mapping[str, float | None]) -> float | None:
     """The value of the expression, or None when an operand is missing or a division is by zero."""
 
     def ev(node: ast.expr) -> float | None:
-        if isinstance(node, ast.Constant):
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
             return float(node.value)
         if isinstance(node, ast.Name):
             v = values.get(node.id)

@@ -65,9 +65,9 @@ def _compute(pm: Any, feed: str, ids: list[int], day: dt.date) -> dict[int, floa
         )
         unit_of = dict(pages.values_list("pk", "unit_id"))
         out = {}
-        snaps = pm.MetricSnapshot.objects.filter(
-            page_id__in=list(latest), day__in=set(latest.values())
-        ).only("page_id", "day", "followers", "members", "likes")
+        snaps = pm.MetricSnapshot.objects.filter(page_id__in=list(latest), day__in=set(latest.values())).only(
+            "page_id", "day", "followers", "members", "likes"
+        )
         for snap in snaps:
             if latest.get(snap.page_id) != snap.day or snap.audience is None:
                 continue

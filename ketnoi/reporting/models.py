@@ -124,7 +124,8 @@ class Indicator(BaseModel):
         max_length=500,
         blank=True,
         help_text=_(
-            "For a computed indicator: an expression over other indicator codes, e.g. studied / members * 100."
+            "For a computed indicator: an expression over other indicator codes, "
+            "e.g. studied / members * 100."
         ),
     )
     disaggregation = models.ForeignKey(
@@ -220,6 +221,9 @@ class FormIndicator(models.Model):
         ordering = ["form_id", "sort_order", "id"]
         constraints = [models.UniqueConstraint(fields=["form", "indicator"], name="unique_form_indicator")]
 
+    def __str__(self) -> str:
+        return f"{self.form_id}:{self.indicator_id}"
+
 
 class Severity(models.TextChoices):
     ERROR = "error", _("Error (blocks saving)")
@@ -308,8 +312,12 @@ class Report(BaseModel):
 
 
 class DataValue(models.Model):
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="data_values")
+    # No single-column indexes on indicator and unit: the unique constraints and (unit, period) cover them,
+    # and every index costs on bulk loads of millions of values.
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values", db_index=False)
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="data_values", db_index=False
+    )
     period = models.CharField(_("period"), max_length=16)
     period_start = models.DateField()
     period_end = models.DateField()
@@ -353,9 +361,11 @@ class Rollup(models.Model):
     """Sum and count of the values of the units strictly below ``ancestor`` (tree as of ``period_end``)."""
 
     ancestor = models.ForeignKey(
-        "units.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "units.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     option_id = models.IntegerField(default=0)  # 0: every value of the indicator, whatever its option
     period = models.CharField(max_length=16)
     period_start = models.DateField()
@@ -371,12 +381,18 @@ class Rollup(models.Model):
         ]
         indexes = [models.Index(fields=["ancestor", "indicator", "period_start"])]
 
+    def __str__(self) -> str:
+        return f"{self.ancestor_id}/{self.indicator_id}/{self.option_id}/{self.period}={self.total}"
+
 
 class RollupPeriod(models.Model):
     period = models.CharField(max_length=16, unique=True)
     period_end = models.DateField()
     built = models.BooleanField(default=False)
     built_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.period} ({'built' if self.built else 'stale'})"
 
 
 class ReminderLog(models.Model):
@@ -391,3 +407,6 @@ class ReminderLog(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["report_form", "period", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.report_form_id}/{self.unit_id}/{self.period} {self.kind}"

@@ -100,7 +100,8 @@ def apply(deltas: Deltas) -> None:
         return
     table = Rollup._meta.db_table
     sql = (
-        f"INSERT INTO {table} (ancestor_id, indicator_id, option_id, period, period_start, period_end, total, n) "
+        f"INSERT INTO {table} "  # noqa: S608 - the model's own table name
+        "(ancestor_id, indicator_id, option_id, period, period_start, period_end, total, n) "
         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
         "ON CONFLICT (ancestor_id, indicator_id, option_id, period) DO UPDATE SET "
         f"total = {table}.total + excluded.total, n = {table}.n + excluded.n"
@@ -144,7 +145,7 @@ def rebuild(period_id: str) -> int:
     )
     for unit_id, indicator_id, option_id, number in values:
         cell = sums[(unit_id, indicator_id, option_id or 0)]
-        cell[0] += number
+        cell[0] += number or 0.0
         cell[1] += 1
     deltas: dict[tuple[int, int, int], list[float]] = defaultdict(lambda: [0.0, 0])
     for (unit_id, indicator_id, option_id), (total, n) in sums.items():

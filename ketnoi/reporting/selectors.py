@@ -8,7 +8,7 @@ Lists and look-ups (scoped to what the user may see; one object: NotFound 404 / 
     form_reporting_units(form, *, under=None, day=None) -> list[Unit]
     report_get(*, form, unit, period, for_user) -> Report | None
     report_list(*, for_user, form=None, period=None, status=None, under=None) -> QuerySet[Report]
-    approvals_pending(*, for_user, form=None) -> QuerySet[Report]       submitted, awaiting the user's approval
+    approvals_pending(*, for_user, form=None) -> QuerySet[Report]       submitted, awaiting the user
     entry_sheet(*, form, unit, period, for_user) -> EntrySheet         the form's fields with current and
                                                                         previous-period values
 Completeness
@@ -47,6 +47,7 @@ from ketnoi.reporting.models import (
     Report,
     ReportForm,
     ReportStatus,
+    Rollup,
 )
 from ketnoi.units import selectors as unit_selectors
 from ketnoi.units.models import Unit
@@ -224,7 +225,6 @@ def entry_sheet(*, form: ReportForm, unit: Unit, period: str, for_user: Any) -> 
         ).values_list("indicator_id", "option_id", "period", "value", "comment")
     }
     fields: list[EntryField] = []
-    computed: list[tuple[Indicator, float | None]] = []
     numbers: dict[str, float | None] = {}
     for it in items:
         ind = it.indicator
@@ -244,9 +244,11 @@ def entry_sheet(*, form: ReportForm, unit: Unit, period: str, for_user: Any) -> 
                     )
             except ValueError:
                 pass
-    for it in items:
-        if it.indicator.is_computed:
-            computed.append((it.indicator, expressions.evaluate(it.indicator.formula, numbers)))
+    computed = [
+        (it.indicator, expressions.evaluate(it.indicator.formula, numbers))
+        for it in items
+        if it.indicator.is_computed
+    ]
     report = Report.objects.filter(form=form, unit=unit, period=p.id).first()
     editable = permissions.can(for_user, "enter_data", unit) and (report is None or report.is_editable)
     return EntrySheet(form, unit, p, prev, report, fields, computed, editable, form_deadline(form, p))
@@ -302,7 +304,7 @@ class Completeness:
 def completeness(
     *, form: ReportForm, unit: Unit, period: str, for_user: Any, today: dt.date | None = None
 ) -> Completeness:
-    """Which reporting units of ``unit``'s subtree (as it stood in the period) submitted on time, late or not."""
+    """Which reporting units of ``unit``'s subtree (as it then stood) reported on time, late or not at all."""
     from ketnoi.reporting.services import form_deadline, form_period
 
     if not permissions.can(for_user, "view", unit):
@@ -370,7 +372,7 @@ def _raw_by_period(
     by_period: dict[str, list[tuple[int, float]]] = defaultdict(list)
     # Candidates: today's subtree plus anything that was under the unit then; filter per period below.
     for pid, uid, number in qs.values_list("period", "unit_id", "number"):
-        by_period[pid].append((uid, number))
+        by_period[pid].append((uid, number or 0.0))
     for pid, rows in by_period.items():
         members = unit_selectors.subtree_ids_as_of(unit, P.parse(pid).end)
         per_unit: dict[int, float] = defaultdict(float)
@@ -417,7 +419,7 @@ def aggregate(
     cells: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0, 0])
     own: dict[tuple[int, str], float] = {}
     stored: dict[str, P.Period] = {}
-    for iid, pid, total, n in rollup.Rollup.objects.filter(
+    for iid, pid, total, n in Rollup.objects.filter(
         ancestor_id=unit.pk,
         indicator_id__in=base_ids,
         option_id=option or 0,
@@ -438,9 +440,9 @@ def aggregate(
         own_qs = own_qs.filter(option_id=option)
     for iid, pid, number in own_qs.values_list("indicator_id", "period", "number"):
         cell = cells[(iid, pid)]
-        cell[0] += number
+        cell[0] += number or 0.0
         cell[1] += 1
-        own[(iid, pid)] = own.get((iid, pid), 0.0) + number
+        own[(iid, pid)] = own.get((iid, pid), 0.0) + (number or 0.0)
     for _iid, pid in cells:
         if pid not in stored:
             stored[pid] = P.parse(pid)
@@ -453,16 +455,15 @@ def aggregate(
             slow_cache[ind.pk] = _raw_by_period(ind, unit, (start, end), option)
     for ind in base:
         ua = ind.unit_aggregation
-        for (iid, pid), (total, n) in list(cells.items()):
-            if iid != ind.pk or n == 0:
+        for (iid, pid), (total, count) in list(cells.items()):
+            if iid != ind.pk or count == 0:
                 continue
             if ua == Aggregation.SUM:
                 per_period_value[(iid, pid)] = total
             elif ua == Aggregation.AVERAGE:
-                per_period_value[(iid, pid)] = total / n
-            elif ua == Aggregation.NONE:
-                if (iid, pid) in own:
-                    per_period_value[(iid, pid)] = own[(iid, pid)]
+                per_period_value[(iid, pid)] = total / count
+            elif ua == Aggregation.NONE and (iid, pid) in own:
+                per_period_value[(iid, pid)] = own[(iid, pid)]
         if ua in (Aggregation.MIN, Aggregation.MAX):
             for pid, rows in slow_cache[ind.pk].items():
                 if rows:
@@ -560,7 +561,7 @@ def indicators_by_codes(codes: Sequence[str]) -> list[Indicator]:
 def analytics(
     *, for_user: Any, indicators: Sequence[str], units: Sequence[str], periods: Sequence[str]
 ) -> Analytics:
-    """Aggregated values per indicator, unit (its subtree) and period; each unit must be in the user's scope."""
+    """Aggregated values per indicator, unit (its subtree) and period; units must be in the caller's scope."""
     inds = indicators_by_codes(indicators)
     unit_objs = [unit_selectors.unit_get(code=c, for_user=for_user) for c in units]
     pes = parse_periods(periods)

@@ -42,18 +42,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
 from ketnoi.core.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
 from ketnoi.lib import periods as P
 from ketnoi.lib.vn_text import fold, normalise
-from ketnoi.reporting import expressions, rollup
+from ketnoi.reporting import bulk, expressions, rollup
 from ketnoi.reporting.models import (
     Aggregation,
     DataValue,
@@ -190,13 +189,18 @@ def clean_value(
     period: P.Period,
     option: DisaggregationOption | None = None,
 ) -> tuple[str, float | None]:
-    """(stored text, number) for a raw value, or ValidationError with a message naming unit, period, field."""
+    """(stored text, number) for a raw value, or ValueError with a message naming unit, period, field."""
     text = "" if raw is None else str(raw).strip()
-    place = where(unit, period, indicator, option)
     vt = indicator.value_type
+
+    def fail(message: str, **params: Any) -> ValueError:
+        return ValueError(
+            message % {"place": where(unit, period, indicator, option), "value": text[:60], **params}
+        )
+
     if vt == ValueType.TEXT:
         if len(text) > 2000:
-            raise ValueError(_("%(place)s: the text is longer than 2000 characters.") % {"place": place})
+            raise fail(_("%(place)s: the text is longer than 2000 characters."))
         return text, None
     if vt == ValueType.BOOLEAN:
         f = fold(text)
@@ -204,35 +208,24 @@ def clean_value(
             return "true", 1.0
         if f in _FALSE or raw is False:
             return "false", 0.0
-        raise ValueError(
-            _("%(place)s: answer yes or no (got “%(value)s”).") % {"place": place, "value": text}
-        )
-    try:
-        number = parse_number(text, integer=vt == ValueType.INTEGER)
-    except ValueError:
-        raise ValueError(
-            _("%(place)s: “%(value)s” is not a number.") % {"place": place, "value": text[:60]}
-        ) from None
-    if vt == ValueType.INTEGER and number != int(number):
-        raise ValueError(
-            _("%(place)s: must be a whole number (got %(value)s).") % {"place": place, "value": text}
-        )
+        raise fail(_("%(place)s: answer yes or no (got “%(value)s”)."))
+    integer = vt == ValueType.INTEGER
+    if integer and text.isdigit():
+        number = float(int(text))  # the common case, fast
+    else:
+        try:
+            number = parse_number(text, integer=integer)
+        except ValueError:
+            raise fail(_("%(place)s: “%(value)s” is not a number.")) from None
+    if integer and number != int(number):
+        raise fail(_("%(place)s: must be a whole number (got %(value)s)."))
     if vt == ValueType.PERCENTAGE and not 0 <= number <= 100:
-        raise ValueError(
-            _("%(place)s: a percentage lies between 0 and 100 (got %(value)s).")
-            % {"place": place, "value": text}
-        )
+        raise fail(_("%(place)s: a percentage lies between 0 and 100 (got %(value)s)."))
     if indicator.min_value is not None and number < indicator.min_value:
-        raise ValueError(
-            _("%(place)s: must be at least %(min)s (got %(value)s).")
-            % {"place": place, "min": _fmt(indicator.min_value), "value": _fmt(number)}
-        )
+        raise fail(_("%(place)s: must be at least %(min)s (got %(value)s)."), min=_fmt(indicator.min_value))
     if indicator.max_value is not None and number > indicator.max_value:
-        raise ValueError(
-            _("%(place)s: must be at most %(max)s (got %(value)s).")
-            % {"place": place, "max": _fmt(indicator.max_value), "value": _fmt(number)}
-        )
-    stored = str(int(number)) if vt == ValueType.INTEGER else repr(number).removesuffix(".0")
+        raise fail(_("%(place)s: must be at most %(max)s (got %(value)s)."), max=_fmt(indicator.max_value))
+    stored = str(int(number)) if integer else repr(number).removesuffix(".0")
     return stored, number
 
 
@@ -549,7 +542,7 @@ def report_open(*, form: ReportForm, unit: Unit, period: str, by: Any) -> Report
     _check(by, "enter_data", unit)
     _require_reporting_unit(form, unit)
     p = form_period(form, period)
-    report, created = Report.objects.get_or_create(
+    report, _created = Report.objects.get_or_create(
         form=form,
         unit=unit,
         period=p.id,
@@ -582,7 +575,7 @@ def outlier_warning(
     indicator: Indicator, unit: Unit, period: P.Period, number: float, option_id: int | None, place: str
 ) -> str | None:
     """A warning when the value lies far from the unit's own history of this indicator (last 12 periods)."""
-    history = list(
+    history_raw = list(
         DataValue.objects.filter(
             indicator=indicator,
             unit=unit,
@@ -593,6 +586,7 @@ def outlier_warning(
         .order_by("-period_end")
         .values_list("number", flat=True)[:12]
     )
+    history = [h for h in history_raw if h is not None]
     if len(history) < 3:
         return None
     mean = sum(history) / len(history)
@@ -600,8 +594,8 @@ def outlier_warning(
     spread = max(sd, abs(mean) * 0.1, 1.0)
     if abs(number - mean) > 3 * spread:
         return _(
-            "%(place)s: %(value)s is far from this unit's usual values (average %(mean)s over the last %(n)d periods). "
-            "Please check it."
+            "%(place)s: %(value)s is far from this unit's usual values "
+            "(average %(mean)s over the last %(n)d periods). Please check it."
         ) % {"place": place, "value": _fmt(number), "mean": _fmt(round(mean, 1)), "n": len(history)}
     return None
 
@@ -612,7 +606,7 @@ def check_rules(
     """(errors keyed by the rule's first indicator code, warnings) of the form's rules on these totals."""
     errors: dict[str, str] = {}
     warnings: list[str] = []
-    names = dict(form.indicators.values_list("code", "name"))
+    names: dict[str, str] = {str(c): str(n) for c, n in form.indicators.values_list("code", "name")}
     for rule in form.rules.all():
         a = expressions.evaluate(rule.left, numbers)
         b = expressions.evaluate(rule.right, numbers)
@@ -742,8 +736,8 @@ def report_values_save(
         if ind.is_computed:
             continue
         if ind.disaggregation_id:
-            for opt in options.get(ind.disaggregation_id, []):
-                slots[value_key(ind, opt)] = (ind, opt)
+            for option in options.get(ind.disaggregation_id, []):
+                slots[value_key(ind, option)] = (ind, option)
         else:
             slots[ind.code] = (ind, None)
     errors: dict[str, str] = {}
@@ -781,12 +775,11 @@ def report_values_save(
     for ind, opt, _text, number, _c in changes:
         pending.setdefault(ind.code, {})[opt.pk if opt else None] = number
     for code, by_option in pending.items():
-        current = {
-            o: n
-            for o, n in DataValue.objects.filter(unit=unit, period=p.id, indicator__code=code).values_list(
+        current: dict[int | None, float | None] = dict(
+            DataValue.objects.filter(unit=unit, period=p.id, indicator__code=code).values_list(
                 "option_id", "number"
             )
-        }
+        )
         current.update(by_option)
         nums = [n for n in current.values() if n is not None]
         totals[code] = sum(nums) if nums else None
@@ -806,7 +799,7 @@ def report_values_save(
 
 
 def _parent(unit: Unit) -> Unit | None:
-    return Unit.objects.get_parent(unit)  # type: ignore[no-any-return]
+    return Unit.objects.get_parent(unit)
 
 
 def _check_approver(by: Any, report: Report) -> None:
@@ -960,18 +953,23 @@ class ImportRejected(ValidationError):
         )
 
 
-def _lookup(model_rows: list[tuple[int, str, str]]) -> dict[str, int]:
+def _lookup(model_rows: list[tuple[int, str, str]], *, names: bool = True) -> dict[str, int]:
     """code and folded name -> id (a name shared by two rows is ambiguous and left out)."""
     by_code: dict[str, int] = {}
     by_name: dict[str, list[int]] = {}
     for pk, code, name in model_rows:
         by_code[code] = pk
         by_code[code.upper()] = pk
-        by_name.setdefault(fold(name), []).append(pk)
+        if names:
+            by_name.setdefault(fold(name), []).append(pk)
     for key, pks in by_name.items():
         if len(pks) == 1:
             by_code.setdefault(key, pks[0])
     return by_code
+
+
+def _chunks(items: Sequence[Any], size: int = 2000) -> list[Sequence[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _find(table: dict[str, int], text: str) -> int | None:
@@ -1000,18 +998,22 @@ def values_import(
     ind_rows = list(Indicator.objects.values_list("id", "code", "name"))
     ind_table = _lookup(ind_rows)
     indicators = {
-        i.pk: i for i in Indicator.objects.filter(pk__in={_find(ind_table, c) for c in codes} - {None})
+        i.pk: i
+        for i in Indicator.objects.filter(
+            pk__in={x for x in (_find(ind_table, c) for c in codes) if x is not None}
+        )
     }
-    unit_names = {r.org_unit.strip() for r in rows}
-    unit_qs = Unit.objects.filter(Q(code__in=unit_names) | Q(code__in={u.upper() for u in unit_names}))
-    unit_table = _lookup([(u.pk, u.code, u.name) for u in unit_qs])
+    unit_names = sorted({r.org_unit.strip() for r in rows})
+    units: dict[int, Unit] = {}
+    for chunk in _chunks(sorted(set(unit_names) | {n.upper() for n in unit_names})):
+        units.update({u.pk: u for u in Unit.objects.filter(code__in=chunk)})
+    unit_table = _lookup([(u.pk, u.code, u.name) for u in units.values()], names=False)
     unresolved = [n for n in unit_names if _find(unit_table, n) is None]
     if unresolved:
-        folded = {fold(n) for n in unresolved}
-        unit_table.update(
-            _lookup([(u.pk, u.code, u.name) for u in Unit.objects.filter(name_folded__in=folded)])
-        )
-    units = {u.pk: u for u in Unit.objects.filter(pk__in={_find(unit_table, n) for n in unit_names} - {None})}
+        for chunk in _chunks(sorted({fold(n) for n in unresolved})):
+            by_name = {u.pk: u for u in Unit.objects.filter(name_folded__in=chunk)}
+            units.update(by_name)
+            unit_table.update(_lookup([(u.pk, u.code, u.name) for u in by_name.values()]))
     opt_table = _lookup(list(DisaggregationOption.objects.values_list("id", "code", "name")))
     options = {o.pk: o for o in DisaggregationOption.objects.all()}
     allowed: dict[int, bool] = {}
@@ -1115,7 +1117,8 @@ def values_import(
                             row,
                             indicators[ind_id].code,
                             _(
-                                "the report %(form)s of %(unit)s for %(period)s is submitted or approved; values are locked."
+                                "the report %(form)s of %(unit)s for %(period)s is submitted or approved; "
+                                "values are locked."
                             )
                             % {"form": fname, "unit": units[unit_id].name, "period": parsed[pid].label()},
                         )
@@ -1159,7 +1162,7 @@ def _import_write(
                 chains = {u: rollup.ancestors_as_of(u, p.end) for u in unit_ids}
         else:
             chains = {u: [] for u in unit_ids}
-        new: list[DataValue] = []
+        new: list[bulk.NewValue] = []
         changed: list[DataValue] = []
         gone: list[DataValue] = []
         for ind_id, unit_id, _pid, option_id in keys:
@@ -1175,20 +1178,7 @@ def _import_write(
                 gone.append(old)
                 continue
             if old is None:
-                new.append(
-                    DataValue(
-                        indicator_id=ind_id,
-                        unit_id=unit_id,
-                        period=pid,
-                        period_start=p.start,
-                        period_end=p.end,
-                        option_id=option_id,
-                        value=text,
-                        number=number,
-                        comment=row.comment,
-                        stored_by=user,
-                    )
-                )
+                new.append((ind_id, unit_id, pid, p.start, p.end, option_id, text, number, row.comment))
                 if number is not None:
                     rollup.add_delta(deltas, chain, ind_id, option_id, pid, number, 1)
             elif old.value == text and (not row.comment or row.comment == old.comment):
@@ -1209,10 +1199,9 @@ def _import_write(
                     old.comment = row.comment
                 changed.append(old)
         if new:
-            bulk_create_with_history(
-                new, DataValue, batch_size=2000, default_user=user, default_change_reason=reason
+            summary.imported += bulk.insert_new(
+                new, user_id=user.pk if user is not None else None, reason=reason, now=timezone.now()
             )
-            summary.imported += len(new)
         if changed:
             bulk_update_with_history(
                 changed,

@@ -21,7 +21,9 @@ from ketnoi.lib import periods as P
         ("2017-2020", P.CUSTOM, dt.date(2017, 1, 1), dt.date(2020, 12, 31)),
     ],
 )
-def test_dhis2_period_identifiers_are_read_with_their_span(pid: str, kind: str, start: dt.date, end: dt.date) -> None:
+def test_dhis2_period_identifiers_are_read_with_their_span(
+    pid: str, kind: str, start: dt.date, end: dt.date
+) -> None:
     p = P.parse(pid)
     assert (p.type, p.start, p.end, p.id) == (kind, start, end, pid)
     assert p.as_of == end

@@ -1,4 +1,4 @@
-"""Fixtures of the reporting engine's tests: a monthly form with members/trained/studied, built through services."""
+"""Fixtures of the reporting engine's tests: a monthly form (members, trained, studied), built by services."""
 
 from __future__ import annotations
 
@@ -25,7 +25,13 @@ def indicators(province: Any) -> dict[str, Any]:
     followers = services.indicator_create(
         code="followers", name="Tổng số người theo dõi", by=None, time_aggregation="last"
     )
-    return {"members": members, "trained": trained, "studied": studied, "studied_pct": pct, "followers": followers}
+    return {
+        "members": members,
+        "trained": trained,
+        "studied": studied,
+        "studied_pct": pct,
+        "followers": followers,
+    }
 
 
 @pytest.fixture

@@ -26,7 +26,11 @@ def test_a_dhis2_shaped_import_by_codes_answers_counts_and_the_totals_appear_at_
     api = api_as(clerk)
     r = api.post(
         "dataValueSets",
-        _dvs(("members", "202001", "BP-BGM-XPN", "100"), ("members", "202002", "BP-BGM-XDK", 50), ("trained", "202001", "BP-BGM-XPN", "")),
+        _dvs(
+            ("members", "202001", "BP-BGM-XPN", "100"),
+            ("members", "202002", "BP-BGM-XDK", 50),
+            ("trained", "202001", "BP-BGM-XPN", ""),
+        ),
     )
     assert r.status_code == 200, r.content
     assert r.json() == {
@@ -34,7 +38,10 @@ def test_a_dhis2_shaped_import_by_codes_answers_counts_and_the_totals_appear_at_
         "importCount": {"imported": 2, "updated": 0, "ignored": 1, "deleted": 0},
         "conflicts": [],
     }
-    r = api.post("dataValueSets", _dvs(("members", "202001", "BP-BGM-XPN", "120"), ("members", "202002", "BP-BGM-XDK", "50")))
+    r = api.post(
+        "dataValueSets",
+        _dvs(("members", "202001", "BP-BGM-XPN", "120"), ("members", "202002", "BP-BGM-XDK", "50")),
+    )
     assert r.json()["importCount"] == {"imported": 0, "updated": 1, "ignored": 1, "deleted": 0}
     r = api.get("analytics", {"dx": "members;studied_pct", "ou": "BP-BGM", "pe": "2020Q1;202001"})
     assert r.status_code == 200
@@ -44,7 +51,9 @@ def test_a_dhis2_shaped_import_by_codes_answers_counts_and_the_totals_appear_at_
     assert body["metaData"]["items"]["2020Q1"]["name"] == "Quý 1/2020"
 
 
-def test_a_bad_value_rejects_the_whole_request_and_writes_nothing(monthly_form: Any, clerk: Any, api_as: Any) -> None:
+def test_a_bad_value_rejects_the_whole_request_and_writes_nothing(
+    monthly_form: Any, clerk: Any, api_as: Any
+) -> None:
     r = api_as(clerk).post(
         "dataValueSets",
         _dvs(
@@ -61,7 +70,9 @@ def test_a_bad_value_rejects_the_whole_request_and_writes_nothing(monthly_form: 
     assert body["importCount"]["imported"] == 0
     assert len(body["conflicts"]) == 4
     text = " ".join(c["value"] for c in body["conflicts"])
-    assert "Xã Đa Kia" in text and "nhiều" in text and "nope" in text and "2020Q9" in text and "NOWHERE" in text
+    assert (
+        "Xã Đa Kia" in text and "nhiều" in text and "nope" in text and "2020Q9" in text and "NOWHERE" in text
+    )
     assert "line 2" in text or "dòng 2" in text
     assert not DataValue.objects.exists()
 
@@ -89,7 +100,10 @@ def test_csv_in_dhis2_column_order_imports_and_exports(monthly_form: Any, clerk:
         "trained,202001,BP-BGM-XPN,default,,40,,,đã kiểm tra,false\n"
     )
     r = api.client.post(
-        "/api/v1/dataValueSets", data=text.encode(), content_type="text/csv", HTTP_AUTHORIZATION=f"Bearer {api.token}"
+        "/api/v1/dataValueSets",
+        data=text.encode(),
+        content_type="text/csv",
+        HTTP_AUTHORIZATION=f"Bearer {api.token}",
     )
     assert r.status_code == 200, r.content
     assert r.json()["importCount"]["imported"] == 2
@@ -98,7 +112,10 @@ def test_csv_in_dhis2_column_order_imports_and_exports(monthly_form: Any, clerk:
     assert lines[0].startswith("dataelement,period,orgunit,categoryoptioncombo")
     assert "members,202001,BP-BGM-XPN,default,default,100,clerk" in lines[1]
     assert "đã kiểm tra" in lines[2]
-    r = api.get("dataValueSets", {"orgUnit": "BP-BGM", "dataSet": "monthly", "startDate": "2020-01-01", "endDate": "2020-12-31"})
+    r = api.get(
+        "dataValueSets",
+        {"orgUnit": "BP-BGM", "dataSet": "monthly", "startDate": "2020-01-01", "endDate": "2020-12-31"},
+    )
     assert [v["value"] for v in r.json()["dataValues"]] == ["100", "40"]
 
 
@@ -106,7 +123,10 @@ def test_a_bad_csv_line_is_named(monthly_form: Any, clerk: Any, api_as: Any) -> 
     api = api_as(clerk)
     text = "dataelement,period,orgunit,value\nmembers,202001,BP-BGM-XPN,10\nmembers,,BP-BGM-XPN,3\n"
     r = api.client.post(
-        "/api/v1/dataValueSets.csv", data=text.encode(), content_type="text/csv", HTTP_AUTHORIZATION=f"Bearer {api.token}"
+        "/api/v1/dataValueSets.csv",
+        data=text.encode(),
+        content_type="text/csv",
+        HTTP_AUTHORIZATION=f"Bearer {api.token}",
     )
     assert r.status_code == 422
     assert "3" in str(r.json()["error"]["fields"])
@@ -123,20 +143,26 @@ def test_values_cannot_be_exported_or_analysed_outside_the_callers_subtree(
     assert api.get("analytics", {"dx": "members", "ou": "BP-BGM", "pe": "2020"}).status_code == 200
 
 
-def test_forms_list_their_code_name_and_period_type(monthly_form: Any, clerk: Any, api_as: Any, charlie: Any) -> None:
+def test_forms_list_their_code_name_and_period_type(
+    monthly_form: Any, clerk: Any, api_as: Any, charlie: Any
+) -> None:
     body = api_as(clerk).get("forms").json()
     assert body[0]["code"] == "monthly" and body[0]["period_type"] == "monthly"
     assert "members" in body[0]["indicators"]
     assert api_as(clerk).get("forms/monthly").json()["units"][0] == "BP"
 
 
-def test_forms_are_not_listed_to_someone_without_any_role(monthly_form: Any, make_person: Any, api_as: Any) -> None:
+def test_forms_are_not_listed_to_someone_without_any_role(
+    monthly_form: Any, make_person: Any, api_as: Any
+) -> None:
     nobody = make_person("nobody", "BP")
     assert api_as(nobody).get("forms").json() == []
     assert api_as(nobody).get("forms/monthly").status_code == 403
 
 
-def test_completeness_lists_the_missing_units(monthly_form: Any, unit: Any, clerk: Any, approver: Any, api_as: Any) -> None:
+def test_completeness_lists_the_missing_units(
+    monthly_form: Any, unit: Any, clerk: Any, approver: Any, api_as: Any
+) -> None:
     with time_machine.travel(dt.datetime(2020, 2, 1, 3, tzinfo=dt.UTC)):
         saved = services.report_values_save(
             form=monthly_form, unit=unit("BP-BGM-XPN"), period="202001", values={"members": "1"}, by=clerk
@@ -169,14 +195,23 @@ def test_the_report_workflow_over_the_api(
 
 def test_anonymous_callers_get_nothing(monthly_form: Any) -> None:
     assert Client().get("/api/v1/forms").status_code == 401
-    assert Client().post("/api/v1/dataValueSets", data="{}", content_type="application/json").status_code == 401
+    assert (
+        Client().post("/api/v1/dataValueSets", data="{}", content_type="application/json").status_code == 401
+    )
 
 
-@pytest.mark.parametrize("body", ["not json", '{"dataValues": 3}', '{"dataValues": [{"dataElement": "members"}]}'])
-def test_malformed_documents_get_a_clear_message(monthly_form: Any, clerk: Any, api_as: Any, body: str) -> None:
+@pytest.mark.parametrize(
+    "body", ["not json", '{"dataValues": 3}', '{"dataValues": [{"dataElement": "members"}]}']
+)
+def test_malformed_documents_get_a_clear_message(
+    monthly_form: Any, clerk: Any, api_as: Any, body: str
+) -> None:
     api = api_as(clerk)
     r = api.client.post(
-        "/api/v1/dataValueSets", data=body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {api.token}"
+        "/api/v1/dataValueSets",
+        data=body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api.token}",
     )
     assert r.status_code == 422
     assert r.json()["error"]["message"]

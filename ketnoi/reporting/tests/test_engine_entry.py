@@ -88,7 +88,9 @@ def test_a_whole_number_field_refuses_fractions_and_the_rule_trained_le_members_
 def test_an_unusual_value_is_saved_with_a_warning(monthly_form: Any, unit: Any, clerk: Any) -> None:
     xpn = unit("BP-BGM-XPN")
     for month, n in (("202001", 100), ("202002", 104), ("202003", 98), ("202004", 101)):
-        services.report_values_save(form=monthly_form, unit=xpn, period=month, values={"members": str(n)}, by=clerk)
+        services.report_values_save(
+            form=monthly_form, unit=xpn, period=month, values={"members": str(n)}, by=clerk
+        )
     result = services.report_values_save(
         form=monthly_form, unit=xpn, period="202005", values={"members": "1000"}, by=clerk
     )
@@ -96,7 +98,9 @@ def test_an_unusual_value_is_saved_with_a_warning(monthly_form: Any, unit: Any, 
     assert len(result.warnings) == 1 and "1.000" in result.warnings[0]
 
 
-def test_a_data_clerk_of_another_district_cannot_enter_values(monthly_form: Any, unit: Any, clerk: Any) -> None:
+def test_a_data_clerk_of_another_district_cannot_enter_values(
+    monthly_form: Any, unit: Any, clerk: Any
+) -> None:
     with pytest.raises(PermissionDenied):
         services.report_values_save(
             form=monthly_form, unit=unit("BP-DX-PTP"), period="202001", values={"members": "1"}, by=clerk
@@ -122,7 +126,9 @@ def test_the_workflow_submit_return_resubmit_approve_then_locked_until_reopened(
         report = services.report_submit(report=saved.report, by=clerk)
     assert report.status == ReportStatus.SUBMITTED
     with pytest.raises(Conflict):
-        services.report_values_save(form=monthly_form, unit=xpn, period="202001", values={"members": "11"}, by=clerk)
+        services.report_values_save(
+            form=monthly_form, unit=xpn, period="202001", values={"members": "11"}, by=clerk
+        )
     # The data clerk cannot approve their own report; the district's approver can.
     with pytest.raises(PermissionDenied):
         services.report_approve(report=report, by=clerk)
@@ -130,20 +136,26 @@ def test_the_workflow_submit_return_resubmit_approve_then_locked_until_reopened(
         services.report_return(report=report, reason=" ", by=district_approver)
     report = services.report_return(report=report, reason="Thiếu số liệu tập huấn", by=district_approver)
     assert report.status == ReportStatus.RETURNED and report.reason == "Thiếu số liệu tập huấn"
-    services.report_values_save(form=monthly_form, unit=xpn, period="202001", values={"trained": "3"}, by=clerk)
+    services.report_values_save(
+        form=monthly_form, unit=xpn, period="202001", values={"trained": "3"}, by=clerk
+    )
     with time_machine.travel(dt.datetime(2020, 2, 10, 9, tzinfo=dt.UTC)):
         report = services.report_submit(report=report, by=clerk)
     report = services.report_approve(report=report, by=district_approver)
     assert report.status == ReportStatus.APPROVED
     with pytest.raises(Conflict):
-        services.report_values_save(form=monthly_form, unit=xpn, period="202001", values={"members": "12"}, by=clerk)
+        services.report_values_save(
+            form=monthly_form, unit=xpn, period="202001", values={"members": "12"}, by=clerk
+        )
     # Reopening needs an administrator of the unit and a reason.
     with pytest.raises(PermissionDenied):
         services.report_reopen(report=report, reason="Sửa số liệu", by=district_approver)
     admin = make_person("bgm_admin", "BP-BGM", [("unit_admin", "BP-BGM")])
     report = services.report_reopen(report=report, reason="Sửa số liệu", by=admin)
     assert report.status == ReportStatus.DRAFT
-    services.report_values_save(form=monthly_form, unit=xpn, period="202001", values={"members": "12"}, by=clerk)
+    services.report_values_save(
+        form=monthly_form, unit=xpn, period="202001", values={"members": "12"}, by=clerk
+    )
     # Every change of a value and of the report is audited, with who and why.
     value = DataValue.objects.get(indicator__code="members", unit=xpn)
     assert [h.value for h in value.history.order_by("history_date")] == ["10", "12"]
@@ -225,26 +237,40 @@ def test_a_ratio_indicator_is_the_ratio_of_sums_not_the_average_of_ratios(
     monthly_form: Any, unit: Any, clerk: Any
 ) -> None:
     services.report_values_save(
-        form=monthly_form, unit=unit("BP-BGM-XPN"), period="202001", values={"members": "100", "studied": "90"}, by=clerk
+        form=monthly_form,
+        unit=unit("BP-BGM-XPN"),
+        period="202001",
+        values={"members": "100", "studied": "90"},
+        by=clerk,
     )
     services.report_values_save(
-        form=monthly_form, unit=unit("BP-BGM-XDK"), period="202001", values={"members": "10", "studied": "1"}, by=clerk
+        form=monthly_form,
+        unit=unit("BP-BGM-XDK"),
+        period="202001",
+        values={"members": "10", "studied": "1"},
+        by=clerk,
     )
     value = _agg(["studied_pct"], unit("BP-BGM"), "202001")[("studied_pct", "202001")]
     assert value == pytest.approx(91 / 110 * 100)
 
 
-def test_the_entry_sheet_shows_last_periods_value_beside_each_field(monthly_form: Any, unit: Any, clerk: Any) -> None:
+def test_the_entry_sheet_shows_last_periods_value_beside_each_field(
+    monthly_form: Any, unit: Any, clerk: Any
+) -> None:
     services.report_values_save(
         form=monthly_form, unit=unit("BP-BGM-XPN"), period="201912", values={"members": "90"}, by=clerk
     )
     services.report_values_save(
-        form=monthly_form, unit=unit("BP-BGM-XPN"), period="202001", values={"members": "95", "studied": "19"}, by=clerk
+        form=monthly_form,
+        unit=unit("BP-BGM-XPN"),
+        period="202001",
+        values={"members": "95", "studied": "19"},
+        by=clerk,
     )
     sheet = selectors.entry_sheet(form=monthly_form, unit=unit("BP-BGM-XPN"), period="202001", for_user=clerk)
     members = next(f for f in sheet.fields if f.key == "members")
     assert (members.value, members.previous) == ("95", "90")
-    assert dict((i.code, v) for i, v in sheet.computed)["studied_pct"] == pytest.approx(20.0)
+    assert {i.code: v for i, v in sheet.computed}["studied_pct"] == pytest.approx(20.0)
     assert sheet.editable
 
 

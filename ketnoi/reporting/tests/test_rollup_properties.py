@@ -7,7 +7,6 @@ import service, and compares every figure with a direct computation from the val
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 import pytest
@@ -22,16 +21,23 @@ from ketnoi.units.models import Unit
 from ketnoi.units.services import unit_create, unit_move
 
 MONTHS = [P.parse(f"2020{m:02d}") for m in range(1, 13)]
-ASKED = [P.parse(p) for p in ("2020", "2020S1", "2020S2", "2020Q1", "2020Q2", "2020Q3", "2020Q4", "202002", "202011")]
+ASKED = [
+    P.parse(p)
+    for p in ("2020", "2020S1", "2020S2", "2020Q1", "2020Q2", "2020Q3", "2020Q4", "202002", "202011")
+]
 SETTINGS = settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
 
 @st.composite
 def trees_and_values(draw: Any) -> tuple[list[int | None], dict[tuple[int, str, str], int]]:
     n = draw(st.integers(min_value=2, max_value=10))
-    parents: list[int | None] = [None] + [draw(st.integers(min_value=0, max_value=i - 1)) for i in range(1, n)]
+    parents: list[int | None] = [None] + [
+        draw(st.integers(min_value=0, max_value=i - 1)) for i in range(1, n)
+    ]
     values: dict[tuple[int, str, str], int] = {}
     cells = draw(
         st.lists(
@@ -75,7 +81,9 @@ def _build(parents: list[int | None]) -> list[Unit]:
 
 
 def _import(units: list[Unit], values: dict[tuple[int, str, str], int]) -> None:
-    rows = [services.ImportRow(code, pid, units[node].code, str(v)) for (node, pid, code), v in values.items()]
+    rows = [
+        services.ImportRow(code, pid, units[node].code, str(v)) for (node, pid, code), v in values.items()
+    ]
     services.values_import(rows=rows, by=None, source="hypothesis")
 
 
@@ -129,10 +137,14 @@ def test_a_subtree_total_is_the_sum_of_its_units_and_a_year_the_sum_of_its_quart
                     assert got[("pct", asked.id)] is None
             year = got[("m", "2020")]
             quarters = [got[("m", f"2020Q{q}")] for q in range(1, 5)]
-            assert year == (sum(q for q in quarters if q is not None) if any(q is not None for q in quarters) else None)
+            assert year == (
+                sum(q for q in quarters if q is not None) if any(q is not None for q in quarters) else None
+            )
         # Leaves only: the root's total is the sum over the leaves' own subtrees too.
         leaves = [i for i in range(len(parents)) if i not in parents]
-        root_total = selectors.aggregate(indicators=inds[:1], unit=units[0], periods=[ASKED[0]])[("m", "2020")]
+        root_total = selectors.aggregate(indicators=inds[:1], unit=units[0], periods=[ASKED[0]])[
+            ("m", "2020")
+        ]
         own_internal = sum(v for (n, _p, c), v in values.items() if c == "m" and n not in leaves)
         own_leaves = sum(v for (n, _p, c), v in values.items() if c == "m" and n in leaves)
         assert root_total == own_internal + own_leaves
@@ -154,7 +166,9 @@ def test_a_reorganisation_changes_only_the_periods_from_its_date(
         units = _build(parents)
         _import(units, values)
         inds = [engine_indicators["m"]]
-        before = {node: selectors.aggregate(indicators=inds, unit=u, periods=ASKED) for node, u in enumerate(units)}
+        before = {
+            node: selectors.aggregate(indicators=inds, unit=u, periods=ASKED) for node, u in enumerate(units)
+        }
         unit_move(unit=units[mover], new_parent=units[target], effective_date=day, by=None)
         after_parents = list(parents)
         after_parents[mover] = target
@@ -173,7 +187,10 @@ def test_a_reorganisation_changes_only_the_periods_from_its_date(
 
 
 @SETTINGS
-@given(data=trees_and_values(), changes=st.lists(st.tuples(st.integers(0, 9), st.integers(0, 11), st.integers(-1, 900)), max_size=15))
+@given(
+    data=trees_and_values(),
+    changes=st.lists(st.tuples(st.integers(0, 9), st.integers(0, 11), st.integers(-1, 900)), max_size=15),
+)
 def test_roll_ups_kept_current_by_each_save_equal_a_rebuild_from_scratch(
     engine_indicators: dict[str, Indicator], data: Any, changes: list[tuple[int, int, int]]
 ) -> None:

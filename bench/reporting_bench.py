@@ -1,0 +1,251 @@
+"""Benchmark of the periodic-reporting engine: bulk import and roll-up queries, against baselines.
+
+    python bench/reporting_bench.py --scale 0.02 --db sqlite
+    python bench/reporting_bench.py --scale 0.02 --db postgres     # database kn_bench_reporting
+
+1. Builds the national structure (bench/reporting_generate.py) in a database of its own.
+2. Import: every value through the product's import service (``services.values_import``: codes
+   resolved, values checked, history rows, roll-ups kept current in the same transaction), month by
+   month, against the database's own bulk load of the same rows into a bare table (PostgreSQL
+   ``COPY``, SQLite ``executemany`` in one transaction). Figure: rows per second and their ratio.
+3. Queries: ``selectors.aggregate`` of all 20 indicators for one commune, one province and the
+   country over one month, one quarter and two years; p50 and p95 over repeated calls, against
+   DuckDB's in-memory GROUP BY over the same values loaded as one flat table (unit's commune and
+   province as columns) - the near-limit baseline. Figure: ms and the ratio p95 / baseline p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+DBS = {
+    "sqlite": "sqlite:////tmp/kn_bench_reporting.sqlite3",
+    "postgres": "postgres://postgres@127.0.0.1:5432/kn_bench_reporting",
+}
+
+
+def _ensure_pg_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    k = max(0, min(len(s) - 1, round(q * (len(s) - 1))))
+    return s[k]
+
+
+def import_through_service(data: Any) -> tuple[int, float]:
+    from reporting_generate import values
+
+    from ketnoi.reporting import services
+
+    rows_total = 0
+    t0 = time.perf_counter()
+    for month in data.months:
+        code_of = dict(zip(data.indicators, data.indicator_codes, strict=True))
+        rows = [
+            services.ImportRow(code_of[iid], pid, data.codes[uid], str(v))
+            for uid, iid, pid, v in values(data, month)
+        ]
+        summary = services.values_import(rows=rows, by=None, source=f"bench {month}")
+        rows_total += summary.imported
+    return rows_total, time.perf_counter() - t0
+
+
+def bulk_load_baseline(data: Any) -> tuple[int, float]:
+    """The database's own bulk load of the same rows into a bare table with the same columns."""
+    from django.db import connection, transaction
+    from reporting_generate import values
+
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_raw_values")
+        cur.execute(
+            "CREATE TABLE bench_raw_values (indicator_id integer, unit_id integer, period varchar(16), "
+            "period_start date, period_end date, value varchar(2000), number double precision)"
+        )
+    from ketnoi.lib import periods as P
+
+    n = 0
+    t0 = time.perf_counter()
+    for month in data.months:
+        p = P.parse(month)
+        rows = [(iid, uid, pid, p.start, p.end, str(v), float(v)) for uid, iid, pid, v in values(data, month)]
+        n += len(rows)
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                raw = connection.connection
+                with (
+                    raw.cursor() as cur,
+                    cur.copy(
+                        "COPY bench_raw_values (indicator_id, unit_id, period, period_start, period_end, "
+                        "value, number) FROM STDIN"
+                    ) as copy,
+                ):
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                with connection.cursor() as cur:
+                    cur.executemany("INSERT INTO bench_raw_values VALUES (%s, %s, %s, %s, %s, %s, %s)", rows)
+    elapsed = time.perf_counter() - t0
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE bench_raw_values")
+    return n, elapsed
+
+
+def duckdb_baseline(data: Any) -> Any:
+    """The values as one flat in-memory DuckDB table: (commune, province, indicator, month index, value)."""
+    import duckdb
+    import numpy as np
+
+    from ketnoi.reporting.models import DataValue
+
+    month_index = {m: i for i, m in enumerate(data.months)}
+    rows = DataValue.objects.values_list("unit_id", "indicator_id", "period", "number")
+    units, inds, months, nums = [], [], [], []
+    for uid, iid, pid, num in rows.iterator(chunk_size=50000):
+        units.append(uid)
+        inds.append(iid)
+        months.append(month_index[pid])
+        nums.append(num)
+    u = np.array(units, dtype=np.int32)
+    commune_of = data.commune_of
+    province_of = data.province_of
+    values_table = {  # noqa: F841 - DuckDB reads the local variable by name
+        "unit_id": u,
+        "commune_id": np.array([commune_of[x] for x in units], dtype=np.int32),
+        "province_id": np.array([province_of[x] for x in units], dtype=np.int32),
+        "indicator_id": np.array(inds, dtype=np.int32),
+        "month": np.array(months, dtype=np.int16),
+        "value": np.array(nums, dtype=np.float64),
+    }
+    con = duckdb.connect()
+    con.execute("CREATE TABLE v AS SELECT * FROM values_table")
+    return con
+
+
+def query_shapes(data: Any) -> list[tuple[str, str, list[int], Any, tuple[int, int]]]:
+    from ketnoi.lib import periods as P
+
+    rng = random.Random(7)
+    last = P.parse(data.months[-1])
+    quarter = P.parse(f"{data.months[-1][:4]}Q2")
+    two_years = P.span(int(data.months[0][:4]), int(data.months[-1][:4]))
+    spans = [
+        ("one month", last, (len(data.months) - 1, len(data.months) - 1)),
+        (
+            "one quarter",
+            quarter,
+            (
+                data.months.index(quarter.sub_periods("monthly")[0].id),
+                data.months.index(quarter.sub_periods("monthly")[-1].id),
+            ),
+        ),
+        ("two years", two_years, (0, len(data.months) - 1)),
+    ]
+    levels = [
+        ("commune", rng.sample(data.communes, min(15, len(data.communes)))),
+        ("province", rng.sample(data.provinces, min(15, len(data.provinces)))),
+        ("country", [data.country_id]),
+    ]
+    return [(lvl, span_name, ids, period, idx) for lvl, ids in levels for span_name, period, idx in spans]
+
+
+def run_queries(data: Any, con: Any, repeats: int) -> list[dict[str, Any]]:
+    from django.db import connection
+
+    from ketnoi.reporting import selectors
+    from ketnoi.reporting.models import Indicator
+    from ketnoi.units.models import Unit
+
+    inds = list(Indicator.objects.filter(code__in=data.indicator_codes).order_by("code"))
+    results = []
+    for level, span_name, ids, period, (m0, m1) in query_shapes(data):
+        units = list(Unit.objects.filter(pk__in=ids))
+        ours: list[float] = []
+        base: list[float] = []
+        column = {"commune": "commune_id", "province": "province_id", "country": None}[level]
+        sql = "SELECT indicator_id, SUM(value) FROM v WHERE month BETWEEN ? AND ? "
+        if column:
+            sql += f"AND {column} = ? "
+        sql += "GROUP BY indicator_id"
+        for _ in range(repeats):
+            for unit in units:
+                t0 = time.perf_counter()
+                got = selectors.aggregate(indicators=inds, unit=unit, periods=[period])
+                ours.append((time.perf_counter() - t0) * 1000)
+                params = [m0, m1, unit.pk] if column else [m0, m1]
+                t0 = time.perf_counter()
+                expected = dict(con.execute(sql, params).fetchall())
+                base.append((time.perf_counter() - t0) * 1000)
+        # The two must agree on the sum indicators (the last three are "last value" over time).
+        for ind in inds[:-3]:
+            if abs((got[(ind.code, period.id)] or 0) - expected.get(ind.pk, 0)) > 1e-6:
+                raise RuntimeError(f"engine and DuckDB disagree: {level} {span_name} {ind.code}")
+        results.append(
+            {
+                "shape": f"{level} × {span_name}",
+                "p50": statistics.median(ours),
+                "p95": pct(ours, 0.95),
+                "base_p50": statistics.median(base),
+                "base_p95": pct(base, 0.95),
+            }
+        )
+    connection.close()
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", type=float, default=0.02)
+    parser.add_argument("--db", choices=sorted(DBS), default="sqlite")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+    url = DBS[args.db]
+    if args.db == "postgres":
+        _ensure_pg_database(url)
+    else:
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = url
+    import reporting_generate
+
+    reporting_generate.setup_django()
+    data = reporting_generate.build(args.scale)
+    n_base, t_base = bulk_load_baseline(data)
+    n_ours, t_ours = import_through_service(data)
+    if n_ours != n_base:
+        raise RuntimeError(f"imported {n_ours} values, loaded {n_base}")
+    print(f"\n{args.db}, scale {args.scale}: {n_ours:,} values")
+    print(
+        f"import  service {n_ours / t_ours:,.0f} rows/s ({t_ours:.1f} s)   "
+        f"bulk load {n_base / t_base:,.0f} rows/s ({t_base:.1f} s)   "
+        f"ratio {t_base / t_ours:.2f} (goal >= 0.5)"
+    )
+    t0 = time.perf_counter()
+    con = duckdb_baseline(data)
+    print(f"duckdb baseline loaded in {time.perf_counter() - t0:.1f} s")
+    print(f"{'query':<26}{'p50 ms':>9}{'p95 ms':>9}{'duck p50':>10}{'duck p95':>10}{'p95 ratio':>11}")
+    for r in run_queries(data, con, args.repeats):
+        print(
+            f"{r['shape']:<26}{r['p50']:>9.2f}{r['p95']:>9.2f}{r['base_p50']:>10.2f}{r['base_p95']:>10.2f}"
+            f"{r['p95'] / r['base_p95']:>11.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
