@@ -119,11 +119,23 @@ def test_the_commune_submits_and_the_district_approver_approves_and_locks(
     client.force_login(clerk)
     refused = client.post(reverse("reporting:decide", args=["monthly", "202601", "BP-BGM-XPN", "approve"]))
     assert refused.status_code == 403
+    xdk = unit("BP-BGM-XDK")
+    services.report_values_save(
+        form=monthly_form, unit=xdk, period="202601", values={"members": "80"}, by=None
+    )
+    services.report_submit(
+        report=services.report_open(form=monthly_form, unit=xdk, period="202601", by=None), by=None
+    )
     client.force_login(district_approver)
     page = client.get(_entry())
     assert "Phê duyệt" in page.content.decode()
+    assert (
+        "Báo cáo tiếp theo đang chờ bạn phê duyệt" in page.content.decode()
+        and "Xã Đa Kia" in page.content.decode()
+    )
     done = client.post(reverse("reporting:decide", args=["monthly", "202601", "BP-BGM-XPN", "approve"]))
     assert done.status_code == 302
+    assert "Đã phê duyệt: Xã Phú Nghĩa, Tháng 01/2026" in client.get(done["Location"]).content.decode()
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
     # Locked: the clerk cannot change the figures any more.

@@ -82,6 +82,12 @@ def _context(
         and permissions.can(user, "manage", unit),
         "overdue": sheet.deadline < timezone.localdate()
         and status not in (ReportStatus.SUBMITTED, ReportStatus.APPROVED),
+        "next_pending": selectors.approvals_pending(for_user=user, form=form)
+        .filter(period=period.id)
+        .exclude(unit=unit)
+        .first()
+        if permissions.can_any(user, "approve")
+        else None,
         "history": history_rows(report) if report else [],
         "reason_form": ReasonForm(),
     }
