@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 from ketnoi.accounts.models import User
 from ketnoi.core import permissions
 from ketnoi.core.audit import history_rows
-from ketnoi.core.exceptions import ApplicationError, NotFound
+from ketnoi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from ketnoi.pages import dashboards, selectors, services
 from ketnoi.pages.checklist import evaluate
+from ketnoi.pages.context import rights
 from ketnoi.pages.forms import AdministratorForm, ImportForm, PageForm, SnapshotForm, StatusForm
 from ketnoi.pages.imports import ImportFailed, import_metrics, template_csv
 from ketnoi.pages.models import METRIC_KEYS, PageAdministrator, PageStatus, Platform
@@ -27,6 +28,10 @@ from ketnoi.units.models import Unit
 from ketnoi.units.selectors import unit_get, unit_list
 
 MAX_UPLOAD = 200 * 1024 * 1024
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    return render(request, template, {**rights(request.user), **context})
 
 
 def unit_options(user: Any) -> list[tuple[str, str]]:
@@ -72,11 +77,13 @@ def page_list(request: HttpRequest) -> HttpResponse:
         "can_edit": permissions.can_any(request.user, "edit"),
     }
     template = "pages/_list_table.html" if getattr(request, "htmx", False) else "pages/list.html"
-    return render(request, template, context)
+    return _render(request, template, context)
 
 
 @login_required
 def page_register(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_any(request.user, "edit"):
+        raise PermissionDenied()
     units = unit_list(for_user=request.user, verb="edit")
     form = PageForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +109,7 @@ def page_register(request: HttpRequest) -> HttpResponse:
                 )
             messages.success(request, _("The page is registered."))
             return redirect("pages:detail", pk=page.pk)
-    return render(request, "pages/form.html", {"form": form, "page": None})
+    return _render(request, "pages/form.html", {"form": form, "page": None})
 
 
 def _form_errors(form: Any, exc: ApplicationError) -> None:
@@ -140,7 +147,7 @@ def page_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect("pages:detail", pk=page.pk)
-    return render(request, "pages/form.html", {"form": form, "page": page})
+    return _render(request, "pages/form.html", {"form": form, "page": page})
 
 
 @login_required
@@ -172,7 +179,7 @@ def page_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "admin_form": AdministratorForm(),
         "history": history_rows(page, limit=20),
     }
-    return render(request, "pages/detail.html", context)
+    return _render(request, "pages/detail.html", context)
 
 
 @login_required
@@ -270,6 +277,8 @@ def review_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_view(request: HttpRequest) -> HttpResponse:
+    if not (permissions.can_any(request.user, "edit") or permissions.can_any(request.user, "enter_data")):
+        raise PermissionDenied()
     pages = selectors.page_list(for_user=request.user, verb="view").exclude(status=PageStatus.RETIRED)
     form = ImportForm(request.POST or None, request.FILES or None, pages=pages[:2000])
     context: dict[str, Any] = {"form": form}
@@ -287,7 +296,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 context["failed"] = exc
             else:
                 context["result"] = result
-    return render(request, "pages/import.html", context)
+    return _render(request, "pages/import.html", context)
 
 
 @login_required
@@ -301,7 +310,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
 def checklist_view(request: HttpRequest) -> HttpResponse:
     unit = _chosen_unit(request)
     failing, count = dashboards.failing_pages(unit, timezone.localdate(), limit=None)
-    return render(
+    return _render(
         request,
         "pages/checklist.html",
         {"unit": unit, "failing": failing, "count": count, "units": unit_options(request.user)},
@@ -324,7 +333,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "labels": {"audience": _("Audience"), "posts": _("Posts")},
     }
-    return render(
+    return _render(
         request,
         "pages/dashboard.html",
         {

@@ -264,3 +264,11 @@ def test_demo_loads_the_reports_pages_twice_without_change(db: Any) -> None:
     assert Page.objects.filter(is_grassroots=True).count() == 133
     assert UnitMonth.objects.filter(unit__code="BP").count() >= 36
     assert Page.objects.get(canonical_url="facebook.com/tuyengiaobinhphuoc.cu").status == "retired"
+
+
+def test_a_viewer_cannot_open_the_register_or_import_screens(make_person: Any, web_as: Any) -> None:
+    viewer = make_person("xem", "BP", [("viewer", "BP")])
+    browser = web_as(viewer)
+    assert browser.get("/pages/new/").status_code == 403
+    assert browser.get("/pages/import/").status_code == 403
+    assert "Nhập số liệu" not in browser.get("/pages/").content.decode()
