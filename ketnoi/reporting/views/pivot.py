@@ -36,6 +36,13 @@ class PivotTable:
     chart: dict[str, Any]
     dom_id: str = "chart"
 
+    @property
+    def has_data(self) -> bool:
+        cells = [v for _label, values in self.rows for v in values]
+        if self.total is not None:
+            cells.extend(self.total[1])
+        return any(v is not None for v in cells)
+
     def shown(self) -> list[tuple[str, list[str]]]:
         return [(label, [self._fmt(i, v) for i, v in enumerate(values)]) for label, values in self.rows]
 
