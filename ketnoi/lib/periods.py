@@ -17,6 +17,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MONTHLY = "monthly"
 QUARTERLY = "quarterly"
@@ -134,8 +135,9 @@ def span(first_year: int, last_year: int) -> Period:
     )
 
 
+@lru_cache(maxsize=4096)
 def parse(pid: str) -> Period:
-    """Read a period identifier; raises ``PeriodError`` for anything else."""
+    """Read a period identifier; raises ``PeriodError`` for anything else. Periods are immutable: cached."""
     text = (pid or "").strip().upper()
     if m := _RE_MONTH.match(text):
         return _fixed(MONTHLY, int(m[1]), int(m[2]))

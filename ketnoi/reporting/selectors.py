@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -383,6 +384,44 @@ def _raw_by_period(
     return out
 
 
+def _cells(
+    unit_id: int, indicator_ids: list[int], start: dt.date, end: dt.date, option: int | None
+) -> list[tuple[int, str, float, int, float, int]]:
+    """One indexed query: the roll-up rows of the unit and the unit's own values, per indicator and period."""
+    if not indicator_ids:
+        return []
+    ops = connection.ops
+    a, b = ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)
+    marks = ", ".join(["%s"] * len(indicator_ids))
+    own_option = "AND option_id = %s" if option else ""
+    # Two simple statements: SQLite plans a UNION ALL of them far worse than each alone.
+    roll_sql = (
+        f"SELECT indicator_id, period, total, n, 0 FROM {Rollup._meta.db_table} "  # noqa: S608 - model table
+        f"WHERE ancestor_id = %s AND option_id = %s AND indicator_id IN ({marks}) "
+        "AND period_start >= %s AND period_end <= %s"
+    )
+    own_sql = (
+        f"SELECT indicator_id, period, number, 1, 1 FROM {DataValue._meta.db_table} "  # noqa: S608 - model table
+        f"WHERE unit_id = %s AND indicator_id IN ({marks}) AND period_start >= %s AND period_end <= %s "
+        f"AND number IS NOT NULL {own_option}"
+    )
+    own_params: list[Any] = [unit_id, *indicator_ids, a, b, *([option] if option else [])]
+    cells: dict[tuple[int, str], list[float]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(roll_sql, [unit_id, option or 0, *indicator_ids, a, b])
+        rows = cursor.fetchall()
+        cursor.execute(own_sql, own_params)
+        rows += cursor.fetchall()
+        for iid, pid, total, n, own in rows:
+            cell = cells.setdefault((iid, pid), [0.0, 0, 0.0, 0])
+            cell[0] += total
+            cell[1] += n
+            if own:
+                cell[2] += total
+                cell[3] += 1
+    return [(iid, pid, c[0], int(c[1]), c[2], int(c[3])) for (iid, pid), c in cells.items()]
+
+
 def aggregate(
     *, indicators: Sequence[Indicator], unit: Unit, periods: Sequence[P.Period], option: int | None = None
 ) -> dict[tuple[str, str], float | None]:
@@ -415,88 +454,46 @@ def aggregate(
             wanted[ind.weight.code] = ind.weight
             base.append(ind.weight)
     base_ids = [i.pk for i in base]
-    # Per (indicator, stored period): [total, n] = own value + roll-up of the units below.
-    cells: dict[tuple[int, str], list[float]] = defaultdict(lambda: [0.0, 0])
-    own: dict[tuple[int, str], float] = {}
+    # Per indicator and stored period: (total, n, own total, own n) = roll-up of the units below + own value.
+    cells: dict[int, dict[str, tuple[float, int, float, int]]] = defaultdict(dict)
+    for iid, pid, total, n, own_total, own_n in _cells(unit.pk, base_ids, start, end, option):
+        cells[iid][pid] = (total, n, own_total, own_n)
     stored: dict[str, P.Period] = {}
-    for iid, pid, total, n in Rollup.objects.filter(
-        ancestor_id=unit.pk,
-        indicator_id__in=base_ids,
-        option_id=option or 0,
-        period_start__gte=start,
-        period_end__lte=end,
-    ).values_list("indicator_id", "period", "total", "n"):
-        cell = cells[(iid, pid)]
-        cell[0] += total
-        cell[1] += n
-    own_qs = DataValue.objects.filter(
-        unit=unit,
-        indicator_id__in=base_ids,
-        period_start__gte=start,
-        period_end__lte=end,
-        number__isnull=False,
-    )
-    if option:
-        own_qs = own_qs.filter(option_id=option)
-    for iid, pid, number in own_qs.values_list("indicator_id", "period", "number"):
-        cell = cells[(iid, pid)]
-        cell[0] += number or 0.0
-        cell[1] += 1
-        own[(iid, pid)] = own.get((iid, pid), 0.0) + (number or 0.0)
-    for _iid, pid in cells:
-        if pid not in stored:
-            stored[pid] = P.parse(pid)
+    per_period: dict[int, dict[str, float]] = defaultdict(dict)
+    for ind in base:
+        ua, mine, values = ind.unit_aggregation, cells.get(ind.pk, {}), per_period[ind.pk]
+        if ua == Aggregation.SUM:
+            values.update({pid: c[0] for pid, c in mine.items() if c[1]})
+        elif ua == Aggregation.AVERAGE:
+            values.update({pid: c[0] / c[1] for pid, c in mine.items() if c[1]})
+        elif ua == Aggregation.NONE:
+            values.update({pid: c[2] for pid, c in mine.items() if c[3]})
+        elif ua in (Aggregation.MIN, Aggregation.MAX):
+            for pid, rows in _raw_by_period(ind, unit, (start, end), option).items():
+                nums = [v for _u, v in rows]
+                if nums:
+                    values[pid] = min(nums) if ua == Aggregation.MIN else max(nums)
+        elif ua == Aggregation.AVERAGE_WEIGHTED and ind.weight is not None:
+            # Weighted averages over units need the weight's values per unit.
+            weights = _raw_by_period(ind.weight, unit, (start, end), None)
+            for pid, rows in _raw_by_period(ind, unit, (start, end), option).items():
+                w = dict(weights.get(pid, []))
+                den = sum(w.get(u, 0.0) for u, _v in rows)
+                if den:
+                    values[pid] = sum(v * w.get(u, 0.0) for u, v in rows) / den
+        for pid in values:
+            if pid not in stored:
+                stored[pid] = P.parse(pid)
     out: dict[tuple[str, str], float | None] = {}
-    per_period_value: dict[tuple[int, str], float] = {}
-    slow_cache: dict[int, dict[str, list[tuple[int, float]]]] = {}
-    for ind in base:
-        ua = ind.unit_aggregation
-        if ua in (Aggregation.MIN, Aggregation.MAX, Aggregation.AVERAGE_WEIGHTED):
-            slow_cache[ind.pk] = _raw_by_period(ind, unit, (start, end), option)
-    for ind in base:
-        ua = ind.unit_aggregation
-        for (iid, pid), (total, count) in list(cells.items()):
-            if iid != ind.pk or count == 0:
-                continue
-            if ua == Aggregation.SUM:
-                per_period_value[(iid, pid)] = total
-            elif ua == Aggregation.AVERAGE:
-                per_period_value[(iid, pid)] = total / count
-            elif ua == Aggregation.NONE and (iid, pid) in own:
-                per_period_value[(iid, pid)] = own[(iid, pid)]
-        if ua in (Aggregation.MIN, Aggregation.MAX):
-            for pid, rows in slow_cache[ind.pk].items():
-                if rows:
-                    nums = [v for _u, v in rows]
-                    per_period_value[(ind.pk, pid)] = min(nums) if ua == Aggregation.MIN else max(nums)
-                    stored.setdefault(pid, P.parse(pid))
-    # Weighted averages over units need the weight's values per unit.
-    for ind in base:
-        if ind.unit_aggregation != Aggregation.AVERAGE_WEIGHTED or ind.weight is None:
-            continue
-        weights = _raw_by_period(ind.weight, unit, (start, end), None)
-        for pid, rows in slow_cache[ind.pk].items():
-            w = dict(weights.get(pid, []))
-            num = sum(v * w.get(u, 0.0) for u, v in rows)
-            den = sum(w.get(u, 0.0) for u, _v in rows)
-            if den:
-                per_period_value[(ind.pk, pid)] = num / den
-                stored.setdefault(pid, P.parse(pid))
     for asked in periods:
+        inside = {pid for pid, sp in stored.items() if asked.contains(sp)}
         for ind in base:
-            series = [
-                (stored[pid], v)
-                for (iid, pid), v in per_period_value.items()
-                if iid == ind.pk and asked.contains(stored[pid])
-            ]
+            values = per_period[ind.pk]
+            series = [(stored[pid], v) for pid, v in values.items() if pid in inside]
             if ind.time_aggregation == Aggregation.AVERAGE_WEIGHTED and ind.weight is not None:
-                wser = {
-                    pid: v
-                    for (iid, pid), v in per_period_value.items()
-                    if iid == ind.weight.pk and asked.contains(stored[pid])
-                }
-                num = sum(v * wser.get(p.id, 0.0) for p, v in series)
-                den = sum(wser.get(p.id, 0.0) for p, _v in series)
+                wser = per_period[ind.weight.pk]
+                num = sum(v * wser.get(sp.id, 0.0) for sp, v in series)
+                den = sum(wser.get(sp.id, 0.0) for sp, _v in series)
                 out[(ind.code, asked.id)] = num / den if den else None
             else:
                 out[(ind.code, asked.id)] = _time_aggregate(ind.time_aggregation, series, asked)
