@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ketnoi.directives.models import DocumentKind, Task, TaskStatus
+from ketnoi.directives.models import DocumentKind, Recurrence, Task, TaskStatus
 from ketnoi.units.models import Unit
 
 DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y")
@@ -124,3 +124,55 @@ class CascadeForm(forms.Form):
     def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path")  # type: ignore[attr-defined]
+
+
+class DocumentEditForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
+    number = forms.CharField(
+        label=_("Number and symbol"),
+        required=False,
+        max_length=60,
+        help_text=_("e.g. 23-CT/TU, 53/2022/NĐ-CP"),
+    )
+    title = forms.CharField(label=_("Title"), max_length=500)
+    issued_on = forms.DateField(
+        label=_("Date of issue"), required=False, input_formats=DATE_FORMATS, widget=DATE_INPUT
+    )
+    issuing_body = forms.CharField(label=_("Issuing body"), required=False, max_length=255)
+    signer = forms.CharField(label=_("Signed by"), required=False, max_length=150)
+    signer_capacity = forms.CharField(label=_("Signing capacity"), required=False, max_length=150)
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    recipients_text = forms.CharField(
+        label=_("Other recipients"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line."),
+    )
+
+
+class AttachForm(forms.Form):
+    file = forms.FileField(label=_("File (PDF, DOCX, TXT)"))
+
+
+class TaskAddForm(forms.Form):
+    number = forms.CharField(label=_("Number in the text"), required=False, max_length=20)
+    text = forms.CharField(label=_("Task"), widget=forms.Textarea(attrs={"rows": 3}))
+    units = UnitMultiChoice(
+        queryset=Unit.objects.none(), label=_("Units that carry it out"), widget=forms.CheckboxSelectMultiple
+    )
+    due_date = forms.DateField(
+        label=_("Deadline"), required=False, input_formats=DATE_FORMATS, widget=DATE_INPUT
+    )
+    recurrence = forms.ChoiceField(label=_("Recurring duty"), required=False, choices=Recurrence.choices)
+
+    def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path")  # type: ignore[attr-defined]
+
+
+class TaskEditForm(forms.Form):
+    text = forms.CharField(label=_("Task"), widget=forms.Textarea(attrs={"rows": 3}))
+    due_date = forms.DateField(
+        label=_("Deadline"), required=False, input_formats=DATE_FORMATS, widget=DATE_INPUT
+    )
+    recurrence = forms.ChoiceField(label=_("Recurring duty"), required=False, choices=Recurrence.choices)

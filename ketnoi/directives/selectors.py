@@ -312,17 +312,38 @@ def search(*, for_user: Any, q: str, limit: int = 30) -> dict[str, list[Any]]:
     return {"documents": documents[:limit], "tasks": tasks}
 
 
-def calendar_month(*, for_user: Any, year: int, month: int) -> list[list[tuple[dt.date, list[Task]]]]:
-    """Weeks (Monday first) of the month, each day with the deadlines that fall on it."""
+@dataclass
+class Deadline:
+    """One task of a document falling due on a day, for all the units that received it."""
+
+    task: Task  # the first one, to link to when there is only one
+    count: int
+    overdue: int
+    done: int
+
+
+def calendar_month(*, for_user: Any, year: int, month: int) -> list[list[tuple[dt.date, list[Deadline]]]]:
+    """Weeks (Monday first) of the month, each day with the deadlines that fall on it, the units
+    that received one task of a document counted together."""
+    today = timezone.localdate()
     first = dt.date(year, month, 1)
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
-    tasks = task_list(for_user=for_user, due_after=first, due_before=last).order_by("due_date", "id")
-    by_day: dict[dt.date, list[Task]] = defaultdict(list)
-    for task in tasks[:1000]:
-        if task.due_date is not None:
-            by_day[task.due_date].append(task)
+    tasks = task_list(for_user=for_user, due_after=first, due_before=last).order_by(
+        "due_date", "document_id", "number", "id"
+    )
+    by_day: dict[dt.date, dict[tuple[int, str], Deadline]] = defaultdict(dict)
+    for task in tasks[:5000]:
+        if task.due_date is None:
+            continue
+        key = (task.document_id, task.number if task.parent_id is None else f"{task.number}#{task.pk}")
+        entry = by_day[task.due_date].get(key)
+        if entry is None:
+            entry = by_day[task.due_date][key] = Deadline(task=task, count=0, overdue=0, done=0)
+        entry.count += 1
+        entry.overdue += int(task.is_overdue_on(today))
+        entry.done += int(task.status == TaskStatus.DONE)
     return [
-        [(day, by_day.get(day, []) if day.month == month else []) for day in week]
+        [(day, list(by_day[day].values()) if day.month == month and day in by_day else []) for day in week]
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     ]
 

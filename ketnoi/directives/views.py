@@ -18,7 +18,15 @@ from django.views.decorators.http import require_POST
 from ketnoi.core import permissions
 from ketnoi.core.exceptions import ApplicationError, PermissionDenied
 from ketnoi.directives import selectors, services
-from ketnoi.directives.forms import CascadeForm, DocumentForm, ProgressForm
+from ketnoi.directives.forms import (
+    AttachForm,
+    CascadeForm,
+    DocumentEditForm,
+    DocumentForm,
+    ProgressForm,
+    TaskAddForm,
+    TaskEditForm,
+)
 from ketnoi.directives.models import DocumentKind, Recurrence, TaskStatus
 from ketnoi.lib.docnumber import parse_date
 from ketnoi.units.models import Unit
@@ -39,6 +47,10 @@ def _active(units: QuerySet[Unit]) -> QuerySet[Unit]:
     """Units that exist today, in tree order (dissolved ones cannot receive new tasks)."""
     today = timezone.localdate()
     return units.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today)).order_by("path")
+
+
+def _assignable(document: Any) -> list[Unit]:
+    return list(_active(Unit.objects.filter(path__startswith=document.unit.path)))
 
 
 def _editable_units(user: Any) -> list[Unit]:
@@ -135,6 +147,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ]
     context = {
         "document": document,
+        "attach_form": AttachForm() if can_edit else None,
+        "task_form": TaskAddForm(units=_assignable(document)) if can_edit else None,
         "groups": selectors.task_groups(tasks),
         "by_unit": selectors.progress_by_unit(tasks=[t for t in tasks if t.parent_id is None]),
         "progress": selectors.document_progress(tasks),
@@ -277,6 +291,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "subtasks": tree,
         "coordinating": list(task.coordinating_units.all()),
         "can_report": can_report,
+        "edit_form": TaskEditForm(
+            initial={"text": task.text, "due_date": task.due_date, "recurrence": task.recurrence}
+        )
+        if permissions.can(request.user, "edit", task.assigned_by)
+        else None,
         "can_cascade": can_report and bool(below),
         "progress_form": progress_form,
         "cascade_form": cascade_form,
@@ -331,3 +350,116 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         "today": today,
     }
     return render(request, "directives/calendar.html", context)
+
+
+def _require_edit(user: Any, unit: Unit) -> None:
+    if not permissions.can(user, "edit", unit):
+        raise PermissionDenied()
+
+
+def _form_errors(form: Any, exc: ApplicationError) -> None:
+    form.add_error(None, str(exc.message))
+    for name, message in exc.fields.items():
+        if name in form.fields:
+            form.add_error(name, str(message))
+
+
+@login_required
+def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    document = selectors.document_get(pk=pk, for_user=request.user)
+    _require_edit(request.user, document.unit)
+    initial = {f: getattr(document, f) for f in services.DOCUMENT_FIELDS if f != "body"}
+    form = DocumentEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_update(document=document, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The document's details are saved."))
+            return redirect("directives:document", document.pk)
+    return render(request, "directives/document_edit.html", {"document": document, "form": form})
+
+
+@login_required
+@require_POST
+def document_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    document = selectors.document_get(pk=pk, for_user=request.user)
+    _require_edit(request.user, document.unit)
+    form = AttachForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.document_attach(
+                document=document,
+                upload=services.Upload(upload.name or "file", upload.read()),
+                by=request.user,
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The file is attached and its text can be searched."))
+    else:
+        messages.error(request, _("Choose a file to attach."))
+    return redirect("directives:document", document.pk)
+
+
+@login_required
+@require_POST
+def task_add(request: HttpRequest, pk: int) -> HttpResponse:
+    document = selectors.document_get(pk=pk, for_user=request.user)
+    _require_edit(request.user, document.unit)
+    form = TaskAddForm(request.POST, units=_assignable(document))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.tasks_confirm(
+                document=document,
+                proposals=[
+                    services.ConfirmedProposal(
+                        number=data["number"],
+                        text=data["text"],
+                        units=list(data["units"]),
+                        due_date=data["due_date"],
+                        recurrence=data["recurrence"] or "",
+                    )
+                ],
+                by=request.user,
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("%(n)s tasks were assigned.") % {"n": len(created)})
+    else:
+        errors = "; ".join(
+            f"{form.fields[k].label}: {' '.join(str(e) for e in v)}"
+            for k, v in form.errors.items()
+            if k in form.fields
+        )
+        messages.error(request, errors or _("Some values are not valid."))
+    return redirect("directives:document", document.pk)
+
+
+@login_required
+@require_POST
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get(pk=pk, for_user=request.user)
+    _require_edit(request.user, task.assigned_by)
+    form = TaskEditForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.task_update(
+                task=task,
+                by=request.user,
+                text=data["text"],
+                due_date=data["due_date"],
+                recurrence=data["recurrence"] or "",
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The assignment is changed."))
+    else:
+        messages.error(request, _("Some values are not valid."))
+    return redirect("directives:task", task.pk)

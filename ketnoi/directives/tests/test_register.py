@@ -395,3 +395,52 @@ def test_the_demo_loads_twice_into_the_same_register(db):
     overdue = [t for t in Task.objects.all() if t.is_overdue_on(TODAY)]
     assert overdue and Task.objects.filter(status=TaskStatus.DONE).exists()
     assert Task.objects.filter(parent__isnull=False, lead_unit__code__startswith="BP-BGM-").exists()
+
+
+def test_the_issuer_edits_the_details_attaches_a_file_and_adds_a_task_by_hand(web_as, directive, alice, unit):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = web_as(alice)
+    form = {
+        "kind": "chi_thi",
+        "number": "25-CT/TU",
+        "title": "Chỉ thị về mạng xã hội",
+        "issued_on": "08/09/2023",
+    }
+    assert client.post(f"/directives/documents/{directive.pk}/edit/", form).status_code == 302
+    directive.refresh_from_db()
+    assert (directive.number, directive.issued_on) == ("25-CT/TU", dt.date(2023, 9, 8))
+    bad = client.post(f"/directives/documents/{directive.pk}/edit/", {**form, "number": "25/TU"})
+    assert "thiếu loại văn bản" in bad.content.decode()
+    upload = SimpleUploadedFile(
+        "phu-luc.txt", "Phụ lục: danh sách trang cộng đồng".encode(), content_type="text/plain"
+    )
+    client.post(f"/directives/documents/{directive.pk}/attach/", {"file": upload})
+    assert selectors.search(for_user=alice, q="phu luc danh sach trang")["documents"] == [directive]
+    client.post(
+        f"/directives/documents/{directive.pk}/tasks/",
+        {"number": "9", "text": "Báo cáo kết quả", "units": [unit("BP-DX").pk], "due_date": "31/01/2027"},
+    )
+    task = Task.objects.get(number="9")
+    assert (task.lead_unit.code, task.due_date) == ("BP-DX", dt.date(2027, 1, 31))
+    client.post(
+        f"/directives/tasks/{task.pk}/edit/", {"text": "Báo cáo kết quả quý", "due_date": "15/02/2027"}
+    )
+    task.refresh_from_db()
+    assert (task.text, task.due_date) == ("Báo cáo kết quả quý", dt.date(2027, 2, 15))
+
+
+def test_a_district_cannot_edit_the_province_document_or_its_assignment(web_as, assigned, directive, bob):
+    client = web_as(bob)
+    task = next(t for t in assigned if t.lead_unit.code == "BP-BGM")
+    assert client.get(f"/directives/documents/{directive.pk}/edit/").status_code == 403
+    assert client.post(f"/directives/tasks/{task.pk}/edit/", {"text": "x"}).status_code == 403
+    assert client.post(f"/directives/documents/{directive.pk}/tasks/", {"text": "x"}).status_code == 403
+
+
+def test_the_calendar_counts_the_units_of_one_task_together(web_as, assigned, alice):
+    weeks = selectors.calendar_month(for_user=alice, year=2026, month=11)
+    entries = [e for week in weeks for _day, day_entries in week for e in day_entries]
+    assert [(e.task.number, e.count) for e in entries] == [("7", 2)]
+    page = web_as(alice).get("/directives/calendar/?month=2026-11").content.decode()
+    assert "2 đơn vị" in page
