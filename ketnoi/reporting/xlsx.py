@@ -304,7 +304,7 @@ def _type_label(value_type: str) -> str:
         "number": _("number"),
         "percentage": _("percentage"),
         "yes_no": _("yes/no"),
-        "text": _("text"),
+        "text": _("free text"),
     }.get(value_type, value_type)
 
 
