@@ -155,11 +155,15 @@ def page_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.page_get(pk=pk, for_user=request.user)
     today = timezone.localdate()
     snapshots = list(selectors.snapshot_list(page=page, start=today - dt.timedelta(days=3 * 366)))
+    months = list(
+        page.months.filter(month__gte=today.replace(day=1) - dt.timedelta(days=3 * 366)).order_by("month")
+    )
     chart = {
         "days": [s.day.isoformat() for s in snapshots],
         "audience": [s.audience for s in snapshots],
-        "posts": [s.posts for s in snapshots],
-        "labels": {"audience": _("Audience"), "posts": _("Posts")},
+        "months": [(m.month + dt.timedelta(days=14)).isoformat() for m in months],
+        "posts": [m.posts for m in months],
+        "labels": {"audience": _("Audience"), "posts": _("Posts per month")},
     }
     can_edit = permissions.can(request.user, "edit", page.unit)
     can_enter = can_edit or permissions.can(request.user, "enter_data", page.unit)

@@ -6,7 +6,7 @@
   }
   var layout = function (extra) {
     var base = { margin: { t: 20, r: 20, b: 40, l: 70 }, separators: ",.", hovermode: "x unified",
-                 legend: { orientation: "h" }, xaxis: {}, yaxis: { rangemode: "tozero" } };
+                 legend: { orientation: "h" }, xaxis: {}, yaxis: { rangemode: "tozero", tickformat: ",d" } };
     return Object.assign(base, extra || {});
   };
   var config = { responsive: true, displaylogo: false, locale: "vi" };
@@ -16,15 +16,15 @@
     if (page && document.getElementById("chart-page")) {
       Plotly.newPlot("chart-page", [
         { x: page.days, y: page.audience, name: page.labels.audience, type: "scatter", mode: "lines", connectgaps: false },
-        { x: page.days, y: page.posts, name: page.labels.posts, type: "bar", yaxis: "y2", opacity: 0.5 }
-      ], layout({ xaxis: { tickformat: "%d/%m/%Y" }, yaxis2: { overlaying: "y", side: "right", rangemode: "tozero" } }), config);
+        { x: page.months, y: page.posts, name: page.labels.posts, type: "bar", yaxis: "y2", opacity: 0.4 }
+      ], layout({ xaxis: { tickformat: "%d/%m/%Y" }, yaxis2: { overlaying: "y", side: "right", rangemode: "tozero", tickformat: ",d" } }), config);
     }
     var board = data("board-charts");
     if (board && document.getElementById("chart-audience")) {
       Plotly.newPlot("chart-audience", [
         { x: board.months, y: board.audience, name: board.labels.audience, type: "scatter", mode: "lines+markers" },
         { x: board.months, y: board.posts, name: board.labels.posts, type: "bar", yaxis: "y2", opacity: 0.45 }
-      ], layout({ xaxis: { tickformat: "%m/%Y" }, yaxis2: { overlaying: "y", side: "right", rangemode: "tozero" } }), config);
+      ], layout({ xaxis: { tickformat: "%m/%Y" }, yaxis2: { overlaying: "y", side: "right", rangemode: "tozero", tickformat: ",d" } }), config);
     }
     if (board && document.getElementById("chart-platforms")) {
       Plotly.newPlot("chart-platforms", board.statuses.map(function (s) {
