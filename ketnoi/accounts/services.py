@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ketnoi.accounts.models import ApiToken, Role, RoleGrant, User
 from ketnoi.core import permissions
@@ -70,7 +71,7 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    stamp(user, by, _("Account created"))
+    stamp(user, by, gettext_noop("Account created"))
     user.save()
     return user
 
@@ -89,7 +90,7 @@ def user_update(*, user: User, by: Any, **fields: Any) -> User:
             permissions.require(by, "manage", fields["unit"])
     for key, value in fields.items():
         setattr(user, key, value)
-    stamp(user, by, _("Account changed"))
+    stamp(user, by, gettext_noop("Account changed"))
     user.save()
     return user
 
@@ -100,7 +101,7 @@ def user_set_password(*, user: User, password: str, by: Any) -> None:
         permissions.require(by, "manage", user.unit)
     _validate_password(password, user)
     user.set_password(password)
-    stamp(user, by, _("Password changed"))
+    stamp(user, by, gettext_noop("Password changed"))
     user.save()
 
 
@@ -124,7 +125,7 @@ def role_grant(
         )
     _may_grant(by, role, unit)
     grant = RoleGrant(user=user, unit=unit, role=role, valid_until=valid_until, granted_by=by if by else None)
-    stamp(grant, by, _("Role granted"))
+    stamp(grant, by, gettext_noop("Role granted"))
     try:
         with transaction.atomic():
             grant.save()
@@ -139,7 +140,7 @@ def role_revoke(*, grant: RoleGrant, by: Any) -> None:
     _may_grant(by, grant.role, grant.unit)
     if by is not None and by.pk == grant.user_id and grant.role in (Role.SYSTEM_ADMIN, Role.UNIT_ADMIN):
         raise PermissionDenied(_("You cannot remove your own administrator role."))
-    stamp(grant, by, _("Role revoked"))
+    stamp(grant, by, gettext_noop("Role revoked"))
     grant.delete()
     permissions.forget(grant.user)
 

@@ -1,6 +1,7 @@
 """Audit trail helpers on top of django-simple-history.
 
-Services call ``stamp`` before saving so the history row records who made the change and why;
+Services call ``stamp`` before saving so the history row records who made the change and why (the
+reason is stored as an English msgid, marked with ``gettext_noop``, and shown in the reader's language);
 views call ``history_rows`` to show an object's history with before and after values.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 
 
 def stamp(instance: models.Model, by: Any, reason: str = "") -> None:
@@ -58,7 +60,7 @@ def history_rows(obj: models.Model, limit: int = 100) -> list[dict[str, Any]]:
                 "when": record.history_date,
                 "who": record.history_user,
                 "type": record.history_type,
-                "reason": record.history_change_reason or "",
+                "reason": gettext(record.history_change_reason) if record.history_change_reason else "",
                 "changes": changes,
             }
         )

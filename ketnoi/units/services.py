@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
@@ -186,7 +187,7 @@ def unit_create(
         "valid_from": valid_from,
     }
     unit = Unit(**fields)
-    stamp(unit, by, _("Established"))
+    stamp(unit, by, gettext_noop("Established"))
     if parent is None:
         unit = Unit.objects.add_root(instance=unit)
     else:
@@ -215,7 +216,7 @@ def unit_update(*, unit: Unit, by: Any, **fields: Any) -> Unit:
         )
     for key, value in fields.items():
         setattr(unit, key, normalise(value) if key == "short_name" else value)
-    stamp(unit, by, _("Details changed"))
+    stamp(unit, by, gettext_noop("Details changed"))
     unit.save()
     return unit
 
@@ -236,7 +237,7 @@ def unit_rename(
         unit.name_folded = fold(new_name)
         if old and old not in unit.aliases.splitlines():
             unit.aliases = "\n".join([*unit.aliases.splitlines(), old]).strip()
-        stamp(unit, by, _("Renamed"))
+        stamp(unit, by, gettext_noop("Renamed"))
         unit.save()
     return reorg
 
@@ -291,7 +292,7 @@ def _dissolve_into(
     _end_version(unit, day)
     unit.valid_to = day
     unit.successor = successor
-    stamp(unit, by, _("Dissolved"))
+    stamp(unit, by, gettext_noop("Dissolved"))
     unit.save(update_fields=["valid_to", "successor", "updated_at"])
     if successor is not None:
         # Today's tree keeps the dissolved unit under its successor, so its records follow it.

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from ketnoi.core.exceptions import PermissionDenied, ValidationError
 from ketnoi.units import selectors, services
@@ -46,9 +47,12 @@ def test_a_rename_is_audited_with_before_and_after(unit: Any, admin_user: Any) -
     services.unit_rename(
         unit=unit("BP-DX"), new_name="Phường Đồng Xoài", effective_date=REFORM, by=admin_user
     )
-    newest = history_rows(unit("BP-DX"))[0]
+    with translation.override("vi"):
+        newest = history_rows(unit("BP-DX"))[0]
     assert newest["who"] == admin_user
-    assert newest["reason"] == "Đổi tên"
+    assert newest["reason"] == "Đổi tên"  # stored as the English msgid, shown in the reader's language
+    with translation.override("en"):
+        assert history_rows(unit("BP-DX"))[0]["reason"] == "Renamed"
     change = next(c for c in newest["changes"] if c["old"] == "Thành phố Đồng Xoài")
     assert change["new"] == "Phường Đồng Xoài"
 
