@@ -321,3 +321,30 @@ def test_a_form_no_unit_of_mine_reports_is_not_found_for_me(
     role_grant(user=stranger, unit=other, role="viewer", by=None)
     assert web_as(stranger).get(reverse("reporting:status", args=["monthly", "202601"])).status_code == 403
     assert web_as(stranger).get(reverse("reporting:status", args=["nope", "202601"])).status_code == 404
+
+
+def test_an_outsider_cannot_submit_a_communes_report_nor_read_a_figures_history(
+    monthly_form: Any, charlie: Any, unit: Any, web_as: Any
+) -> None:
+    xpn = unit("BP-BGM-XPN")
+    services.report_values_save(
+        form=monthly_form, unit=xpn, period="202601", values={"members": "7"}, by=None
+    )
+    client = web_as(charlie)
+    assert (
+        client.post(reverse("reporting:submit", args=["monthly", "202601", "BP-BGM-XPN"])).status_code == 403
+    )
+    assert Report.objects.get(unit=xpn, period="202601").status == ReportStatus.DRAFT
+    history = reverse("reporting:value_history", args=["monthly", "202601", "BP-BGM-XPN", "members"])
+    assert client.get(history).status_code == 403
+    assert client.get(history, HTTP_HX_REQUEST="true").status_code == 403
+
+
+def test_a_unit_that_does_not_report_the_form_gets_a_clear_message(
+    monthly_form: Any, approver: Any, make_person: Any, web_as: Any
+) -> None:
+    btg = make_person("btg", "BP-BTG", [("data_entry", "BP-BTG")])
+    assert web_as(btg).get(_entry(unit="BP-BTG")).status_code == 403  # the form concerns none of btg's units
+    answer = web_as(approver).get(_entry(unit="BP-BTG"))
+    assert answer.status_code == 422
+    assert "Ban Tuyên giáo Tỉnh ủy không báo cáo biểu mẫu Báo cáo tháng." in answer.content.decode()
