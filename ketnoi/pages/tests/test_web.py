@@ -272,3 +272,16 @@ def test_a_viewer_cannot_open_the_register_or_import_screens(make_person: Any, w
     assert browser.get("/pages/new/").status_code == 403
     assert browser.get("/pages/import/").status_code == 403
     assert "Nhập số liệu" not in browser.get("/pages/").content.decode()
+
+
+def test_nightly_rebuild_gives_the_same_aggregates_as_the_writes(unit: Any, bgm_page: Page) -> None:
+    from ketnoi.pages.models import PageMonth, UnitMonth
+    from ketnoi.pages.tasks import aggregates_rebuild_nightly
+
+    _history(bgm_page, [1000, 1100, 1200])
+    before = sorted(UnitMonth.objects.values_list("unit_id", "month", "audience", "pages", "posts"))
+    UnitMonth.objects.all().delete()
+    PageMonth.objects.all().delete()
+    aggregates_rebuild_nightly.call_local()
+    assert sorted(UnitMonth.objects.values_list("unit_id", "month", "audience", "pages", "posts")) == before
+    assert len(before) == 2 * 3  # the page's district and the province, three months each
