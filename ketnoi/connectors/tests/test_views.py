@@ -150,9 +150,7 @@ def test_the_overview_lists_connections_in_scope_problems_first_in_few_queries(
     PageCredential.objects.filter(page=pages[7]).update(
         status=CredentialStatus.EXPIRED, last_error_code="token_expired"
     )
-    PageCredential.objects.filter(page=pages[3]).update(
-        expires_at=timezone.now() + dt.timedelta(days=2)
-    )
+    PageCredential.objects.filter(page=pages[3]).update(expires_at=timezone.now() + dt.timedelta(days=2))
     elsewhere = make_page("youtube", "UCelsewhere0000000000001", unit_code="BP-DX", name="Kênh Đồng Xoài")
     services.credential_set(page=elsewhere, access_token="ya29.elsewhere", expires_at=None, by=None)
     client = web_as(bob)
