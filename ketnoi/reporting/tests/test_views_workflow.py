@@ -44,12 +44,14 @@ def _value(code: str, unit: Any, period: str = "202601") -> str | None:
 
 
 def test_the_entry_page_shows_each_field_with_last_periods_value(
-    monthly_form: Any, clerk: Any, unit: Any, web_as: Any
+    monthly_form: Any, clerk: Any, unit: Any, web_as: Any, django_assert_max_num_queries: Any
 ) -> None:
     services.report_values_save(
         form=monthly_form, unit=unit("BP-BGM-XPN"), period="202512", values={"members": "16000"}, by=None
     )
-    page = web_as(clerk).get(_entry())
+    client = web_as(clerk)
+    with django_assert_max_num_queries(25):
+        page = client.get(_entry())
     assert page.status_code == 200
     html = page.content.decode()
     assert "Xã Phú Nghĩa — Tháng 01/2026" in html
