@@ -444,3 +444,20 @@ def test_the_calendar_counts_the_units_of_one_task_together(web_as, assigned, al
     assert [(e.task.number, e.count) for e in entries] == [("7", 2)]
     page = web_as(alice).get("/directives/calendar/?month=2026-11").content.decode()
     assert "2 đơn vị" in page
+
+
+def test_a_district_registers_its_letter_and_sees_bodies_it_has_not_registered(web_as, bob, unit):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = web_as(bob)
+    upload = SimpleUploadedFile(
+        "1189.txt", sample("cong-van-huyen-uy-1189-CV-HU.txt"), content_type="text/plain"
+    )
+    response = client.post("/directives/documents/new/", {"unit": unit("BP-BGM").pk, "attachments": upload})
+    assert response.status_code == 302
+    letter = Document.objects.get(number="1189-CV/HU")
+    assert letter.unit.code == "BP-BGM"
+    page = client.get(response["Location"]).content.decode()
+    assert "Công an huyện" in page  # named in the text, not in the registry: shown for the user to decide
+    assert "Có nội dung xử lý cá nhân" in page  # flagged and left unticked
+    assert web_as(bob).get(f"/directives/documents/{letter.pk}/").status_code == 200
