@@ -106,6 +106,9 @@ class ReasonForm(forms.Form):
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Filled-in spreadsheet (.xlsx)"),
+        widget=forms.FileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
         error_messages={"required": gettext_lazy("Choose the .xlsx file to upload.")},
     )
 
