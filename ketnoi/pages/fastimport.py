@@ -18,8 +18,6 @@ from django.db import DatabaseError, connection, transaction
 from ketnoi.pages import aggregates
 from ketnoi.pages.models import METRIC_KEYS, Page
 
-_NUMBER = "^[0-9]+$"
-
 
 def try_template(
     *,
@@ -103,10 +101,11 @@ def _load(
     cur.executemany("INSERT INTO pages_import_ref VALUES (%s, %s)", list(refs.items()))
     cur.execute("CREATE TEMP TABLE pages_import_day (txt text PRIMARY KEY, day date) ON COMMIT DROP")
     cur.executemany("INSERT INTO pages_import_day VALUES (%s, %s)", list(days.items()))
-    # One pass: a cell that is not a plain whole number fails the cast on purpose (the lane is left), a
+    # One pass: a cell that is not a plain whole number fails the cast (the lane is left; "12.5", "1e3" and
+    # a sign fail too, and a leading blank fails the first-character test), a
     # (page, day) already stored or repeated in the file is skipped and shows in the row count.
     figures = ", ".join(
-        f"CASE WHEN x.{c} IS NULL OR x.{c} = '' THEN NULL WHEN x.{c} ~ '{_NUMBER}' THEN x.{c}::bigint "
+        f"CASE WHEN x.{c} = '' THEN NULL WHEN left(x.{c}, 1) BETWEEN '0' AND '9' THEN x.{c}::bigint "
         f"ELSE (x.{c} || ' is not a count')::bigint END"
         for c in metric_cols.values()
     )
