@@ -238,7 +238,10 @@ def document_confirm(
 
 class LinkIn(Schema):
     target: int | None = None
-    number: str = ""
+    number: str = Field(
+        "", description="Number and symbol of a document cited in the text (registered if new)"
+    )
+    kind_word: str = Field("", description="Its kind as the text names it, e.g. 'Quy định'")
     kind: str = LinkKind.CITES
 
 
@@ -254,7 +257,11 @@ def document_link(request: HttpRequest, doc_id: int, payload: LinkIn) -> Status[
         link = services.document_link(source=document, target=target, kind=payload.kind, by=request.user)
     else:
         link = services.reference_accept(
-            document=document, number=payload.number, kind=payload.kind, by=request.user
+            document=document,
+            number=payload.number,
+            kind=payload.kind,
+            kind_word=payload.kind_word,
+            by=request.user,
         )
     return Status(201, {"source": link.source_id, "target": link.target_id, "kind": link.kind})
 

@@ -461,3 +461,16 @@ def test_a_district_registers_its_letter_and_sees_bodies_it_has_not_registered(w
     assert "Công an huyện" in page  # named in the text, not in the registry: shown for the user to decide
     assert "Có nội dung xử lý cá nhân" in page  # flagged and left unticked
     assert web_as(bob).get(f"/directives/documents/{letter.pk}/").status_code == 200
+
+
+def test_api_links_a_letter_to_the_regulation_it_carries_out(api_as, bob, charlie, unit):
+    letter = services.document_create(
+        unit=unit("BP-BGM"),
+        by=bob,
+        files=[services.Upload("cv.txt", sample("cong-van-huyen-uy-1189-CV-HU.txt"))],
+    )
+    body = {"number": "85-QĐ/TW", "kind_word": "Quy định", "kind": "implements"}
+    assert api_as(charlie).post(f"documents/{letter.pk}/links", body).status_code == 403
+    response = api_as(bob).post(f"documents/{letter.pk}/links", body)
+    assert response.status_code == 201
+    assert Document.objects.get(pk=response.json()["target"]).kind == "quy_dinh"
