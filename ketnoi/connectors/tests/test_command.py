@@ -26,13 +26,14 @@ def test_the_fake_platforms_command_serves_the_three_platforms(tmp_path):
         first = proc.stdout.readline()
         assert f"127.0.0.1:{port}" in first
         base = f"http://127.0.0.1:{port}"
-        fb = httpx.get(
+        http = httpx.Client(timeout=30)  # generous: the machine may be busy with other test runs
+        fb = http.get(
             f"{base}/facebook/v23.0/100000000000001",
             params={"fields": "followers_count"},
             headers={"Authorization": "Bearer fake-facebook-token-0001"},
         )
-        yt = httpx.get(f"{base}/youtube/v3/channels", params={"part": "statistics", "key": "nope"})
-        zalo = httpx.get(f"{base}/zalo-oa/v2.0/oa/getoa", headers={"access_token": "fake-zalo-access-0001"})
+        yt = http.get(f"{base}/youtube/v3/channels", params={"part": "statistics", "key": "nope"})
+        zalo = http.get(f"{base}/zalo-oa/v2.0/oa/getoa", headers={"access_token": "fake-zalo-access-0001"})
     finally:
         proc.terminate()
         proc.wait(timeout=10)
