@@ -321,17 +321,28 @@ class DataValue(models.Model):
     period = models.CharField(_("period"), max_length=16)
     period_start = models.DateField()
     period_end = models.DateField()
-    option = models.ForeignKey(DisaggregationOption, null=True, blank=True, on_delete=models.PROTECT)
+    option = models.ForeignKey(
+        DisaggregationOption, null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
     value = models.CharField(_("value"), max_length=2000)
     number = models.FloatField(null=True, blank=True)
     comment = models.CharField(_("comment"), max_length=1000, blank=True)
     stored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["period_start", "period_end", "created_at"])
+    # The audit rows are read per value (by id); other indexes would only slow bulk imports down.
+    history = HistoricalRecords(
+        excluded_fields=["period_start", "period_end", "created_at"],
+        no_db_index=["indicator", "unit", "option", "stored_by", "history_user", "history_date"],
+    )
 
     class Meta:
         verbose_name = _("data value")
