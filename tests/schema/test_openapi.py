@@ -6,6 +6,7 @@ error and that matches the schema. The number of examples is bounded so the run 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,10 +19,21 @@ EXAMPLES_PER_OPERATION = 8
 
 
 @pytest.fixture
-def api_schema(db: Any) -> Any:
+def api_schema(db: Any) -> Iterator[Any]:
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from ketnoi.wsgi import application
 
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    # Requests go straight to the WSGI application inside the test's transaction: like Django's test
+    # client, keep the end of a request from closing that connection (PostgreSQL would lose the test data).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -52,10 +52,11 @@ def _sql(env: dict[str, str], statements: list[str]) -> list[list[tuple[Any, ...
         import psycopg
 
         with psycopg.connect(url, autocommit=True) as conn:
-            return [
-                list(conn.execute(sql)) if sql.lstrip().upper().startswith("SELECT") else []
-                for sql in statements
-            ]
+            results = []
+            for sql in statements:
+                cursor = conn.execute(sql)
+                results.append(cursor.fetchall() if cursor.description else [])
+            return results
     conn = sqlite3.connect(Path(env["KETNOI_DATA_DIR"]) / "ketnoi.sqlite3")
     try:
         with conn:
