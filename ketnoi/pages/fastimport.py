@@ -3,9 +3,9 @@
 
 The file goes into a temporary table with ``COPY`` (the database parses it), the few distinct page
 references and dates are resolved here, and one ``INSERT ... SELECT`` writes the snapshots. The lane is taken
-only when every cell is plainly good and none of the (page, day) pairs exists yet; anything else (a bad
-cell, a duplicate, a figure already stored, a file the database cannot read as it is) returns ``None`` and
-the ordinary import checks the file row by row and names every problem.
+only when every cell is plainly good; anything else (a bad cell, a page or date that does not resolve, a
+(page, day) twice in the file, a file the database cannot read as it is) returns ``None`` and the ordinary
+import checks the file row by row and names every problem.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def try_template(
     source: str,
     user_id: int | None,
 ) -> tuple[int, int] | None:
-    """(rows, rows written) when the lane applies and wrote the file; None to use the ordinary import."""
+    """(rows, rows new or changed) when the lane applies and wrote the file; None for the ordinary import."""
     if connection.vendor != "postgresql" or len(header) > 200 or '"' in delimiter:
         return None
     names = [f"c{i}" for i in range(len(header))]
@@ -101,26 +101,32 @@ def _load(
     cur.executemany("INSERT INTO pages_import_ref VALUES (%s, %s)", list(refs.items()))
     cur.execute("CREATE TEMP TABLE pages_import_day (txt text PRIMARY KEY, day date) ON COMMIT DROP")
     cur.executemany("INSERT INTO pages_import_day VALUES (%s, %s)", list(days.items()))
-    # One pass: a cell that is not a plain whole number fails the cast (the lane is left; "12.5", "1e3" and
-    # a sign fail too, and a leading blank fails the first-character test), a
-    # (page, day) already stored or repeated in the file is skipped and shows in the row count.
+    # One pass. A cell that is not a plain whole number fails the cast on purpose ("12.5", "1e3", a sign or a
+    # leading blank too) and a (page, day) repeated in the file fails the upsert: either way the lane is left.
+    # A figure already stored is kept where the file has none, and a row whose figures do not change is not
+    # touched, so the row count is the number of new or changed snapshots.
     figures = ", ".join(
         f"CASE WHEN x.{c} = '' THEN NULL WHEN left(x.{c}, 1) BETWEEN '0' AND '9' THEN x.{c}::bigint "
         f"ELSE (x.{c} || ' is not a count')::bigint END"
         for c in metric_cols.values()
     )
     given = ", ".join(metric_cols)
+    sets = ", ".join(f"{k} = COALESCE(excluded.{k}, pages_metricsnapshot.{k})" for k in metric_cols)
+    changed = " OR ".join(
+        f"(excluded.{k} IS NOT NULL AND pages_metricsnapshot.{k} IS DISTINCT FROM excluded.{k})"
+        for k in metric_cols
+    )
     cur.execute("SELECT COUNT(*) FROM pages_import_raw")
     total = cur.fetchone()[0]
     cur.execute(
         f"INSERT INTO pages_metricsnapshot (page_id, day, {given}, source, updated_at, updated_by_id) "
         f"SELECT r.page_id, d.day, {figures}, %s, now(), %s FROM pages_import_raw x "
         f"JOIN pages_import_ref r ON r.ref = x.{page_col} JOIN pages_import_day d ON d.txt = x.{date_col} "
-        "ON CONFLICT (page_id, day) DO NOTHING",
+        f"ON CONFLICT (page_id, day) DO UPDATE SET {sets}, source = excluded.source, "
+        f"updated_at = excluded.updated_at, updated_by_id = excluded.updated_by_id WHERE {changed}",
         [source, user_id],
     )
-    if cur.rowcount != total:
-        return None
     written = max(cur.rowcount, 0)
-    aggregates.refresh(set(refs.values()), min(days.values()), max(days.values()))
-    return written, written
+    if written:
+        aggregates.refresh(set(refs.values()), min(days.values()), max(days.values()))
+    return total, written

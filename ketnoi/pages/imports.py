@@ -704,16 +704,16 @@ def _fast_lane(data: bytes, file_name: str, by: Any, today: dt.date, digest: str
         )
         if done is None:
             return None
-        rows, written = done
+        rows, changed = done
         MetricImport.objects.create(
             file_name=file_name[:255],
             sha256=digest,
             kind=kind,
             rows=rows,
-            changed=written,
+            changed=changed,
             created_by=by if getattr(by, "is_authenticated", False) else None,
         )
-    return ImportResult(file_name, kind, rows=rows, snapshots=written, changed=written, pages=pages)
+    return ImportResult(file_name, kind, rows=rows, snapshots=rows, changed=changed, pages=pages)
 
 
 def template_csv() -> str:
