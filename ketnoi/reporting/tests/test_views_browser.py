@@ -65,6 +65,13 @@ def test_a_clerk_types_figures_enter_moves_on_and_each_is_saved_or_explained(
     refused.get_by_text("không phải là số").wait_for()
     assert "Xã Phú Nghĩa, Tháng 01/2026, «Số người được tập huấn»" in refused.inner_text()
     assert page.locator("#row-v1").get_attribute("class") == "has-error"
+    # The session ends (cookies gone): the next figure says it was not saved; nothing else is swapped in.
+    page.context.clear_cookies()
+    studied = page.get_by_label("Số người học tập chỉ thị")
+    studied.fill("90")
+    studied.press("Enter")
+    page.locator("#msg-v2").get_by_text("Chưa lưu được").wait_for()
+    assert "Đăng nhập Kết Nối" not in page.locator("#msg-v2").inner_text()
     assert errors == []
     assert DataValue.objects.get(indicator__code="members", unit=unit("BP-BGM-XPN")).value == "16000"
     assert not DataValue.objects.filter(indicator__code="trained").exists()

@@ -19,3 +19,26 @@ document.addEventListener("htmx:afterSwap", function (event) {
   var input = row.querySelector(".rp-value");
   if (input) input.setAttribute("aria-invalid", cell.querySelector(".bad") ? "true" : "false");
 });
+// A failed autosave says so beside the field instead of failing silently (or showing the login page).
+function rpFail(event, key) {
+  var form = document.getElementById("entry-form");
+  var target = event.detail.target;
+  if (!form || !target || !target.classList.contains("field-msg")) return;
+  var span = document.createElement("span");
+  span.className = "bad";
+  span.setAttribute("role", "alert");
+  span.textContent = form.getAttribute(key);
+  target.replaceChildren(span);
+  target.closest("tr").classList.add("has-error");
+}
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var xhr = event.detail.xhr;
+  if (xhr && xhr.responseURL && xhr.responseURL.indexOf("/accounts/login") !== -1) {
+    event.detail.shouldSwap = false;
+    rpFail(event, "data-msg-session");
+  } else if (xhr && xhr.status >= 400) {
+    event.detail.shouldSwap = false;
+    rpFail(event, "data-msg-failed");
+  }
+});
+document.addEventListener("htmx:sendError", function (event) { rpFail(event, "data-msg-offline"); });
