@@ -49,12 +49,19 @@ def home(request: HttpRequest) -> HttpResponse:
             summary = selectors.completeness(
                 form=form, unit=root, period=period.id, for_user=user, today=today
             )
-        own = [
-            u
-            for u in form.units.filter(permissions.scope_q(user, "enter_data")).order_by("path")[:6]
-            if u.is_active_on(period.end)
-        ]
-        cards.append({"form": form, "period": period, "root": root, "summary": summary, "own": own})
+        entry_units = form.units.filter(permissions.scope_q(user, "enter_data")).order_by("path")
+        own = [u for u in entry_units[:6] if u.is_active_on(period.end)]
+        more = entry_units.count() - 6 if len(own) == 6 else 0
+        cards.append(
+            {
+                "form": form,
+                "period": period,
+                "root": root,
+                "summary": summary,
+                "own": own,
+                "more": max(more, 0),
+            }
+        )
     context = {
         "cards": cards,
         "pending": list(selectors.approvals_pending(for_user=user)[:50]),
