@@ -102,6 +102,21 @@ class Period(Schema):
     end: dt.date | None = Field(None, alias="to")
 
 
+_ONE = SnapshotIn.model_json_schema()
+_SNAPSHOTS_BODY = {
+    "oneOf": [
+        _ONE,
+        {"type": "array", "items": _ONE, "minItems": 1},
+        {
+            "type": "object",
+            "properties": {"snapshots": {"type": "array", "items": _ONE, "minItems": 1}},
+            "required": ["snapshots"],
+            "additionalProperties": False,
+        },
+    ]
+}
+
+
 class SnapshotOut(Schema):
     day: dt.date
     followers: int | None
@@ -217,10 +232,7 @@ def get_metrics(
     description='Body: one snapshot `{day, followers, ...}`, a list of them, or `{"snapshots": [...]}`. '
     "Figures left out stay as they are (missing is never zero).",
     openapi_extra={
-        "requestBody": {
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SnapshotIn"}}},
-            "required": True,
-        }
+        "requestBody": {"content": {"application/json": {"schema": _SNAPSHOTS_BODY}}, "required": True}
     },
 )
 def post_metrics(request: HttpRequest, page_id: int) -> Any:
