@@ -166,26 +166,28 @@ def build_tables(
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
     tables: list[PivotTable] = []
     if layout == UNITS:
+        units, values = ui_selectors.units_by_periods(for_user=user, unit=root, codes=codes, periods=periods)
+        col_labels = [p.label() for p in periods]
+        total_label = _("All of %(unit)s") % {"unit": root.name}
         for code in codes:
             ind = indicators[code]
-            pv = selectors.pivot_units_by_periods(for_user=user, indicator=code, unit=root, periods=ids)
-            rows = list(zip(pv.row_labels[:-1], pv.cells[:-1], strict=True))
-            total_label = _("All of %(unit)s") % {"unit": root.name}
+            cells = [[values.get((u.pk, code, pid)) for pid in ids] for u in units]
+            rows = [(u.name, row) for u, row in zip(units[:-1], cells[:-1], strict=True)]
             title = f"{ind.name}{' (' + ind.unit_of_measure + ')' if ind.unit_of_measure else ''}"
-            series = [{"name": label, "y": values} for label, values in rows] or [
-                {"name": total_label, "y": pv.cells[-1]}
+            series = [{"name": label, "y": row} for label, row in rows] or [
+                {"name": total_label, "y": cells[-1]}
             ]
             tables.append(
                 PivotTable(
                     title=title,
                     corner=_("Unit"),
-                    col_labels=pv.col_labels,
+                    col_labels=col_labels,
                     rows=rows,
-                    total=(total_label, pv.cells[-1]),
+                    total=(total_label, cells[-1]),
                     decimals=[ind.decimals] * len(ids),
                     chart={
                         "title": title,
-                        "x": pv.col_labels,
+                        "x": col_labels,
                         "series": series,
                         "kind": "bar" if len(ids) <= 2 or len(rows) > 1 else "line",
                     },
