@@ -12,6 +12,7 @@ urlpatterns = [
     path("f/<str:form_code>/go/", overview.go, name="go"),
     path("f/<str:form_code>/<str:period_id>/", overview.status, name="status"),
     path("f/<str:form_code>/<str:period_id>/remind/", overview.remind, name="remind"),
+    path("f/<str:form_code>/<str:period_id>/approve/", overview.approve_many, name="approve_many"),
     path("f/<str:form_code>/<str:period_id>/template.xlsx", sheets.template, name="template"),
     path("f/<str:form_code>/<str:period_id>/upload/", sheets.upload, name="upload"),
     path("f/<str:form_code>/<str:period_id>/u/<str:unit_code>/", entry.entry, name="entry"),

@@ -237,9 +237,9 @@ def test_the_approver_sees_late_communes_and_reminds_them(
     assert page.status_code == 200
     assert "Xã Phú Nghĩa" in html and "Xã Đa Kia" in html
     assert "chưa nộp" in html  # Phú Nghĩa has not submitted, five days after the deadline
-    assert (
-        'value="BP-BGM-XPN"' in html and 'value="BP-BGM-XDK"' not in html
-    )  # only the late one can be reminded
+    assert 'aria-label="Nhắc Xã Phú Nghĩa"' in html  # the late one can be reminded,
+    assert 'aria-label="Nhắc Xã Đa Kia"' not in html  # the one that submitted cannot,
+    assert 'aria-label="Phê duyệt Xã Đa Kia"' in html  # it can be approved instead
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post(
             reverse("reporting:remind", args=["monthly", "202601"]),
@@ -350,3 +350,30 @@ def test_a_unit_that_does_not_report_the_form_gets_a_clear_message(
     answer = web_as(approver).get(_entry(unit="BP-BTG"))
     assert answer.status_code == 422
     assert "Ban Tuyên giáo Tỉnh ủy không báo cáo biểu mẫu Báo cáo tháng." in answer.content.decode()
+
+
+def test_the_district_approver_approves_several_submitted_communes_at_once(
+    monthly_form: Any, district_approver: Any, charlie: Any, unit: Any, client: Any
+) -> None:
+    for code in ("BP-BGM-XPN", "BP-BGM-XDK"):
+        u = unit(code)
+        services.report_values_save(
+            form=monthly_form, unit=u, period="202601", values={"members": "9"}, by=None
+        )
+        services.report_submit(
+            report=services.report_open(form=monthly_form, unit=u, period="202601", by=None), by=None
+        )
+    url = reverse("reporting:approve_many", args=["monthly", "202601"])
+    client.force_login(charlie)
+    assert client.post(url, {"units": ["BP-BGM-XPN"]}).status_code == 403
+    assert not Report.objects.filter(status=ReportStatus.APPROVED).exists()
+    client.force_login(district_approver)
+    page = client.get(
+        reverse("reporting:status", args=["monthly", "202601"]) + "?unit=BP-BGM"
+    ).content.decode()
+    assert "Phê duyệt các báo cáo đã nộp được chọn" in page
+    answer = client.post(url, {"units": ["BP-BGM-XPN", "BP-BGM-XDK", "BP-BGM"], "unit": "BP-BGM"})
+    assert answer.status_code == 302
+    approved = set(Report.objects.filter(status=ReportStatus.APPROVED).values_list("unit__code", flat=True))
+    assert approved == {"BP-BGM-XPN", "BP-BGM-XDK"}  # the district itself had nothing submitted
+    assert "Đã phê duyệt 2 báo cáo" in client.get(answer["Location"]).content.decode()

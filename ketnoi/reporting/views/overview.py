@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from ketnoi.core import permissions
 from ketnoi.core.exceptions import ApplicationError, ValidationError
 from ketnoi.lib import periods as P
-from ketnoi.reporting import selectors, tasks, ui_selectors
+from ketnoi.reporting import selectors, services, tasks, ui_selectors
 from ketnoi.reporting.models import ReportForm
 from ketnoi.reporting.views.common import get_form, get_period, get_unit
 from ketnoi.units.models import Unit
@@ -146,6 +147,7 @@ def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, ro
             "missing": round(100 * len(result.missing) / n),
         },
         "any_remind": any(r["can_remind"] for r in rows),
+        "any_approve": any(r["can_approve"] for r in rows),
         "roots": ui_selectors.summary_units(user),
         "periods": ui_selectors.period_choices(form, period),
         "now": timezone.localtime(),
@@ -189,6 +191,40 @@ def remind(request: HttpRequest, form_code: str, period_id: str) -> HttpResponse
                 )
                 % {"n": skipped},
             )
+    target = redirect("reporting:status", form.code, period.id)
+    root = request.POST.get("unit")
+    if root:
+        target["Location"] += "?" + urlencode({"unit": root})
+    return target
+
+
+@login_required
+@require_POST
+def approve_many(request: HttpRequest, form_code: str, period_id: str) -> HttpResponse:
+    """Approve the chosen submitted reports at once (all or none: one refusal approves nothing)."""
+    form = get_form(request, form_code)
+    period = get_period(form, period_id)
+    units = [get_unit(request, code) for code in request.POST.getlist("units")]
+    reports = [
+        r
+        for r in selectors.report_list(for_user=request.user, form=form, period=period.id, status="submitted")
+        if r.unit_id in {u.pk for u in units}
+    ]
+    with transaction.atomic():
+        for report in reports:
+            services.report_approve(report=report, by=request.user)
+    if reports:
+        messages.success(
+            request,
+            ngettext(
+                "Approved %(n)d report: %(names)s. The figures are locked.",
+                "Approved %(n)d reports: %(names)s. The figures are locked.",
+                len(reports),
+            )
+            % {"n": len(reports), "names": ", ".join(r.unit.name for r in reports)},
+        )
+    else:
+        messages.info(request, _("None of the chosen units has a submitted report to approve."))
     target = redirect("reporting:status", form.code, period.id)
     root = request.POST.get("unit")
     if root:
