@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from ketnoi.lib.vn_text import sort_key
-from ketnoi.pages.checklist import Result, evaluate
+from ketnoi.pages.checklist import Result, evaluate, failing_ids
 from ketnoi.pages.models import Page, PageMonth, PageStatus, Platform, UnitMonth
 from ketnoi.units.models import Unit
 
@@ -145,16 +145,17 @@ def _silent(unit: Unit, today: dt.date) -> tuple[list[Page], int]:
 
 
 def failing_pages(unit: Unit, today: dt.date, limit: int | None = LIST_LIMIT) -> tuple[list[Result], int]:
-    """Pages of the subtree (not retired) that fail the checklist or are overdue for review."""
-    qs = (
+    """Pages of the subtree (not retired) that fail the checklist or are overdue for review: all of them are
+    checked from narrow rows, and only those shown are loaded with their administrators."""
+    pages = (
         Page.objects.filter(unit__path__startswith=unit.path)
         .exclude(status=PageStatus.RETIRED)
-        .select_related("unit")
-        .prefetch_related("administrators__user")
-        .order_by("unit__path", "name_folded")
+        .order_by("unit__path", "name_folded", "pk")
     )
-    failing = [r for r in (evaluate(p, today=today) for p in qs.iterator(chunk_size=500)) if not r.ok]
-    return (failing[:limit] if limit else failing), len(failing)
+    ids = failing_ids(pages, today=today)
+    shown = ids[:limit] if limit else ids
+    loaded = Page.objects.select_related("unit").prefetch_related("administrators__user").in_bulk(shown)
+    return [evaluate(loaded[pk], today=today) for pk in shown], len(ids)
 
 
 def grassroots(unit: Unit) -> list[dict[str, Any]]:

@@ -313,7 +313,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
 @login_required
 def checklist_view(request: HttpRequest) -> HttpResponse:
     unit = _chosen_unit(request)
-    failing, count = dashboards.failing_pages(unit, timezone.localdate(), limit=None)
+    failing, count = dashboards.failing_pages(unit, timezone.localdate(), limit=1000)
     return _render(
         request,
         "pages/checklist.html",
