@@ -1078,6 +1078,15 @@ def values_import(
         raw = row.value
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             text, number = "", None
+        elif (
+            isinstance(raw, str)
+            and raw.isdigit()
+            and ind.value_type == "integer"
+            and (ind.min_value is None or int(raw) >= ind.min_value)
+            and (ind.max_value is None or int(raw) <= ind.max_value)
+        ):
+            number = float(int(raw))  # the common case of a bulk import, checked inline
+            text = str(int(raw))
         else:
             try:
                 text, number = clean_value(ind, raw, unit=unit, period=p, option=options.get(option_id or 0))
