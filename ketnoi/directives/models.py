@@ -103,7 +103,11 @@ class Document(BaseModel):
         ordering = ["-issued_on", "-id"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
-        indexes = [models.Index(fields=["unit", "issued_on"])]
+        indexes = [
+            models.Index(fields=["unit", "issued_on"]),
+            # The register and search list newest first and stop at a page: walk this index.
+            models.Index(fields=["-issued_on", "-id"], name="directives_doc_newest"),
+        ]
 
     def __str__(self) -> str:
         label = f"{self.get_kind_display()} {self.number}".strip() if self.number else self.get_kind_display()
