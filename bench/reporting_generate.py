@@ -254,6 +254,36 @@ def build(scale: float, *, quiet: bool = False) -> Dataset:
     return data
 
 
+def load_existing() -> Dataset:
+    """The Dataset of a database that ``build`` filled before (to time queries again without rebuilding)."""
+    from ketnoi.reporting.models import Indicator
+    from ketnoi.units.models import Unit
+
+    units = list(Unit.objects.filter(code__startswith="VN").values_list("pk", "code", "path", "depth"))
+    by_path = {path: pk for pk, _c, path, _d in units}
+    country = next(pk for pk, _c, _p, d in units if d == 1)
+    provinces = [pk for pk, _c, _p, d in units if d == 2]
+    communes = [pk for pk, _c, _p, d in units if d == 3]
+    grassroots = [pk for pk, _c, _p, d in units if d == 4]
+    province_of = {pk: by_path[path[:8]] for pk, _c, path, d in units if d >= 3}
+    commune_of = {pk: by_path[path[:12]] for pk, _c, path, d in units if d == 4}
+    inds = list(
+        Indicator.objects.filter(code__in=[f"i{k + 1:02d}" for k in range(INDICATORS)]).order_by("code")
+    )
+    return Dataset(
+        country_id=country,
+        provinces=provinces,
+        communes=communes,
+        grassroots=grassroots,
+        codes={pk: code for pk, code, _p, _d in units},
+        province_of=province_of,
+        commune_of=commune_of,
+        indicators=[i.pk for i in inds],
+        indicator_codes=[i.code for i in inds],
+        months=months(),
+    )
+
+
 def values(data: Dataset, month: str) -> Iterator[tuple[int, int, str, int]]:
     """(unit id, indicator id, period, value) for one month: every grassroots unit, every indicator."""
     rng = random.Random(f"{month}")

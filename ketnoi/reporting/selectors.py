@@ -49,6 +49,7 @@ from ketnoi.reporting.models import (
     ReportForm,
     ReportStatus,
     Rollup,
+    RollupPeriod,
 )
 from ketnoi.units import selectors as unit_selectors
 from ketnoi.units.models import Unit
@@ -386,40 +387,60 @@ def _raw_by_period(
 
 def _cells(
     unit_id: int, indicator_ids: list[int], start: dt.date, end: dt.date, option: int | None
-) -> list[tuple[int, str, float, int, float, int]]:
-    """One indexed query: the roll-up rows of the unit and the unit's own values, per indicator and period."""
-    if not indicator_ids:
-        return []
+) -> tuple[list[tuple[int, str, float, int, float, int]], list[str]]:
+    """The roll-up rows of the unit and the unit's own values per indicator and period, and the ids of
+    stale roll-up periods in the span; on PostgreSQL in one round trip."""
     ops = connection.ops
     a, b = ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)
-    marks = ", ".join(["%s"] * len(indicator_ids))
+    marks = ", ".join(["%s"] * max(1, len(indicator_ids)))
+    ids = indicator_ids or [0]
     own_option = "AND option_id = %s" if option else ""
-    # Two simple statements: SQLite plans a UNION ALL of them far worse than each alone.
-    roll_sql = (
-        f"SELECT indicator_id, period, total, n, 0 FROM {Rollup._meta.db_table} "  # noqa: S608 - model table
-        f"WHERE ancestor_id = %s AND option_id = %s AND indicator_id IN ({marks}) "
-        "AND period_start >= %s AND period_end <= %s"
-    )
-    own_sql = (
-        f"SELECT indicator_id, period, number, 1, 1 FROM {DataValue._meta.db_table} "  # noqa: S608 - model table
-        f"WHERE unit_id = %s AND indicator_id IN ({marks}) AND period_start >= %s AND period_end <= %s "
-        f"AND number IS NOT NULL {own_option}"
-    )
-    own_params: list[Any] = [unit_id, *indicator_ids, a, b, *([option] if option else [])]
-    cells: dict[tuple[int, str], list[float]] = {}
+    statements = [
+        (
+            f"SELECT 0, indicator_id, period, total, n FROM {Rollup._meta.db_table} "  # noqa: S608 - model table
+            f"WHERE ancestor_id = %s AND option_id = %s AND indicator_id IN ({marks}) "
+            "AND period_start >= %s AND period_end <= %s",
+            [unit_id, option or 0, *ids, a, b],
+        ),
+        (
+            f"SELECT 1, indicator_id, period, number, 1 FROM {DataValue._meta.db_table} "  # noqa: S608 - model table
+            f"WHERE unit_id = %s AND indicator_id IN ({marks}) AND period_start >= %s AND period_end <= %s "
+            f"AND number IS NOT NULL {own_option}",
+            [unit_id, *ids, a, b, *([option] if option else [])],
+        ),
+        (
+            f"SELECT 2, 0, period, 0, 0 FROM {RollupPeriod._meta.db_table} "  # noqa: S608 - model table
+            "WHERE built = %s AND period_end >= %s AND period_end <= %s",
+            [False, a, b],
+        ),
+    ]
+    rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
-        cursor.execute(roll_sql, [unit_id, option or 0, *indicator_ids, a, b])
-        rows = cursor.fetchall()
-        cursor.execute(own_sql, own_params)
-        rows += cursor.fetchall()
-        for iid, pid, total, n, own in rows:
-            cell = cells.setdefault((iid, pid), [0.0, 0, 0.0, 0])
-            cell[0] += total
-            cell[1] += n
-            if own:
-                cell[2] += total
-                cell[3] += 1
-    return [(iid, pid, c[0], int(c[1]), c[2], int(c[3])) for (iid, pid), c in cells.items()]
+        if connection.vendor == "postgresql":
+            # One round trip: on a busy server each one costs more than the queries themselves.
+            cursor.execute(
+                " UNION ALL ".join(sql for sql, _p in statements), [p for _s, ps in statements for p in ps]
+            )
+            rows = cursor.fetchall()
+        else:
+            # SQLite plans a UNION ALL of these far worse than each alone, and has no round trips.
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                rows += cursor.fetchall()
+    cells: dict[tuple[int, str], list[float]] = {}
+    stale: list[str] = []
+    for kind, iid, pid, total, n in rows:
+        if kind == 2:
+            stale.append(pid)
+            continue
+        cell = cells.setdefault((iid, pid), [0.0, 0, 0.0, 0])
+        cell[0] += total
+        cell[1] += n
+        if kind == 1:
+            cell[2] += total
+            cell[3] += 1
+    out = [(iid, pid, c[0], int(c[1]), c[2], int(c[3])) for (iid, pid), c in cells.items()]
+    return out, [pid for pid in stale if P.parse(pid).start >= start]
 
 
 def aggregate(
@@ -435,7 +456,6 @@ def aggregate(
         return {}
     start = min(p.start for p in periods)
     end = max(p.end for p in periods)
-    rollup.ensure_built(start, end)
     wanted: dict[str, Indicator] = {i.code: i for i in indicators}
     # Operands of computed indicators (and weights) are aggregated too.
     pending = [i for i in indicators if i.is_computed]
@@ -456,7 +476,13 @@ def aggregate(
     base_ids = [i.pk for i in base]
     # Per indicator and stored period: (total, n, own total, own n) = roll-up of the units below + own value.
     cells: dict[int, dict[str, tuple[float, int, float, int]]] = defaultdict(dict)
-    for iid, pid, total, n, own_total, own_n in _cells(unit.pk, base_ids, start, end, option):
+    found, stale = _cells(unit.pk, base_ids, start, end, option)
+    if stale:
+        # A reorganisation touched these periods since they were last read: rebuild, then read again.
+        for pid in sorted(stale):
+            rollup.rebuild(pid)
+        found, stale = _cells(unit.pk, base_ids, start, end, option)
+    for iid, pid, total, n, own_total, own_n in found:
         cells[iid][pid] = (total, n, own_total, own_n)
     stored: dict[str, P.Period] = {}
     per_period: dict[int, dict[str, float]] = defaultdict(dict)
