@@ -489,6 +489,9 @@ def _read_signature(paras: list[str], head: Heading) -> None:
     for i in range(len(paras) - 1, max(-1, len(paras) - 25), -1):
         lines = [ln.strip() for ln in paras[i].split("\n") if ln.strip()]
         if lines and _SIGN_CAPACITY.match(lines[0]) and paras[i].upper() == paras[i]:
+            # "T/M BAN THƯỜNG VỤ" above "PHÓ BÍ THƯ": the capacity starts at the first of them.
+            while i > 0 and _SIGN_CAPACITY.match(paras[i - 1]) and paras[i - 1].upper() == paras[i - 1]:
+                i -= 1
             capacity = [paras[i]]
             j = i + 1
             while j < len(paras) and paras[j].upper() == paras[j] and not re.search(r"[a-z]", paras[j]):

@@ -58,7 +58,7 @@ def test_the_directive_is_read_as_a_directive_of_the_provincial_standing_committ
     assert head.kind == "Chỉ thị"
     assert head.issuing_body == "Ban Thường vụ Tỉnh ủy"
     assert head.signer == "Lê Thị Thu Hồng"
-    assert "PHÓ BÍ THƯ" in head.signer_capacity
+    assert head.signer_capacity == "T/M BAN THƯỜNG VỤ PHÓ BÍ THƯ"
     assert "Các huyện ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy" in head.recipients
 
 
