@@ -395,7 +395,7 @@ def _cells(
     marks = ", ".join(["%s"] * max(1, len(indicator_ids)))
     ids = indicator_ids or [0]
     own_option = "AND option_id = %s" if option else ""
-    statements = [
+    statements: list[tuple[str, list[Any]]] = [
         (
             f"SELECT 0, indicator_id, period, total, n FROM {Rollup._meta.db_table} "  # noqa: S608 - model table
             f"WHERE ancestor_id = %s AND option_id = %s AND indicator_id IN ({marks}) "
@@ -476,13 +476,13 @@ def aggregate(
     base_ids = [i.pk for i in base]
     # Per indicator and stored period: (total, n, own total, own n) = roll-up of the units below + own value.
     cells: dict[int, dict[str, tuple[float, int, float, int]]] = defaultdict(dict)
-    found, stale = _cells(unit.pk, base_ids, start, end, option)
+    cell_rows, stale = _cells(unit.pk, base_ids, start, end, option)
     if stale:
         # A reorganisation touched these periods since they were last read: rebuild, then read again.
         for pid in sorted(stale):
             rollup.rebuild(pid)
-        found, stale = _cells(unit.pk, base_ids, start, end, option)
-    for iid, pid, total, n, own_total, own_n in found:
+        cell_rows, stale = _cells(unit.pk, base_ids, start, end, option)
+    for iid, pid, total, n, own_total, own_n in cell_rows:
         cells[iid][pid] = (total, n, own_total, own_n)
     stored: dict[str, P.Period] = {}
     per_period: dict[int, dict[str, float]] = defaultdict(dict)
@@ -495,18 +495,18 @@ def aggregate(
         elif ua == Aggregation.NONE:
             values.update({pid: c[2] for pid, c in mine.items() if c[3]})
         elif ua in (Aggregation.MIN, Aggregation.MAX):
-            for pid, rows in _raw_by_period(ind, unit, (start, end), option).items():
-                nums = [v for _u, v in rows]
+            for pid, unit_rows in _raw_by_period(ind, unit, (start, end), option).items():
+                nums = [v for _u, v in unit_rows]
                 if nums:
                     values[pid] = min(nums) if ua == Aggregation.MIN else max(nums)
         elif ua == Aggregation.AVERAGE_WEIGHTED and ind.weight is not None:
             # Weighted averages over units need the weight's values per unit.
             weights = _raw_by_period(ind.weight, unit, (start, end), None)
-            for pid, rows in _raw_by_period(ind, unit, (start, end), option).items():
+            for pid, unit_rows in _raw_by_period(ind, unit, (start, end), option).items():
                 w = dict(weights.get(pid, []))
-                den = sum(w.get(u, 0.0) for u, _v in rows)
+                den = sum(w.get(u, 0.0) for u, _v in unit_rows)
                 if den:
-                    values[pid] = sum(v * w.get(u, 0.0) for u, v in rows) / den
+                    values[pid] = sum(v * w.get(u, 0.0) for u, v in unit_rows) / den
         for pid in values:
             if pid not in stored:
                 stored[pid] = P.parse(pid)
@@ -519,8 +519,8 @@ def aggregate(
             if ind.time_aggregation == Aggregation.AVERAGE_WEIGHTED and ind.weight is not None:
                 wser = per_period[ind.weight.pk]
                 num = sum(v * wser.get(sp.id, 0.0) for sp, v in series)
-                den = sum(wser.get(sp.id, 0.0) for sp, _v in series)
-                out[(ind.code, asked.id)] = num / den if den else None
+                weight_sum = sum(wser.get(sp.id, 0.0) for sp, _v in series)
+                out[(ind.code, asked.id)] = num / weight_sum if weight_sum else None
             else:
                 out[(ind.code, asked.id)] = _time_aggregate(ind.time_aggregation, series, asked)
         for ind in wanted.values():
