@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from ketnoi.core import permissions
 from ketnoi.core.audit import history_rows
 from ketnoi.core.exceptions import ApplicationError
+from ketnoi.lib.vn_text import matches
 from ketnoi.units import selectors, services
 from ketnoi.units.forms import ReorganiseForm, UnitDetailsForm
 from ketnoi.units.models import Reorganisation, Unit
@@ -38,7 +39,19 @@ def tree(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     as_of = _parse_day(request.GET.get("as_of"))
     context: dict[str, Any]
-    if q:
+    if q and as_of:
+        # Search the structure of that date, under the names the units had then.
+        found = [
+            n for n in selectors.units_as_of(for_user=request.user, day=as_of) if matches(q, n.name, n.code)
+        ]
+        units = Unit.objects.in_bulk([n.id for n in found[:50]])
+        results = []
+        for node in found[:50]:
+            unit = units[node.id]
+            unit.name = node.name  # shown only, never saved
+            results.append(unit)
+        context = {"q": q, "results": results, "as_of": as_of}
+    elif q:
         results = selectors.unit_search(for_user=request.user, q=q, limit=50)
         context = {"q": q, "results": results, "as_of": as_of}
     else:

@@ -99,3 +99,18 @@ def test_tree_as_of_a_date_in_vietnamese_format(admin_user: Any, web_as: Any, un
     new = client.get("/units/", {"as_of": "2025-07-01"}, HTTP_HX_REQUEST="true").content.decode()
     assert "Xã Đa Kia" not in new
     assert "<html" not in new
+
+
+def test_searching_the_tree_of_a_date_uses_the_names_of_that_date(
+    admin_user: Any, web_as: Any, unit: Any
+) -> None:
+    import datetime as dt
+
+    from ketnoi.units.services import unit_rename
+
+    unit_rename(unit=unit("BP-DX"), new_name="Phường Đồng Xoài", effective_date=dt.date(2025, 7, 1), by=None)
+    client = web_as(admin_user)
+    old = client.get("/units/", {"q": "thanh pho dong xoai", "as_of": "2025-06-30"}).content.decode()
+    assert "Thành phố Đồng Xoài" in old and "Tìm thấy 1 đơn vị" in old
+    today = client.get("/units/", {"q": "thanh pho dong xoai"}).content.decode()
+    assert "Không có đơn vị nào phù hợp" in today
