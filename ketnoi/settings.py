@@ -281,6 +281,8 @@ EMAIL_HOST_USER = env_str("KETNOI_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("KETNOI_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("KETNOI_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("KETNOI_EMAIL_FROM", "ketnoi@localhost")
+# The address people use to reach the product, for absolute links in e-mails (https://ketnoi.example.gov.vn).
+KETNOI_BASE_URL = env_str("KETNOI_BASE_URL", "")
 
 # --- Secrets at rest ------------------------------------------------------------------------------
 # Platform access tokens are encrypted with a key derived from this value (Fernet). Keep it apart
@@ -292,6 +294,18 @@ KETNOI_FACEBOOK_GRAPH_URL = env_str("KETNOI_FACEBOOK_GRAPH_URL", "https://graph.
 KETNOI_YOUTUBE_API_URL = env_str("KETNOI_YOUTUBE_API_URL", "https://www.googleapis.com/youtube/v3")
 KETNOI_ZALO_OA_URL = env_str("KETNOI_ZALO_OA_URL", "https://openapi.zalo.me")
 KETNOI_ZALO_OAUTH_URL = env_str("KETNOI_ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
+KETNOI_CONNECTOR_PULL_HOURS = env_int("KETNOI_CONNECTOR_PULL_HOURS", 24)
+KETNOI_CONNECTOR_WARN_DAYS = env_int("KETNOI_CONNECTOR_WARN_DAYS", 7)
+KETNOI_YOUTUBE_DAILY_QUOTA = env_int("KETNOI_YOUTUBE_DAILY_QUOTA", 10000)
+KETNOI_YOUTUBE_QUOTA_MARGIN = env_int("KETNOI_YOUTUBE_QUOTA_MARGIN", 100)
+
+# --- Official pages -------------------------------------------------------------------------------
+# Requests per minute per address to the public directory and link check.
+KETNOI_PUBLIC_RATE_PER_MINUTE = env_int("KETNOI_PUBLIC_RATE_PER_MINUTE", 60)
+# Domains whose addresses count as official recovery e-mails in the security checklist.
+KETNOI_OFFICIAL_MAIL_DOMAINS = tuple(
+    env_list("KETNOI_OFFICIAL_MAIL_DOMAINS", ["gov.vn", "dcs.vn", "org.vn", "edu.vn", "mattran.org.vn"])
+)
 
 # --- Production hardening -------------------------------------------------------------------------
 if PRODUCTION:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("ketnoi.accounts.urls")),
     path("units/", include("ketnoi.units.urls")),
     path("pages/", include("ketnoi.pages.urls")),
+    path("connectors/", include("ketnoi.connectors.urls")),
     path("reports/", include("ketnoi.reporting.urls")),
     path("directives/", include("ketnoi.directives.urls")),
     path("public/", include("ketnoi.pages.public_urls")),

@@ -21,14 +21,21 @@ from ketnoi.core.exceptions import ApplicationError
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from ketnoi.core.overview import overview_for
     from ketnoi.units.selectors import unit_children
 
     tops = permissions.top_units(request.user)
     cards = [{"unit": unit, "children": unit_children(unit)} for unit in tops[:5]]
+    overview = overview_for(user=request.user, unit=tops[0]) if tops else None
     return render(
         request,
         "core/home.html",
-        {"tops": tops, "cards": cards, "roles": request.user.grants.select_related("unit")},  # type: ignore[union-attr]
+        {
+            "tops": tops,
+            "cards": cards,
+            "overview": overview,
+            "roles": request.user.grants.select_related("unit"),  # type: ignore[union-attr]
+        },
     )
 
 

@@ -115,6 +115,11 @@ def test_loading_the_demo_twice_gives_the_same_data(
 
 def _admin_finds_bu_gia_map_and_its_editor_is_refused_dong_xoai(client: Any, max_queries: Any) -> None:
     assert client.post("/accounts/login/", {"username": "admin", "password": "demo"}).status_code == 302
+    home = client.get("/").content.decode()
+    # The overview a person lands on shows the demo's real figures from every capability.
+    assert "Tổng quan Tỉnh Bình Phước" in home
+    assert "trang, nhóm chính thức" in home and "nhiệm vụ quá hạn" in home
+    assert "Báo cáo tháng về công tác thông tin trên mạng" in home and "Chưa nộp" in home
     page = client.get("/units/", {"q": "bu gia map"}).content.decode()
     assert "Huyện Bù Gia Mập" in page
     with max_queries(15):

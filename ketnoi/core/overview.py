@@ -1,0 +1,101 @@
+"""The overview a person lands on: one glance at each capability for the top of their scope.
+
+This is the composition root of the home page: it reads each app's own selectors and never
+builds scoping or aggregation logic of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from ketnoi.units.models import Unit
+
+
+@dataclass
+class PagesGlance:
+    total: int
+    verified: int
+    failing: int
+    audience: int | None
+    audience_month: dt.date | None
+
+
+@dataclass
+class FormGlance:
+    code: str
+    name: str
+    period_id: str
+    period_label: str
+    expected: int
+    on_time: int
+    late: int
+    missing: int
+
+
+@dataclass
+class Overview:
+    unit: Unit
+    pages: PagesGlance | None
+    forms: list[FormGlance] = field(default_factory=list)
+    overdue: int = 0
+    due_soon: int = 0
+    overdue_tasks: list[Any] = field(default_factory=list)
+
+
+def _pages(unit: Unit, user: Any, today: dt.date) -> PagesGlance:
+    from ketnoi.pages.dashboards import failing_pages, series
+    from ketnoi.pages.selectors import page_list
+
+    pages = page_list(for_user=user, under=unit)
+    months = series(unit)
+    last = months[-1] if months else None
+    _, failing = failing_pages(unit, today, limit=1)
+    return PagesGlance(
+        total=pages.count(),
+        verified=pages.filter(status="verified").count(),
+        failing=failing,
+        audience=last["audience"] if last else None,
+        audience_month=last["month"] if last else None,
+    )
+
+
+def _forms(unit: Unit, user: Any, today: dt.date, limit: int = 3) -> list[FormGlance]:
+    from ketnoi.reporting.selectors import completeness, form_list
+    from ketnoi.reporting.ui_selectors import current_period
+
+    out = []
+    for form in form_list(for_user=user)[:limit]:
+        period = current_period(form, today)
+        state = completeness(form=form, unit=unit, period=period.id, for_user=user, today=today)
+        out.append(
+            FormGlance(
+                code=form.code,
+                name=form.name,
+                period_id=period.id,
+                period_label=period.label(),
+                expected=len(state.expected),
+                on_time=len(state.on_time),
+                late=len(state.late),
+                missing=len(state.missing),
+            )
+        )
+    return out
+
+
+def overview_for(*, user: Any, unit: Unit) -> Overview:
+    from ketnoi.directives.selectors import due_soon, overdue
+
+    today = timezone.localdate()
+    late_tasks = overdue(for_user=user, limit=200)
+    return Overview(
+        unit=unit,
+        pages=_pages(unit, user, today),
+        forms=_forms(unit, user, today),
+        overdue=len(late_tasks),
+        due_soon=len(due_soon(for_user=user, limit=200)),
+        overdue_tasks=late_tasks[:5],
+    )
