@@ -91,23 +91,38 @@ def lock_periods(period_ids: Iterable[str]) -> dict[str, bool]:
 
 
 def apply(deltas: Deltas) -> None:
-    """Add the deltas to the roll-up rows (insert or increment)."""
-    rows = [
-        (a, i, o, p, P.parse(p).start, P.parse(p).end, t, int(n)) for (a, i, o, p), (t, n) in deltas.items()
-    ]
-    rows = [r for r in rows if r[6] != 0 or r[7] != 0]
+    """Add the deltas to the roll-up rows (insert or increment), in one statement on PostgreSQL."""
+    bounds: dict[str, tuple[dt.date, dt.date]] = {}
+    rows = []
+    for (a, i, o, p), (t, n) in deltas.items():
+        if t == 0 and n == 0:
+            continue
+        if p not in bounds:
+            period = P.parse(p)
+            bounds[p] = (period.start, period.end)
+        rows.append((a, i, o, p, *bounds[p], t, int(n)))
     if not rows:
         return
     table = Rollup._meta.db_table
-    sql = (
-        f"INSERT INTO {table} "  # noqa: S608 - the model's own table name
-        "(ancestor_id, indicator_id, option_id, period, period_start, period_end, total, n) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+    columns = "(ancestor_id, indicator_id, option_id, period, period_start, period_end, total, n)"
+    upsert = (
         "ON CONFLICT (ancestor_id, indicator_id, option_id, period) DO UPDATE SET "
         f"total = {table}.total + excluded.total, n = {table}.n + excluded.n"
     )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} {columns} "  # noqa: S608 - the model's own table name
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::integer[], %s::varchar[], "
+                "%s::date[], %s::date[], %s::double precision[], %s::integer[]) " + upsert,
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} {columns} "  # noqa: S608 - the model's own table name
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) " + upsert,
+                rows,
+            )
 
 
 def add_delta(

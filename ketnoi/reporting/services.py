@@ -39,7 +39,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -902,9 +902,11 @@ def reminder_record(*, form: ReportForm, unit: Unit, period: str, kind: str, by:
 # ------------------------------------------------------------------------------------------------ import
 
 
-@dataclass(frozen=True)
-class ImportRow:
-    """One value to import; element, unit and option by code (or by exact name)."""
+class ImportRow(NamedTuple):
+    """One value to import; element, unit and option by code (or by exact name).
+
+    A named tuple rather than a dataclass: an import builds hundreds of thousands of them.
+    """
 
     data_element: str
     period: str
@@ -977,6 +979,29 @@ def _find(table: dict[str, int], text: str) -> int | None:
     return table.get(t) or table.get(t.upper()) or table.get(fold(t))
 
 
+# (indicator, unit, period, option) -> (row, stored text, number)
+Cleaned = dict[tuple[int, int, str, int | None], tuple[ImportRow, str, float | None]]
+# unit id -> (code, name, path, valid_from, valid_to)
+UnitInfo = dict[int, tuple[Any, ...]]
+
+
+def _import_units(texts: set[str]) -> tuple[UnitInfo, dict[str, int | None]]:
+    """The units named in an import (by code, else by exact name) and what each text resolves to."""
+    names = sorted({t.strip() for t in texts})
+    cols = ("id", "code", "name", "path", "valid_from", "valid_to")
+    info: UnitInfo = {}
+    for chunk in _chunks(sorted(set(names) | {n.upper() for n in names})):
+        info.update({r[0]: r[1:] for r in Unit.objects.filter(code__in=chunk).values_list(*cols)})
+    table = _lookup([(pk, i[0], i[1]) for pk, i in info.items()], names=False)
+    unresolved = [n for n in names if _find(table, n) is None]
+    if unresolved:
+        for chunk in _chunks(sorted({fold(n) for n in unresolved})):
+            found = {r[0]: r[1:] for r in Unit.objects.filter(name_folded__in=chunk).values_list(*cols)}
+            info.update(found)
+            table.update(_lookup([(pk, i[0], i[1]) for pk, i in found.items()]))
+    return info, {t: _find(table, t) for t in texts}
+
+
 @transaction.atomic
 def values_import(
     *, rows: Sequence[ImportRow], by: Any, source: str = "", dry_run: bool = False
@@ -985,6 +1010,7 @@ def values_import(
 
     Each row is checked for a known element, unit, period and option, the caller's ``enter_data``
     right on the unit, an unlocked report, and a valid value; any problem rejects the whole import.
+    Codes, periods, rights and unit lifetimes are resolved once per distinct text, not per row.
     """
     summary = ImportSummary()
     src = source or _("The import")
@@ -994,53 +1020,57 @@ def values_import(
         text = f"{src}, {where_}: {message}" if where_ else f"{src}: {message}"
         summary.conflicts.append({"object": f"{row.line or len(summary.conflicts) + 1}:{obj}", "value": text})
 
-    codes = {r.data_element.strip() for r in rows}
-    ind_rows = list(Indicator.objects.values_list("id", "code", "name"))
-    ind_table = _lookup(ind_rows)
+    ind_table = _lookup(list(Indicator.objects.values_list("id", "code", "name")))
+    ind_of = {c: _find(ind_table, c) for c in {r.data_element for r in rows}}
     indicators = {
-        i.pk: i
-        for i in Indicator.objects.filter(
-            pk__in={x for x in (_find(ind_table, c) for c in codes) if x is not None}
-        )
+        i.pk: i for i in Indicator.objects.filter(pk__in={x for x in ind_of.values() if x is not None})
     }
-    unit_names = sorted({r.org_unit.strip() for r in rows})
-    units: dict[int, Unit] = {}
-    for chunk in _chunks(sorted(set(unit_names) | {n.upper() for n in unit_names})):
-        units.update({u.pk: u for u in Unit.objects.filter(code__in=chunk)})
-    unit_table = _lookup([(u.pk, u.code, u.name) for u in units.values()], names=False)
-    unresolved = [n for n in unit_names if _find(unit_table, n) is None]
-    if unresolved:
-        for chunk in _chunks(sorted({fold(n) for n in unresolved})):
-            by_name = {u.pk: u for u in Unit.objects.filter(name_folded__in=chunk)}
-            units.update(by_name)
-            unit_table.update(_lookup([(u.pk, u.code, u.name) for u in by_name.values()]))
+    # Whole-number indicators: (min, max), for the inline check of the common case.
+    int_bounds = {
+        pk: (i.min_value, i.max_value) for pk, i in indicators.items() if i.value_type == ValueType.INTEGER
+    }
+    unit_info, unit_of = _import_units({r.org_unit for r in rows})
+    unit_objs: dict[int, Unit] = {}
+
+    def unit_obj(pk: int) -> Unit:
+        if not unit_objs:
+            unit_objs.update(Unit.objects.in_bulk(list(unit_info)))
+        return unit_objs[pk]
+
     opt_table = _lookup(list(DisaggregationOption.objects.values_list("id", "code", "name")))
     options = {o.pk: o for o in DisaggregationOption.objects.all()}
+    opt_of: dict[str, int | None] = {}
     allowed: dict[int, bool] = {}
-    parsed: dict[str, P.Period] = {}
-    cleaned: dict[tuple[int, int, str, int | None], tuple[ImportRow, str, float | None]] = {}
+    alive: dict[tuple[int, str], bool] = {}
+    parsed: dict[str, P.Period | None] = {}
+    periods: dict[str, P.Period] = {}  # by canonical id
+    cleaned: Cleaned = {}
     for row in rows:
-        ind_id = _find(ind_table, row.data_element)
-        unit_id = _find(unit_table, row.org_unit)
+        ind_id = ind_of[row.data_element]
         if ind_id is None:
             conflict(row, row.data_element, _("unknown indicator “%(x)s”.") % {"x": row.data_element})
             continue
+        unit_id = unit_of[row.org_unit]
         if unit_id is None:
             conflict(row, row.org_unit, _("unknown unit “%(x)s”.") % {"x": row.org_unit})
             continue
-        ind, unit = indicators[ind_id], units[unit_id]
-        if row.period not in parsed:
+        ind = indicators[ind_id]
+        if row.period in parsed:
+            p = parsed[row.period]
+        else:
             try:
-                parsed[row.period] = P.parse(row.period)
+                p = P.parse(row.period)
+                periods.setdefault(p.id, p)
             except P.PeriodError:
-                conflict(
-                    row,
-                    row.period,
-                    _("“%(x)s” is not a period (examples: 2020, 2020S1, 2020Q3, 202007).")
-                    % {"x": row.period},
-                )
-                continue
-        p = parsed[row.period]
+                p = None
+            parsed[row.period] = p
+        if p is None:
+            conflict(
+                row,
+                row.period,
+                _("“%(x)s” is not a period (examples: 2020, 2020S1, 2020Q3, 202007).") % {"x": row.period},
+            )
+            continue
         if ind.is_computed:
             conflict(
                 row,
@@ -1049,8 +1079,11 @@ def values_import(
             )
             continue
         option_id: int | None = None
-        if row.option.strip() and row.option.strip().lower() != "default":
-            option_id = _find(opt_table, row.option)
+        opt = row.option.strip() if row.option else ""
+        if opt and opt.lower() != "default":
+            if row.option not in opt_of:
+                opt_of[row.option] = _find(opt_table, row.option)
+            option_id = opt_of[row.option]
             if option_id is None or options[option_id].disaggregation_id != ind.disaggregation_id:
                 conflict(
                     row,
@@ -1063,33 +1096,45 @@ def values_import(
                 row, ind.code, _("%(name)s is entered per option; give the option.") % {"name": ind.name}
             )
             continue
-        if unit_id not in allowed:
-            allowed[unit_id] = by is None or permissions.can(by, "enter_data", unit)
-        if not allowed[unit_id]:
-            conflict(row, unit.code, _("you may not enter data for %(unit)s.") % {"unit": unit.name})
-            continue
-        if (unit.valid_from and p.end < unit.valid_from) or (unit.valid_to and p.start >= unit.valid_to):
+        if by is not None:
+            if unit_id not in allowed:
+                allowed[unit_id] = permissions.can(by, "enter_data", unit_obj(unit_id))
+            if not allowed[unit_id]:
+                conflict(
+                    row,
+                    unit_info[unit_id][0],
+                    _("you may not enter data for %(unit)s.") % {"unit": unit_info[unit_id][1]},
+                )
+                continue
+        live = alive.get((unit_id, p.id))
+        if live is None:
+            valid_from, valid_to = unit_info[unit_id][3], unit_info[unit_id][4]
+            live = alive[(unit_id, p.id)] = not (
+                (valid_from and p.end < valid_from) or (valid_to and p.start >= valid_to)
+            )
+        if not live:
             conflict(
                 row,
-                unit.code,
-                _("%(unit)s did not exist in %(period)s.") % {"unit": unit.name, "period": p.label()},
+                unit_info[unit_id][0],
+                _("%(unit)s did not exist in %(period)s.")
+                % {"unit": unit_info[unit_id][1], "period": p.label()},
             )
             continue
         raw = row.value
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            text, number = "", None
-        elif (
-            isinstance(raw, str)
-            and raw.isdigit()
-            and ind.value_type == "integer"
-            and (ind.min_value is None or int(raw) >= ind.min_value)
-            and (ind.max_value is None or int(raw) <= ind.max_value)
-        ):
-            number = float(int(raw))  # the common case of a bulk import, checked inline
-            text = str(int(raw))
-        else:
+        text = ""
+        number: float | None = None
+        bounds = int_bounds.get(ind_id)
+        if bounds is not None and type(raw) is str and raw.isdigit() and raw.isascii():
+            # The common case of a bulk import, checked inline: a plain whole number within bounds.
+            whole = int(raw)
+            if (bounds[0] is None or whole >= bounds[0]) and (bounds[1] is None or whole <= bounds[1]):
+                number = float(whole)
+                text = raw if len(raw) == 1 or raw[0] != "0" else str(whole)
+        if number is None and not (raw is None or (isinstance(raw, str) and not raw.strip())):
             try:
-                text, number = clean_value(ind, raw, unit=unit, period=p, option=options.get(option_id or 0))
+                text, number = clean_value(
+                    ind, raw, unit=unit_obj(unit_id), period=p, option=options.get(option_id or 0)
+                )
             except ValueError as exc:
                 conflict(row, ind.code, str(exc))
                 continue
@@ -1102,67 +1147,92 @@ def values_import(
             )
             continue
         cleaned[key] = (row, text, number)
-    # Locked reports (submitted or approved) for the (unit, period) pairs touched.
-    pairs = {(k[1], k[2]) for k in cleaned}
-    if pairs:
-        locked = Report.objects.filter(
-            unit_id__in={u for u, _p in pairs},
-            period__in={p for _u, p in pairs},
-            status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
-        ).values_list("unit_id", "period", "form_id", "form__name")
-        locked_forms: dict[tuple[int, str], list[tuple[int, str]]] = {}
-        for u, pid, form_id, form_name in locked:
-            locked_forms.setdefault((u, pid), []).append((form_id, form_name))
-        if locked_forms:
-            form_inds: dict[int, set[int]] = {}
-            for fid, iid in FormIndicator.objects.filter(
-                form_id__in={f for fs in locked_forms.values() for f, _n in fs}
-            ).values_list("form_id", "indicator_id"):
-                form_inds.setdefault(fid, set()).add(iid)
-            for (ind_id, unit_id, pid, _o), (row, _t, _n) in cleaned.items():
-                for fid, fname in locked_forms.get((unit_id, pid), []):
-                    if ind_id in form_inds.get(fid, set()):
-                        conflict(
-                            row,
-                            indicators[ind_id].code,
-                            _(
-                                "the report %(form)s of %(unit)s for %(period)s is submitted or approved; "
-                                "values are locked."
-                            )
-                            % {"form": fname, "unit": units[unit_id].name, "period": parsed[pid].label()},
-                        )
-                        break
+    _check_locked(cleaned, indicators, unit_info, periods, conflict)
     if summary.conflicts:
         raise ImportRejected(summary, src)
-    _import_write(cleaned, parsed, by, summary, src)
+    _import_write(cleaned, periods, by, summary, src)
     if dry_run:
         transaction.set_rollback(True)
     return summary
 
 
+def _check_locked(
+    cleaned: Cleaned,
+    indicators: dict[int, Indicator],
+    unit_info: UnitInfo,
+    periods: dict[str, P.Period],
+    conflict: Any,
+) -> None:
+    """A conflict for each value that belongs to a submitted or approved report of its unit and period."""
+    pairs = {(k[1], k[2]) for k in cleaned}
+    if not pairs:
+        return
+    locked = Report.objects.filter(
+        unit_id__in={u for u, _p in pairs},
+        period__in={p for _u, p in pairs},
+        status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
+    ).values_list("unit_id", "period", "form_id", "form__name")
+    locked_forms: dict[tuple[int, str], list[tuple[int, str]]] = {}
+    for u, pid, form_id, form_name in locked:
+        locked_forms.setdefault((u, pid), []).append((form_id, form_name))
+    if not locked_forms:
+        return
+    form_inds: dict[int, set[int]] = {}
+    for fid, iid in FormIndicator.objects.filter(
+        form_id__in={f for fs in locked_forms.values() for f, _n in fs}
+    ).values_list("form_id", "indicator_id"):
+        form_inds.setdefault(fid, set()).add(iid)
+    for (ind_id, unit_id, pid, _o), (row, _t, _n) in cleaned.items():
+        for fid, fname in locked_forms.get((unit_id, pid), []):
+            if ind_id in form_inds.get(fid, set()):
+                conflict(
+                    row,
+                    indicators[ind_id].code,
+                    _(
+                        "the report %(form)s of %(unit)s for %(period)s is submitted or approved; "
+                        "values are locked."
+                    )
+                    % {"form": fname, "unit": unit_info[unit_id][1], "period": periods[pid].label()},
+                )
+                break
+
+
 def _import_write(
-    cleaned: dict[tuple[int, int, str, int | None], tuple[ImportRow, str, float | None]],
-    parsed: dict[str, P.Period],
+    cleaned: Cleaned,
+    periods: dict[str, P.Period],
     by: Any,
     summary: ImportSummary,
     source: str,
 ) -> None:
+    """Write the checked values period by period: new ones in bulk with their audit rows, changed ones
+    with bulk_update_with_history, emptied ones deleted (audited); roll-up deltas summed per group of
+    units sharing their ancestors and applied once at the end."""
     user = _user(by)
+    user_id = user.pk if user is not None else None
     reason = (_("Imported: %(source)s") % {"source": source})[:100]
-    period_ids = sorted({k[2] for k in cleaned})
-    built = rollup.lock_periods(period_ids)
+    by_period: dict[str, list[tuple[int, int, str, int | None]]] = {}
+    for k in cleaned:
+        by_period.setdefault(k[2], []).append(k)
+    built = rollup.lock_periods(by_period)
     deltas: rollup.Deltas = {}
-    for pid in period_ids:
-        p = parsed[pid]
-        keys = [k for k in cleaned if k[2] == pid]
-        unit_ids = {k[1] for k in keys}
-        existing: dict[tuple[int, int, int | None], DataValue] = {}
+    for pid in sorted(by_period):
+        p = periods[pid]
+        keys = by_period[pid]
+        unit_ids = sorted({k[1] for k in keys})
+        ind_ids = sorted({k[0] for k in keys})
+        # (indicator, unit, option) -> (id, value, number, comment)
+        existing: dict[tuple[int, int, int | None], tuple[int, str, float | None, str]] = {}
         for chunk_start in range(0, len(unit_ids), 500):
-            chunk = sorted(unit_ids)[chunk_start : chunk_start + 500]
-            for v in DataValue.objects.filter(
-                period=pid, unit_id__in=chunk, indicator_id__in={k[0] for k in keys}
-            ).select_for_update():
-                existing[(v.indicator_id, v.unit_id, v.option_id)] = v
+            for pk, iid, uid, oid, value, num, comment in (
+                DataValue.objects.filter(
+                    period=pid,
+                    unit_id__in=unit_ids[chunk_start : chunk_start + 500],
+                    indicator_id__in=ind_ids,
+                )
+                .select_for_update()
+                .values_list("id", "indicator_id", "unit_id", "option_id", "value", "number", "comment")
+            ):
+                existing[(iid, uid, oid)] = (pk, value, num, comment)
         if built[pid]:
             if len(unit_ids) > 50:
                 parents = rollup.parents_as_of(p.end)
@@ -1171,49 +1241,61 @@ def _import_write(
                 chains = {u: rollup.ancestors_as_of(u, p.end) for u in unit_ids}
         else:
             chains = {u: [] for u in unit_ids}
+        # Units with the same ancestors share one group; deltas are summed per group, then spread.
+        groups: dict[tuple[int, ...], int] = {}
+        group_of = {u: groups.setdefault(tuple(c), len(groups)) for u, c in chains.items()}
+        local: dict[tuple[int, int, int | None], list[float]] = {}
         new: list[bulk.NewValue] = []
-        changed: list[DataValue] = []
-        gone: list[DataValue] = []
-        for ind_id, unit_id, _pid, option_id in keys:
-            row, text, number = cleaned[(ind_id, unit_id, pid, option_id)]
+        changed: list[tuple[int, str, float | None, str]] = []
+        gone: list[int] = []
+        start, end = p.start, p.end
+        for key in keys:
+            ind_id, unit_id, _pid, option_id = key
+            row, text, number = cleaned[key]
             old = existing.get((ind_id, unit_id, option_id))
-            chain = chains[unit_id]
-            if text == "":
-                if old is None:
+            if old is None:
+                if text == "":
                     summary.ignored += 1
                     continue
-                if old.number is not None:
-                    rollup.add_delta(deltas, chain, ind_id, option_id, pid, -old.number, -1)
-                gone.append(old)
-                continue
-            if old is None:
-                new.append((ind_id, unit_id, pid, p.start, p.end, option_id, text, number, row.comment))
-                if number is not None:
-                    rollup.add_delta(deltas, chain, ind_id, option_id, pid, number, 1)
-            elif old.value == text and (not row.comment or row.comment == old.comment):
+                new.append((ind_id, unit_id, pid, start, end, option_id, text, number, row.comment))
+                if number is None:
+                    continue
+                total, n = number, 1
+            elif text == "":
+                gone.append(old[0])
+                if old[2] is None:
+                    continue
+                total, n = -old[2], -1
+            elif old[1] == text and (not row.comment or row.comment == old[3]):
                 summary.ignored += 1
+                continue
             else:
-                rollup.add_delta(
-                    deltas,
-                    chain,
-                    ind_id,
-                    option_id,
-                    pid,
-                    (number or 0.0) - (old.number or 0.0),
-                    (number is not None) - (old.number is not None),
-                )
-                old.value, old.number, old.stored_by = text, number, user
-                old.updated_at = timezone.now()
-                if row.comment:
-                    old.comment = row.comment
-                changed.append(old)
+                changed.append((old[0], text, number, row.comment))
+                total = (number or 0.0) - (old[2] or 0.0)
+                n = (number is not None) - (old[2] is not None)
+            cell_key = (group_of[unit_id], ind_id, option_id)
+            cell = local.get(cell_key)
+            if cell is None:
+                local[cell_key] = [total, n]
+            else:
+                cell[0] += total
+                cell[1] += n
+        group_chains = [list(c) for c in groups]
+        for (group, ind_id, option_id), (group_total, group_n) in local.items():
+            rollup.add_delta(deltas, group_chains[group], ind_id, option_id, pid, group_total, int(group_n))
         if new:
-            summary.imported += bulk.insert_new(
-                new, user_id=user.pk if user is not None else None, reason=reason, now=timezone.now()
-            )
+            summary.imported += bulk.insert_new(new, user_id=user_id, reason=reason, now=timezone.now())
         if changed:
+            objs = DataValue.objects.in_bulk([c[0] for c in changed])
+            now = timezone.now()
+            for pk, text, number, comment in changed:
+                v = objs[pk]
+                v.value, v.number, v.stored_by = text, number, user
+                v.updated_at = now
+                if comment:
+                    v.comment = comment
             bulk_update_with_history(
-                changed,
+                [objs[c[0]] for c in changed],
                 DataValue,
                 ["value", "number", "comment", "stored_by", "updated_at"],
                 batch_size=2000,
@@ -1221,10 +1303,13 @@ def _import_write(
                 default_change_reason=reason,
             )
             summary.updated += len(changed)
-        for v in gone:
-            stamp(v, by, reason)
-            v.delete()
-            summary.deleted += 1
+        if gone:
+            objs = DataValue.objects.in_bulk(gone)
+            for pk in gone:
+                v = objs[pk]
+                stamp(v, by, reason)
+                v.delete()
+                summary.deleted += 1
     rollup.apply(deltas)
 
 
