@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
 
@@ -57,8 +58,11 @@ def refresh(page_ids: Iterable[int] | None, first_day: dt.date | None, last_day:
             f"DELETE FROM pages_pagemonth WHERE {where} AND month >= %s AND month < %s", [*params, start, end]
         )
         where, params = _in("s.page_id", ids)
-        cur.execute(
-            f"""
+        if connection.vendor == "postgresql":
+            _page_months_postgresql(cur, where, [*params, start, end])
+        else:
+            cur.execute(
+                f"""
             INSERT INTO pages_pagemonth (page_id, month, audience, audience_day, posts, reach, engagement)
             WITH s AS (
                 SELECT s.page_id, {_month_sql()} AS month, s.day, {AUDIENCE} AS aud,
@@ -79,8 +83,8 @@ def refresh(page_ids: Iterable[int] | None, first_day: dt.date | None, last_day:
             FROM act LEFT JOIN ranked
               ON ranked.page_id = act.page_id AND ranked.month = act.month AND ranked.rn = 1
             """,
-            [*params, start, end],
-        )
+                [*params, start, end],
+            )
         where, params = _in("id", ids)
         cur.execute(
             f"""
@@ -104,6 +108,29 @@ def refresh(page_ids: Iterable[int] | None, first_day: dt.date | None, last_day:
         )
     unit_ids = None if ids is None else _ancestor_ids(ids)
     refresh_units(unit_ids, start, end)
+
+
+def _page_months_postgresql(cur: Any, where: str, params: list[Any]) -> None:
+    """The same rows as the portable statement in one pass and one hash aggregate (no window, no sort): the
+    month's audience is the one of its last day with a figure, taken as the greatest [day number, audience]
+    pair (days are unique per page)."""
+    cur.execute("SET LOCAL work_mem = '64MB'")
+    last = "max(ARRAY[s.day - DATE '2000-01-01', s.aud]) FILTER (WHERE s.aud IS NOT NULL)"
+    cur.execute(
+        f"""
+        INSERT INTO pages_pagemonth (page_id, month, audience, audience_day, posts, reach, engagement)
+        SELECT s.page_id, s.month, ({last})[2], DATE '2000-01-01' + CAST(({last})[1] AS integer),
+               SUM(s.posts), SUM(s.reach), SUM(s.engagement)
+        FROM (
+            SELECT s.page_id, s.day - (CAST(extract(day FROM s.day) AS integer) - 1) AS month, s.day,
+                   {AUDIENCE} AS aud, s.posts, s.reach, s.engagement
+            FROM pages_metricsnapshot s
+            WHERE {where} AND s.day >= %s AND s.day < %s
+        ) s
+        GROUP BY s.page_id, s.month
+        """,
+        params,
+    )
 
 
 def _ancestor_ids(page_ids: list[int]) -> list[int]:

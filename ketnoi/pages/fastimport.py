@@ -30,6 +30,7 @@ def try_template(
     today: dt.date,
     source: str,
     user_id: int | None,
+    preload_pages: Any = None,
 ) -> tuple[int, int] | None:
     """(rows, rows new or changed) when the lane applies and wrote the file; None for the ordinary import."""
     if connection.vendor != "postgresql" or len(header) > 200 or '"' in delimiter:
@@ -52,7 +53,16 @@ def try_template(
                 for start in range(0, len(text), 1 << 22):
                     copy.write(text[start : start + (1 << 22)])
             result = _load(
-                cur, page_col, date_col, metric_cols, resolve_page, may_write, today, source, user_id
+                cur,
+                page_col,
+                date_col,
+                metric_cols,
+                resolve_page,
+                may_write,
+                today,
+                source,
+                user_id,
+                preload_pages,
             )
             if result is None:
                 raise _NotClean
@@ -75,12 +85,17 @@ def _load(
     today: dt.date,
     source: str,
     user_id: int | None,
+    preload_pages: Any,
 ) -> tuple[int, int] | None:
     from ketnoi.pages.imports import parse_day
 
     cur.execute(f"SELECT DISTINCT {page_col} FROM pages_import_raw")
+    distinct = [ref for (ref,) in cur.fetchall()]
+    if preload_pages is not None:  # pages named by id: fetched in a few queries, not one each
+        ids = (ref.strip() for ref in distinct if ref)
+        preload_pages({int(ref) for ref in ids if ref.isascii() and ref.isdigit()})
     refs: dict[str, int] = {}
-    for (ref,) in cur.fetchall():
+    for ref in distinct:
         page: Page | None = resolve_page((ref or "").strip())
         if page is None or not may_write(page):
             return None
@@ -118,15 +133,30 @@ def _load(
     )
     cur.execute("SELECT COUNT(*) FROM pages_import_raw")
     total = cur.fetchone()[0]
-    cur.execute(
-        f"INSERT INTO pages_metricsnapshot (page_id, day, {given}, source, updated_at, updated_by_id) "
+    target = f"pages_metricsnapshot (page_id, day, {given}, source, updated_at, updated_by_id)"
+    select = (
         f"SELECT r.page_id, d.day, {figures}, %s, now(), %s FROM pages_import_raw x "
-        f"JOIN pages_import_ref r ON r.ref = x.{page_col} JOIN pages_import_day d ON d.txt = x.{date_col} "
-        f"ON CONFLICT (page_id, day) DO UPDATE SET {sets}, source = excluded.source, "
-        f"updated_at = excluded.updated_at, updated_by_id = excluded.updated_by_id WHERE {changed}",
-        [source, user_id],
+        f"JOIN pages_import_ref r ON r.ref = x.{page_col} JOIN pages_import_day d ON d.txt = x.{date_col}"
     )
-    written = max(cur.rowcount, 0)
+    # Days not stored yet for any page of the file (the usual case: a new period): a plain INSERT, without
+    # the upsert's speculative insertion and conflict check per row. A (page, day) twice in the file, or
+    # written meanwhile by someone else, violates the unique key and leaves the lane.
+    cur.execute(
+        "SELECT EXISTS (SELECT 1 FROM pages_metricsnapshot "
+        "WHERE page_id = ANY(%s) AND day BETWEEN %s AND %s)",
+        [sorted(set(refs.values())), min(days.values()), max(days.values())],
+    )
+    if cur.fetchone()[0]:
+        cur.execute(
+            f"INSERT INTO {target} {select} "
+            f"ON CONFLICT (page_id, day) DO UPDATE SET {sets}, source = excluded.source, "
+            f"updated_at = excluded.updated_at, updated_by_id = excluded.updated_by_id WHERE {changed}",
+            [source, user_id],
+        )
+        written = max(cur.rowcount, 0)
+    else:
+        cur.execute(f"INSERT INTO {target} {select}", [source, user_id])
+        written = max(cur.rowcount, 0)
     if written:
         aggregates.refresh(set(refs.values()), min(days.values()), max(days.values()))
     return total, written

@@ -701,6 +701,7 @@ def _fast_lane(data: bytes, file_name: str, by: Any, today: dt.date, digest: str
             today=today,
             source=MetricSource.IMPORT,
             user_id=getattr(by, "pk", None),
+            preload_pages=index.preload,
         )
         if done is None:
             return None
