@@ -39,6 +39,7 @@ from ketnoi.accounts.twofactor import needs_two_factor
 from ketnoi.core import permissions
 from ketnoi.core.audit import history_rows
 from ketnoi.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from ketnoi.core.forms import add_application_error
 from ketnoi.units.selectors import unit_get, unit_list
 
 
@@ -227,10 +228,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 by=_me(request),
             )
         except ApplicationError as exc:
-            for field, msg in exc.fields.items():
-                form.add_error(field if field in form.fields else None, str(msg))
-            if not exc.fields:
-                form.add_error(None, str(exc.message))
+            add_application_error(form, exc)
         else:
             messages.success(request, _("Account created."))
             return redirect("accounts:person_detail", person.pk)

@@ -16,6 +16,7 @@ from ketnoi.connectors import selectors, services
 from ketnoi.connectors.forms import CredentialForm
 from ketnoi.connectors.tasks import connectors_pull
 from ketnoi.core.exceptions import ApplicationError, ValidationError
+from ketnoi.core.forms import add_application_error
 from ketnoi.pages.models import Page
 from ketnoi.pages.selectors import page_get
 
@@ -70,10 +71,7 @@ def credential_save(request: HttpRequest, page_id: int) -> HttpResponse:
             by=request.user,
         )
     except ValidationError as exc:
-        for field, error in exc.fields.items():
-            form.add_error(field if field in form.fields else None, str(error))
-        if not exc.fields:
-            form.add_error(None, str(exc.message))
+        add_application_error(form, exc)
         return _panel(request, page, form, status=422)
     messages.success(request, _("The token was saved. The page's figures will be pulled shortly."))
     return _done(request, page)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from ketnoi.core import permissions
 from ketnoi.core.exceptions import ApplicationError, PermissionDenied
+from ketnoi.core.forms import add_application_error
 from ketnoi.directives import selectors, services
 from ketnoi.directives.forms import (
     AttachForm,
@@ -116,10 +117,7 @@ def document_new(request: HttpRequest) -> HttpResponse:
                 files=uploads,
             )
         except ApplicationError as exc:
-            form.add_error(None, str(exc.message))
-            for name, message in exc.fields.items():
-                if name in form.fields:
-                    form.add_error(name, str(message))
+            add_application_error(form, exc)
         else:
             messages.success(
                 request, _("The document is registered. Check the tasks proposed from its text.")
@@ -357,13 +355,6 @@ def _require_edit(user: Any, unit: Unit) -> None:
         raise PermissionDenied()
 
 
-def _form_errors(form: Any, exc: ApplicationError) -> None:
-    form.add_error(None, str(exc.message))
-    for name, message in exc.fields.items():
-        if name in form.fields:
-            form.add_error(name, str(message))
-
-
 @login_required
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_get(pk=pk, for_user=request.user)
@@ -374,7 +365,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.document_update(document=document, by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            add_application_error(form, exc)
         else:
             messages.success(request, _("The document's details are saved."))
             return redirect("directives:document", document.pk)

@@ -18,6 +18,7 @@ from ketnoi.accounts.models import User
 from ketnoi.core import permissions
 from ketnoi.core.audit import history_rows
 from ketnoi.core.exceptions import ApplicationError, NotFound, PermissionDenied
+from ketnoi.core.forms import add_application_error
 from ketnoi.pages import dashboards, selectors, services
 from ketnoi.pages.checklist import evaluate
 from ketnoi.pages.context import rights
@@ -101,7 +102,7 @@ def page_register(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            add_application_error(form, exc)
         else:
             if data["review_interval_days"] != page.review_interval_days:
                 services.page_update(
@@ -110,16 +111,6 @@ def page_register(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The page is registered."))
             return redirect("pages:detail", pk=page.pk)
     return _render(request, "pages/form.html", {"form": form, "page": None})
-
-
-def _form_errors(form: Any, exc: ApplicationError) -> None:
-    placed = False
-    for name, message in exc.fields.items():
-        if name in form.fields:
-            form.add_error(name, str(message))
-            placed = True
-    if not placed or exc.message:
-        form.add_error(None, str(exc.message))
 
 
 @login_required
@@ -143,7 +134,7 @@ def page_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.page_update(page=page, by=request.user, **changes)
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            add_application_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("pages:detail", pk=page.pk)
