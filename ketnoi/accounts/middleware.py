@@ -7,7 +7,6 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -77,7 +76,3 @@ class RequireTwoFactorMiddleware:
                 if needs_two_factor(user):
                     return redirect(reverse("accounts:otp_setup") + "?next=" + request.path)
         return self.get_response(request)
-
-
-def logout_expired(request: HttpRequest) -> None:
-    logout(request)

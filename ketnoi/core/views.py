@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -93,7 +92,3 @@ def render_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     """Render a domain error as a page (views call this; htmx requests get the fragment)."""
     template = "core/_error_fragment.html" if getattr(request, "htmx", False) else "core/error.html"
     return render(request, template, {"status": exc.status, "message": exc.message}, status=exc.status)
-
-
-def page_context(**extra: Any) -> dict[str, Any]:
-    return extra
