@@ -103,7 +103,9 @@ def build_registry(scale: float) -> tuple[Any, list[Any], list[tuple[int, str]]]
                 )
             )
     Page.objects.bulk_create(pages, batch_size=2000)
-    made = list(Page.objects.filter(unit__path__startswith=country.path).values_list("pk", "platform"))
+    made = list(
+        Page.objects.filter(unit__path__startswith=country.path).values_list("pk", "platform").order_by("pk")
+    )
     return country, provinces, made
 
 
