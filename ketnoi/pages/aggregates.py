@@ -61,30 +61,7 @@ def refresh(page_ids: Iterable[int] | None, first_day: dt.date | None, last_day:
         if connection.vendor == "postgresql":
             _page_months_postgresql(cur, where, [*params, start, end])
         else:
-            cur.execute(
-                f"""
-            INSERT INTO pages_pagemonth (page_id, month, audience, audience_day, posts, reach, engagement)
-            WITH s AS (
-                SELECT s.page_id, {_month_sql()} AS month, s.day, {AUDIENCE} AS aud,
-                       s.posts, s.reach, s.engagement
-                FROM pages_metricsnapshot s
-                WHERE {where} AND s.day >= %s AND s.day < %s
-            ),
-            ranked AS (
-                SELECT page_id, month, day, aud,
-                       ROW_NUMBER() OVER (PARTITION BY page_id, month ORDER BY day DESC) AS rn
-                FROM s WHERE aud IS NOT NULL
-            ),
-            act AS (
-                SELECT page_id, month, SUM(posts) AS posts, SUM(reach) AS reach, SUM(engagement) AS engagement
-                FROM s GROUP BY page_id, month
-            )
-            SELECT act.page_id, act.month, ranked.aud, ranked.day, act.posts, act.reach, act.engagement
-            FROM act LEFT JOIN ranked
-              ON ranked.page_id = act.page_id AND ranked.month = act.month AND ranked.rn = 1
-            """,
-                [*params, start, end],
-            )
+            _page_months_sqlite(cur, where, [*params, start, end])
         where, params = _in("id", ids)
         cur.execute(
             f"""
@@ -128,6 +105,26 @@ def _page_months_postgresql(cur: Any, where: str, params: list[Any]) -> None:
             WHERE {where} AND s.day >= %s AND s.day < %s
         ) s
         GROUP BY s.page_id, s.month
+        """,
+        params,
+    )
+
+
+def _page_months_sqlite(cur: Any, where: str, params: list[Any]) -> None:
+    """The same rows in one pass and one grouping, by SQLite's rule for a query with a single ``max()``:
+    its bare columns come from the row that holds the maximum, here the month's last day with an audience
+    figure (when no day has one, the maximum is NULL and so is the audience taken from any row)."""
+    cur.execute(
+        f"""
+        INSERT INTO pages_pagemonth (page_id, month, audience, audience_day, posts, reach, engagement)
+        SELECT page_id, month, aud, audience_day, posts, reach, engagement FROM (
+            SELECT s.page_id, date(s.day, 'start of month') AS month,
+                   MAX(CASE WHEN {AUDIENCE} IS NOT NULL THEN s.day END) AS audience_day, {AUDIENCE} AS aud,
+                   SUM(s.posts) AS posts, SUM(s.reach) AS reach, SUM(s.engagement) AS engagement
+            FROM pages_metricsnapshot s
+            WHERE {where} AND s.day >= %s AND s.day < %s
+            GROUP BY s.page_id, month
+        )
         """,
         params,
     )
