@@ -137,15 +137,58 @@ def _ancestor_ids(page_ids: list[int]) -> list[int]:
 
 
 def refresh_units(unit_ids: list[int] | None, start: dt.date, end: dt.date) -> None:
-    """Recompute the subtree totals of these units (all when None) for months in [start, end)."""
+    """Recompute the subtree totals of these units (all when None) for months in [start, end).
+
+    Given units are recomputed from the bottom up, each from its own pages' months and its children's
+    totals, so that the cost follows the children of the units touched, not the size of their subtrees
+    (the country's totals are 34 provinces' rows, not every page of the country). This is exact as long as
+    the given units include every ancestor of what changed, as every caller's do.
+    """
+    if unit_ids is None:
+        _units_from_scratch(start, end)
+        return
+    levels: dict[int, list[int]] = {}
+    for pk, depth in Unit.objects.filter(pk__in=unit_ids).values_list("pk", "depth"):
+        levels.setdefault(depth, []).append(pk)
     with connection.cursor() as cur:
-        where, params = _in("unit_id", unit_ids)
+        for depth in sorted(levels, reverse=True):
+            ids = sorted(levels[depth])
+            where, params = _in("unit_id", ids)
+            cur.execute(
+                f"DELETE FROM pages_unitmonth WHERE {where} AND month >= %s AND month < %s",
+                [*params, start, end],
+            )
+            own, own_params = _in("p.unit_id", ids)
+            parents, parent_params = _in("a.id", ids)
+            cur.execute(
+                f"""
+                INSERT INTO pages_unitmonth (unit_id, month, audience, pages, posts, reach, engagement)
+                SELECT unit_id, month, SUM(audience), SUM(pages), SUM(posts), SUM(reach), SUM(engagement)
+                FROM (
+                    SELECT p.unit_id AS unit_id, pm.month AS month, pm.audience AS audience,
+                           CASE WHEN pm.audience IS NULL THEN 0 ELSE 1 END AS pages,
+                           pm.posts AS posts, pm.reach AS reach, pm.engagement AS engagement
+                    FROM pages_pagemonth pm JOIN pages_page p ON p.id = pm.page_id
+                    WHERE {own} AND pm.month >= %s AND pm.month < %s
+                    UNION ALL
+                    SELECT a.id, um.month, um.audience, um.pages, um.posts, um.reach, um.engagement
+                    FROM units_unit a
+                    JOIN units_unit c ON c.depth = a.depth + 1 AND c.path > a.path
+                         AND substr(c.path, 1, length(a.path)) = a.path
+                    JOIN pages_unitmonth um ON um.unit_id = c.id
+                    WHERE {parents} AND um.month >= %s AND um.month < %s
+                ) parts
+                GROUP BY unit_id, month
+                """,
+                [*own_params, start, end, *parent_params, start, end],
+            )
+
+
+def _units_from_scratch(start: dt.date, end: dt.date) -> None:
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM pages_unitmonth WHERE month >= %s AND month < %s", [start, end])
         cur.execute(
-            f"DELETE FROM pages_unitmonth WHERE {where} AND month >= %s AND month < %s", [*params, start, end]
-        )
-        where, params = _in("a.id", unit_ids)
-        cur.execute(
-            f"""
+            """
             INSERT INTO pages_unitmonth (unit_id, month, audience, pages, posts, reach, engagement)
             SELECT a.id, pm.month, SUM(pm.audience), COUNT(pm.audience), SUM(pm.posts), SUM(pm.reach),
                    SUM(pm.engagement)
@@ -153,10 +196,10 @@ def refresh_units(unit_ids: list[int] | None, start: dt.date, end: dt.date) -> N
             JOIN pages_page p ON p.id = pm.page_id
             JOIN units_unit u ON u.id = p.unit_id
             JOIN units_unit a ON substr(u.path, 1, length(a.path)) = a.path
-            WHERE {where} AND pm.month >= %s AND pm.month < %s
+            WHERE pm.month >= %s AND pm.month < %s
             GROUP BY a.id, pm.month
             """,
-            [*params, start, end],
+            [start, end],
         )
 
 
