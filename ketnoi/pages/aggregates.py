@@ -139,68 +139,62 @@ def _ancestor_ids(page_ids: list[int]) -> list[int]:
 def refresh_units(unit_ids: list[int] | None, start: dt.date, end: dt.date) -> None:
     """Recompute the subtree totals of these units (all when None) for months in [start, end).
 
-    Given units are recomputed from the bottom up, each from its own pages' months and its children's
-    totals, so that the cost follows the children of the units touched, not the size of their subtrees
-    (the country's totals are 34 provinces' rows, not every page of the country). This is exact as long as
-    the given units include every ancestor of what changed, as every caller's do.
+    Level by level from the bottom up, each unit from its own pages' months and its children's totals, so
+    that the cost follows the children of the units touched, not the size of their subtrees (the
+    country's totals are 34 provinces' rows, not every page of the country). A child finds its parent by
+    an equality on the path, which the database can hash. Exact as long as the given units include every
+    ancestor of what changed, as every caller's do.
     """
+    step = Unit.steplen
+    # Per level, deepest first: (which units, which child rows to read).
+    levels: list[tuple[str, list[Any], str, list[Any]]] = []
     if unit_ids is None:
-        _units_from_scratch(start, end)
-        return
-    levels: dict[int, list[int]] = {}
-    for pk, depth in Unit.objects.filter(pk__in=unit_ids).values_list("pk", "depth"):
-        levels.setdefault(depth, []).append(pk)
+        depths = sorted(set(Unit.objects.values_list("depth", flat=True)), reverse=True)
+        levels = [("u.depth = %s", [d], "c.depth = %s", [d + 1]) for d in depths]
+    else:
+        by_depth: dict[int, list[int]] = {}
+        for pk, depth in Unit.objects.filter(pk__in=unit_ids).values_list("pk", "depth"):
+            by_depth.setdefault(depth, []).append(pk)
+        with connection.cursor() as cur:
+            for d in sorted(by_depth, reverse=True):
+                where, params = _in("u.id", sorted(by_depth[d]))
+                cur.execute(
+                    f"SELECT c.id FROM units_unit c JOIN units_unit u "
+                    f"ON u.path = substr(c.path, 1, length(c.path) - {step}) WHERE {where}",
+                    params,
+                )
+                children = _in("um.unit_id", sorted(r[0] for r in cur.fetchall()))
+                levels.append((where, params, *children))
     with connection.cursor() as cur:
-        for depth in sorted(levels, reverse=True):
-            ids = sorted(levels[depth])
-            where, params = _in("unit_id", ids)
+        for where, params, child_where, child_params in levels:
             cur.execute(
-                f"DELETE FROM pages_unitmonth WHERE {where} AND month >= %s AND month < %s",
-                [*params, start, end],
+                "DELETE FROM pages_unitmonth WHERE month >= %s AND month < %s "
+                f"AND unit_id IN (SELECT u.id FROM units_unit u WHERE {where})",
+                [start, end, *params],
             )
-            own, own_params = _in("p.unit_id", ids)
-            parents, parent_params = _in("a.id", ids)
             cur.execute(
                 f"""
                 INSERT INTO pages_unitmonth (unit_id, month, audience, pages, posts, reach, engagement)
                 SELECT unit_id, month, SUM(audience), SUM(pages), SUM(posts), SUM(reach), SUM(engagement)
                 FROM (
-                    SELECT p.unit_id AS unit_id, pm.month AS month, pm.audience AS audience,
+                    SELECT u.id AS unit_id, pm.month AS month, pm.audience AS audience,
                            CASE WHEN pm.audience IS NULL THEN 0 ELSE 1 END AS pages,
                            pm.posts AS posts, pm.reach AS reach, pm.engagement AS engagement
-                    FROM pages_pagemonth pm JOIN pages_page p ON p.id = pm.page_id
-                    WHERE {own} AND pm.month >= %s AND pm.month < %s
+                    FROM pages_pagemonth pm
+                    JOIN pages_page p ON p.id = pm.page_id
+                    JOIN units_unit u ON u.id = p.unit_id
+                    WHERE {where} AND pm.month >= %s AND pm.month < %s
                     UNION ALL
-                    SELECT a.id, um.month, um.audience, um.pages, um.posts, um.reach, um.engagement
-                    FROM units_unit a
-                    JOIN units_unit c ON c.depth = a.depth + 1 AND c.path > a.path
-                         AND substr(c.path, 1, length(a.path)) = a.path
-                    JOIN pages_unitmonth um ON um.unit_id = c.id
-                    WHERE {parents} AND um.month >= %s AND um.month < %s
+                    SELECT u.id, um.month, um.audience, um.pages, um.posts, um.reach, um.engagement
+                    FROM pages_unitmonth um
+                    JOIN units_unit c ON c.id = um.unit_id
+                    JOIN units_unit u ON u.path = substr(c.path, 1, length(c.path) - {step})
+                    WHERE {child_where} AND um.month >= %s AND um.month < %s
                 ) parts
                 GROUP BY unit_id, month
                 """,
-                [*own_params, start, end, *parent_params, start, end],
+                [*params, start, end, *child_params, start, end],
             )
-
-
-def _units_from_scratch(start: dt.date, end: dt.date) -> None:
-    with connection.cursor() as cur:
-        cur.execute("DELETE FROM pages_unitmonth WHERE month >= %s AND month < %s", [start, end])
-        cur.execute(
-            """
-            INSERT INTO pages_unitmonth (unit_id, month, audience, pages, posts, reach, engagement)
-            SELECT a.id, pm.month, SUM(pm.audience), COUNT(pm.audience), SUM(pm.posts), SUM(pm.reach),
-                   SUM(pm.engagement)
-            FROM pages_pagemonth pm
-            JOIN pages_page p ON p.id = pm.page_id
-            JOIN units_unit u ON u.id = p.unit_id
-            JOIN units_unit a ON substr(u.path, 1, length(a.path)) = a.path
-            WHERE pm.month >= %s AND pm.month < %s
-            GROUP BY a.id, pm.month
-            """,
-            [start, end],
-        )
 
 
 def rebuild_all() -> None:

@@ -8,3 +8,6 @@ class PagesConfig(AppConfig):
     name = "ketnoi.pages"
     label = "pages"
     verbose_name = _("Official pages")
+
+    def ready(self) -> None:
+        from ketnoi.pages import signals  # noqa: F401  (connects the receivers)

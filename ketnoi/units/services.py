@@ -22,6 +22,7 @@ from ketnoi.core.audit import stamp
 from ketnoi.core.exceptions import Conflict, ValidationError
 from ketnoi.lib.vn_text import fold, normalise
 from ketnoi.units.models import Reorganisation, ReorganisationKind, Unit, UnitVersion
+from ketnoi.units.signals import unit_moved
 
 EDITABLE_FIELDS = {"short_name", "aliases", "kind", "level", "email"}
 
@@ -96,7 +97,10 @@ def _tree_move(unit: Unit, new_parent: Unit) -> None:
     new_parent.refresh_from_db()
     if Unit.objects.get_parent(unit) == new_parent:
         return
+    old_ancestor_ids = [a.pk for a in Unit.objects.get_ancestors(unit)]
     Unit.objects.move(unit, new_parent, pos="last-child")
+    unit.refresh_from_db()
+    unit_moved.send(sender=Unit, unit=unit, old_ancestor_ids=old_ancestor_ids)
 
 
 def _children_on(unit: Unit, day: dt.date) -> list[Unit]:

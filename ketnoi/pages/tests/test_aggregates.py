@@ -11,7 +11,8 @@ import time_machine
 
 from ketnoi.pages import aggregates, services
 from ketnoi.pages.imports import import_metrics
-from ketnoi.pages.models import PageMonth, UnitMonth
+from ketnoi.pages.models import Page, PageMonth, UnitMonth
+from ketnoi.units.models import Unit
 
 CODES = ["BP", "BP-BGM", "BP-DX", "BP-BGM-XPN", "BP-BGM-XDK", "BP-DX-PTP", "BP-BTG"]
 
@@ -32,8 +33,26 @@ def _state() -> tuple[list[Any], list[Any]]:
     return [tuple(int(v) if isinstance(v, float) else v for v in r) for r in units], list(months)
 
 
+def _by_definition() -> list[Any]:
+    """Unit months computed here from the page months: every page in the unit's subtree today."""
+    units = list(Unit.objects.values_list("pk", "path"))
+    page_path = dict(Page.objects.values_list("pk", "unit__path"))
+    rows: dict[tuple[int, dt.date], list[Any]] = {}
+    for page_id, month, audience, _day, posts, reach, engagement in _state()[1]:
+        for unit_id, path in units:
+            if not page_path[page_id].startswith(path):
+                continue
+            row = rows.setdefault((unit_id, month), [None, 0, None, None, None])
+            for slot, value in ((0, audience), (2, posts), (3, reach), (4, engagement)):
+                if value is not None:
+                    row[slot] = (row[slot] or 0) + value
+            row[1] += audience is not None
+    return [(unit_id, month, *values) for (unit_id, month), values in sorted(rows.items())]
+
+
 def _assert_same_as_rebuilt() -> None:
     kept = _state()
+    assert kept[0] == _by_definition()
     aggregates.rebuild_all()
     assert _state() == kept
 
@@ -82,3 +101,36 @@ def test_kept_aggregates_equal_a_rebuild_after_every_kind_of_write(unit: Any) ->
             )
         _assert_same_as_rebuilt()
     assert UnitMonth.objects.filter(unit=unit("BP")).exists()
+
+
+@pytest.mark.parametrize("how", ["move", "merge"])
+def test_a_reorganisation_moves_the_totals_at_once(unit: Any, how: str) -> None:
+    from ketnoi.units import services as units
+
+    page = services.page_register(
+        unit=unit("BP-BGM-XPN"),
+        platform="facebook_page",
+        name="Phú Nghĩa",
+        url="https://facebook.com/pn",
+        by=None,
+    )
+    services.metrics_record(
+        page=page, day=dt.date(2025, 6, 1), values={"followers": 700, "posts": 4}, source="manual", by=None
+    )
+    june = dt.date(2025, 6, 1)
+    assert UnitMonth.objects.get(unit=unit("BP-BGM"), month=june).audience == 700
+    assert not UnitMonth.objects.filter(unit=unit("BP-DX"), month=june).exists()
+    if how == "move":
+        units.unit_move(
+            unit=unit("BP-BGM-XPN"), new_parent=unit("BP-DX"), effective_date=dt.date(2025, 6, 30), by=None
+        )
+    else:  # the district is merged into the city: its communes and their pages follow
+        units.unit_merge(
+            sources=[unit("BP-BGM")], target=unit("BP-DX"), effective_date=dt.date(2025, 6, 30), by=None
+        )
+    dx = UnitMonth.objects.get(unit=unit("BP-DX"), month=june)
+    assert (dx.audience, dx.pages, dx.posts) == (700, 1, 4)
+    assert UnitMonth.objects.get(unit=unit("BP"), month=june).audience == 700
+    if how == "move":
+        assert not UnitMonth.objects.filter(unit=unit("BP-BGM"), month=june).exists()
+    assert _state()[0] == _by_definition()
