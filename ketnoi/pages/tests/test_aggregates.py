@@ -7,7 +7,6 @@ import random
 from typing import Any
 
 import pytest
-import time_machine
 
 from ketnoi.pages import aggregates, services
 from ketnoi.pages.imports import import_metrics
@@ -17,10 +16,7 @@ from ketnoi.units.models import Unit
 CODES = ["BP", "BP-BGM", "BP-DX", "BP-BGM-XPN", "BP-BGM-XDK", "BP-DX-PTP", "BP-BTG"]
 
 
-@pytest.fixture(autouse=True)
-def _fixed_day() -> Any:
-    with time_machine.travel(dt.datetime(2025, 6, 30, 9, 0, tzinfo=dt.UTC), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("end_of_june_2025")
 
 
 def _state() -> tuple[list[Any], list[Any]]:

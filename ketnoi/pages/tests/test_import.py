@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -14,11 +13,7 @@ from ketnoi.pages import services
 from ketnoi.pages.imports import ImportFailed, import_metrics, parse_count, template_csv
 from ketnoi.pages.models import MetricImport, MetricSnapshot, Page, PageMonth, UnitMonth
 
-
-@pytest.fixture(autouse=True)
-def _fixed_day() -> Any:
-    with time_machine.travel(dt.datetime(2025, 6, 30, 9, 0, tzinfo=dt.UTC), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("end_of_june_2025")
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-import time_machine
 
 from ketnoi.pages import fastimport, imports, services
 from ketnoi.pages.imports import ImportFailed, import_metrics
@@ -19,10 +18,7 @@ from ketnoi.pages.models import MetricImport, MetricSnapshot, Page, PageMonth, U
 HEADER = "page,date,followers,likes,members,posts,reach,engagement\n"
 
 
-@pytest.fixture(autouse=True)
-def _fixed_day() -> Any:
-    with time_machine.travel(dt.datetime(2025, 6, 30, 9, 0, tzinfo=dt.UTC), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("end_of_june_2025")
 
 
 @pytest.fixture
