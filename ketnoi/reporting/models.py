@@ -338,10 +338,13 @@ class DataValue(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # The audit rows are read per value (by id); other indexes would only slow bulk imports down.
+    # The audit rows are read per value (by id); other indexes would only slow bulk imports down. Their
+    # user is a plain reference, not a database constraint checked once per audit row at commit (accounts
+    # are deactivated, never deleted; a deletion through Django still empties it).
     history = HistoricalRecords(
         excluded_fields=["period_start", "period_end", "created_at"],
         no_db_index=["indicator", "unit", "option", "stored_by", "history_user", "history_date"],
+        user_db_constraint=False,
     )
 
     class Meta:
