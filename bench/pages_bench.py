@@ -50,15 +50,15 @@ def _bench_table(cur: Any, shape: str) -> None:
     from django.db import connection
 
     cur.execute("DROP TABLE IF EXISTS bench_copy")
-    if connection.vendor == "sqlite":
-        _sqlite_bench_table(cur, shape)
-        return
     if shape == "key":
         cur.execute(
             "CREATE TABLE bench_copy (page_id integer NOT NULL REFERENCES pages_page (id) "
             "DEFERRABLE INITIALLY DEFERRED, day date NOT NULL, followers bigint, likes bigint, "
             "members bigint, posts integer, reach bigint, engagement bigint, UNIQUE (page_id, day))"
         )
+        return
+    if connection.vendor == "sqlite":
+        _sqlite_clone(cur)
         return
     cur.execute("CREATE TABLE bench_copy (LIKE pages_metricsnapshot INCLUDING ALL)")
     cur.execute(
@@ -72,14 +72,7 @@ def _bench_table(cur: Any, shape: str) -> None:
         cur.execute(f'ALTER TABLE bench_copy ADD CONSTRAINT "{f"b_{name}"[:60]}" {definition}')
 
 
-def _sqlite_bench_table(cur: Any, shape: str) -> None:
-    if shape == "key":
-        cur.execute(
-            "CREATE TABLE bench_copy (page_id integer NOT NULL REFERENCES pages_page (id) "
-            "DEFERRABLE INITIALLY DEFERRED, day date NOT NULL, followers bigint, likes bigint, "
-            "members bigint, posts integer, reach bigint, engagement bigint, UNIQUE (page_id, day))"
-        )
-        return
+def _sqlite_clone(cur: Any) -> None:
     cur.execute(
         "SELECT type, name, sql FROM sqlite_master "
         "WHERE tbl_name = 'pages_metricsnapshot' AND sql IS NOT NULL"

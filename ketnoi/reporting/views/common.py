@@ -8,7 +8,6 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from ketnoi.core import permissions
 from ketnoi.core.exceptions import ValidationError
@@ -18,16 +17,6 @@ from ketnoi.reporting.forms import NumberParseError, parse_number
 from ketnoi.reporting.models import Indicator, ReportForm, ValueType
 from ketnoi.units import selectors as unit_selectors
 from ketnoi.units.models import Unit
-
-# Period labels are written by ketnoi.lib.periods; listed here so this app's catalogue translates them.
-PERIOD_LABELS = (
-    gettext_noop("Month %(m)02d/%(y)d"),
-    gettext_noop("Quarter %(q)d/%(y)d"),
-    gettext_noop("First half of %(y)d"),
-    gettext_noop("Second half of %(y)d"),
-    gettext_noop("Year %(y)d"),
-    gettext_noop("Period %(a)d–%(b)d"),
-)
 
 
 def get_form(request: HttpRequest, code: str) -> ReportForm:
