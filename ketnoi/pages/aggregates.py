@@ -21,6 +21,8 @@ from ketnoi.pages.models import Page
 from ketnoi.units.models import Unit
 
 AUDIENCE = "COALESCE(s.followers, s.members, s.likes)"
+# Bounds of "every month" for the refreshes that are not limited to some days.
+FIRST_MONTH, AFTER_LAST_MONTH = dt.date(1900, 1, 1), dt.date(2999, 1, 1)
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -29,12 +31,6 @@ def month_start(day: dt.date) -> dt.date:
 
 def _next_month(day: dt.date) -> dt.date:
     return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-
-
-def _month_sql() -> str:
-    if connection.vendor == "postgresql":
-        return "CAST(date_trunc('month', s.day) AS date)"
-    return "date(s.day, 'start of month')"
 
 
 def _in(column: str, ids: list[int] | None) -> tuple[str, list[int]]:
@@ -50,8 +46,8 @@ def refresh(page_ids: Iterable[int] | None, first_day: dt.date | None, last_day:
     ids = None if page_ids is None else sorted(set(page_ids))
     if ids is not None and not ids:
         return
-    start = month_start(first_day) if first_day else dt.date(1900, 1, 1)
-    end = _next_month(last_day) if last_day else dt.date(2999, 1, 1)
+    start = month_start(first_day) if first_day else FIRST_MONTH
+    end = _next_month(last_day) if last_day else AFTER_LAST_MONTH
     with connection.cursor() as cur:
         where, params = _in("page_id", ids)
         cur.execute(

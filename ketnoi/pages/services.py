@@ -181,7 +181,7 @@ def page_update(*, page: Page, by: Any, **fields: Any) -> Page:
         page.save()
     if page.unit_id != old_unit.pk:
         units = aggregates._ancestor_ids([page.pk]) + _unit_and_ancestors(old_unit)
-        aggregates.refresh_units(units, dt.date(1900, 1, 1), dt.date(2999, 1, 1))
+        aggregates.refresh_units(units, aggregates.FIRST_MONTH, aggregates.AFTER_LAST_MONTH)
     if status is not None and status != page.status:
         page_set_status(page=page, status=status, by=by)
     return page

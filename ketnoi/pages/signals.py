@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.dispatch import receiver
@@ -17,6 +16,5 @@ def _unit_moved(sender: Any, unit: Unit, old_ancestor_ids: list[int], **kwargs: 
     from ketnoi.pages import aggregates
 
     new_ancestor_ids = [a.pk for a in Unit.objects.get_ancestors(unit)]
-    aggregates.refresh_units(
-        sorted(set(old_ancestor_ids) | set(new_ancestor_ids)), dt.date(1900, 1, 1), dt.date(2999, 1, 1)
-    )
+    units = sorted(set(old_ancestor_ids) | set(new_ancestor_ids))
+    aggregates.refresh_units(units, aggregates.FIRST_MONTH, aggregates.AFTER_LAST_MONTH)
