@@ -82,6 +82,38 @@ class _NotClean(Exception):
     """Something needs the row-by-row checks: leave the lane (the transaction is rolled back)."""
 
 
+def _pages(
+    refs: list[str | None], *, resolve_page: Any, may_write: Any, preload: Any
+) -> dict[str, int] | None:
+    """Page id of each distinct page reference; None when one does not resolve or may not be written."""
+    if preload is not None:  # pages named by id: fetched in a few queries, not one each
+        ids = (ref.strip() for ref in refs if ref)
+        preload({int(ref) for ref in ids if ref.isascii() and ref.isdigit()})
+    found: dict[str, int] = {}
+    for ref in refs:
+        page: Page | None = resolve_page((ref or "").strip())
+        if page is None or not may_write(page):
+            return None
+        found[ref or ""] = page.pk
+    return found
+
+
+def _days(texts: list[str | None], today: dt.date) -> dict[str, dt.date] | None:
+    """Date of each distinct date text; None when one is not a date the ordinary import would accept."""
+    from ketnoi.pages.imports import parse_day
+
+    found: dict[str, dt.date] = {}
+    for text in texts:
+        try:
+            day = parse_day(text or "")
+        except ValueError:
+            return None
+        if day > today or day.year < 2004:
+            return None
+        found[text or ""] = day
+    return found
+
+
 def _load(
     cur: Any,
     page_col: str,
@@ -94,29 +126,15 @@ def _load(
     user_id: int | None,
     preload_pages: Any,
 ) -> tuple[int, int] | None:
-    from ketnoi.pages.imports import parse_day
-
     cur.execute(f"SELECT DISTINCT {page_col} FROM pages_import_raw")
-    distinct = [ref for (ref,) in cur.fetchall()]
-    if preload_pages is not None:  # pages named by id: fetched in a few queries, not one each
-        ids = (ref.strip() for ref in distinct if ref)
-        preload_pages({int(ref) for ref in ids if ref.isascii() and ref.isdigit()})
-    refs: dict[str, int] = {}
-    for ref in distinct:
-        page: Page | None = resolve_page((ref or "").strip())
-        if page is None or not may_write(page):
-            return None
-        refs[ref] = page.pk
+    refs = _pages(
+        [ref for (ref,) in cur.fetchall()],
+        resolve_page=resolve_page,
+        may_write=may_write,
+        preload=preload_pages,
+    )
     cur.execute(f"SELECT DISTINCT {date_col} FROM pages_import_raw")
-    days: dict[str, dt.date] = {}
-    for (text,) in cur.fetchall():
-        try:
-            day = parse_day(text or "")
-        except ValueError:
-            return None
-        if day > today or day.year < 2004:
-            return None
-        days[text] = day
+    days = _days([text for (text,) in cur.fetchall()], today)
     if not refs or not days:
         return None
     cur.execute("CREATE TEMP TABLE pages_import_ref (ref text PRIMARY KEY, page_id integer) ON COMMIT DROP")
@@ -211,28 +229,14 @@ def try_template_sqlite(
     if not rows:
         return None
     p, d = columns["page"], columns["date"]
-    pages = {r[p] for r in rows}
-    texts = {r[d] for r in rows}
-    if preload_pages is not None:
-        preload_pages({int(ref) for ref in pages})
-    page_ids: set[int] = set()
-    for ref in pages:
-        page = resolve_page(ref)
-        if page is None or not may_write(page):
-            return None
-        page_ids.add(page.pk)
-    from ketnoi.pages.imports import parse_day
-
-    days: list[dt.date] = []
-    for day_text in texts:
-        try:
-            day = parse_day(day_text)
-        except ValueError:
-            return None
-        if day > today or day.year < 2004:
-            return None
-        days.append(day)
-    first, last = min(days), max(days)
+    refs = _pages(
+        list({r[p] for r in rows}), resolve_page=resolve_page, may_write=may_write, preload=preload_pages
+    )
+    days = _days(list({r[d] for r in rows}), today)
+    if refs is None or days is None:
+        return None
+    page_ids = set(refs.values())
+    first, last = min(days.values()), max(days.values())
     written = _write_sqlite(rows, columns, p, d, page_ids, first, last, source, user_id)
     if written is None:
         return None
