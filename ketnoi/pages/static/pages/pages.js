@@ -9,6 +9,11 @@
                  legend: { orientation: "h" }, xaxis: {}, yaxis: { rangemode: "tozero", tickformat: ",d" } };
     return Object.assign(base, extra || {});
   };
+  // Audience on the left, posts on a second axis on the right: the right margin leaves room for its labels.
+  var withPosts = function (xaxis) {
+    return layout({ xaxis: xaxis, margin: { t: 20, r: 60, b: 40, l: 70 },
+                    yaxis2: { overlaying: "y", side: "right", rangemode: "tozero", tickformat: ",d" } });
+  };
   var config = { responsive: true, displaylogo: false, locale: "vi" };
   function draw() {
     if (!window.Plotly) { return; }
@@ -17,14 +22,14 @@
       Plotly.newPlot("chart-page", [
         { x: page.days, y: page.audience, name: page.labels.audience, type: "scatter", mode: "lines", connectgaps: false },
         { x: page.months, y: page.posts, name: page.labels.posts, type: "bar", yaxis: "y2", opacity: 0.4 }
-      ], layout({ xaxis: { tickformat: "%d/%m/%Y" }, yaxis2: { overlaying: "y", side: "right", rangemode: "tozero", tickformat: ",d" } }), config);
+      ], withPosts({ tickformat: "%d/%m/%Y" }), config);
     }
     var board = data("board-charts");
     if (board && document.getElementById("chart-audience")) {
       Plotly.newPlot("chart-audience", [
         { x: board.months, y: board.audience, name: board.labels.audience, type: "scatter", mode: "lines+markers" },
         { x: board.months, y: board.posts, name: board.labels.posts, type: "bar", yaxis: "y2", opacity: 0.45 }
-      ], layout({ xaxis: { tickformat: "%m/%Y" }, yaxis2: { overlaying: "y", side: "right", rangemode: "tozero", tickformat: ",d" } }), config);
+      ], withPosts({ tickformat: "%m/%Y" }), config);
     }
     if (board && document.getElementById("chart-platforms")) {
       Plotly.newPlot("chart-platforms", board.statuses.map(function (s) {
