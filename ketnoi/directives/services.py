@@ -37,7 +37,7 @@ from ketnoi.directives.models import (
     TaskReminder,
     TaskStatus,
 )
-from ketnoi.lib import docnumber
+from ketnoi.lib import docnumber, weburl
 from ketnoi.lib.vn_text import fold, normalise
 from ketnoi.units.models import Unit
 
@@ -561,7 +561,12 @@ def task_report_progress(
         raise ValidationError(
             _("Progress is a percentage from 0 to 100."), fields={"progress": _("From 0 to 100.")}
         )
-    if not (note.strip() or link.strip() or file or progress is not None or status):
+    link = (
+        weburl.require_web_address(link, field="link", label=_("Link to evidence"))
+        if (link or "").strip()
+        else ""
+    )
+    if not (note.strip() or link or file or progress is not None or status):
         raise ValidationError(_("Say what was done, or attach evidence."), fields={"note": _("Required.")})
     if status is None:
         status = TaskStatus.DONE if progress == 100 else (TaskStatus.IN_PROGRESS if progress else task.status)
@@ -594,7 +599,7 @@ def task_report_progress(
         status=status,
         progress=progress,
         note=note.strip(),
-        link=link.strip(),
+        link=link,
         period_end=period_end,
         created_by=_user(by),
     )

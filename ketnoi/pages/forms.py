@@ -48,6 +48,15 @@ class StatusForm(forms.Form):
     on = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     reason = forms.CharField(label=_("Reason"), max_length=100, required=False)
 
+    def __init__(self, *args: Any, can_edit: bool = True, can_verify: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Offer only what the caller may set: verifying is the office's, the other statuses the editors'.
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            (value, label)
+            for value, label in PageStatus.choices
+            if (can_verify if value == PageStatus.VERIFIED else can_edit)
+        ]
+
 
 class SnapshotForm(forms.Form):
     day = forms.DateField(label=_("Day"), widget=DATE_INPUT)

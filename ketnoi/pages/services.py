@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
 from ketnoi.core.exceptions import Conflict, PermissionDenied, ValidationError
+from ketnoi.lib import weburl
 from ketnoi.lib.vn_text import fold, normalise
 from ketnoi.pages import aggregates
 from ketnoi.pages.models import (
@@ -31,7 +32,7 @@ from ketnoi.pages.models import (
     Platform,
     SecurityReview,
 )
-from ketnoi.pages.urlnorm import BadAddress, canonical
+from ketnoi.pages.urlnorm import BadAddress, canonical, is_personal_profile, on_platform_host
 from ketnoi.units.models import Unit
 
 EDITABLE_FIELDS = {
@@ -58,13 +59,54 @@ def _require(by: Any, verb: str, unit: Unit) -> None:
         permissions.require(by, verb, unit)
 
 
-def _canonical_or_error(url: str) -> str:
+_PLATFORM_DOMAINS: dict[str, str] = {
+    Platform.FACEBOOK_PAGE: "facebook.com",
+    Platform.FACEBOOK_GROUP: "facebook.com",
+    Platform.YOUTUBE: "youtube.com",
+    Platform.TIKTOK: "tiktok.com",
+    Platform.ZALO_OA: "zalo.me",
+}
+# What makes a page the page it is: a change to any of these on a verified page withdraws the verification.
+IDENTITY_FIELDS = ("url", "platform", "platform_id")
+
+
+def _clean_address(url: str, platform: str) -> tuple[str, str]:
+    """The address to store and its canonical key, or a 422 saying what is wrong with it.
+
+    Every address goes through ``ketnoi.lib.weburl`` (http/https only, nothing hidden in it); a page of a
+    platform must be on that platform's own domains, a website must be https, and a person's own profile
+    is refused: the registry is for organisations' pages.
+    """
+    stored = weburl.require_web_address(url, field="url", label=_("Address"))
+    address = weburl.parse_web_address(stored)
+    if platform == Platform.WEBSITE and address.scheme != "https":
+        raise ValidationError(
+            _("A website is registered by its https:// address: %(url)s") % {"url": stored},
+            fields={"url": _("Use the https:// address.")},
+        )
     try:
-        key = canonical(url)
+        key = canonical(stored)
+        on_host = on_platform_host(platform, stored)
+        personal = is_personal_profile(stored)
     except BadAddress as exc:
         raise ValidationError(
             _("“%(url)s” is not a web address.") % {"url": url}, fields={"url": _("Not a web address.")}
         ) from exc
+    if not on_host:
+        raise ValidationError(
+            _("%(url)s is not an address on %(domain)s, the platform chosen for this page.")
+            % {"url": stored, "domain": _PLATFORM_DOMAINS.get(platform, platform)},
+            fields={"url": _("Not an address of this platform.")},
+        )
+    if personal:
+        raise ValidationError(
+            _(
+                "%(url)s is the address of a person's own account. The registry is for the pages of "
+                "organisations: give the page's own address (for example facebook.com/page-name)."
+            )
+            % {"url": stored},
+            fields={"url": _("A personal profile cannot be registered.")},
+        )
     if key.endswith("/") or (
         key.startswith(("facebook.com/groups/", "youtube.com/channel/", "youtube.com/c/"))
         and (key.count("/") < 2)
@@ -73,7 +115,7 @@ def _canonical_or_error(url: str) -> str:
             _("The address does not point to a page: %(url)s") % {"url": url},
             fields={"url": _("Give the address of the page itself.")},
         )
-    return key
+    return stored, key
 
 
 def _refuse_duplicate(key: str, exclude_pk: int | None = None) -> None:
@@ -118,14 +160,14 @@ def page_register(
     name = normalise(name)
     if not name:
         raise ValidationError(_("A page needs a name."), fields={"name": _("Required.")})
-    key = _canonical_or_error(url)
+    stored_url, key = _clean_address(url, platform)
     _refuse_duplicate(key)
     page = Page(
         unit=unit,
         platform=platform,
         name=name,
         name_folded=fold(name),
-        url=url.strip(),
+        url=stored_url,
         canonical_url=key,
         platform_id=platform_id.strip(),
         is_grassroots=is_grassroots,
@@ -150,9 +192,14 @@ def page_register(
 
 @transaction.atomic
 def page_update(*, page: Page, by: Any, **fields: Any) -> Page:
-    """Change the page's registry fields (``EDITABLE_FIELDS``); ``status`` goes to ``page_set_status``."""
-    _require(by, "edit", page.unit)
+    """Change the page's registry fields (``EDITABLE_FIELDS``); ``status`` goes to ``page_set_status``.
+
+    A new address, platform or platform id on a verified page withdraws the verification (the page is
+    "registered" again until the office verifies it anew), and the history says so.
+    """
     status = fields.pop("status", None)
+    if fields or status is None:
+        _require(by, "edit", page.unit)
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(
@@ -160,6 +207,7 @@ def page_update(*, page: Page, by: Any, **fields: Any) -> Page:
             fields={f: _("Cannot be changed.") for f in unknown},
         )
     old_unit = page.unit
+    old_identity = (page.canonical_url, page.platform, page.platform_id)
     if "unit" in fields and fields["unit"].pk != page.unit_id:
         _require(by, "edit", fields["unit"])
     if "platform" in fields:
@@ -169,19 +217,27 @@ def page_update(*, page: Page, by: Any, **fields: Any) -> Page:
         if not fields["name"]:
             raise ValidationError(_("A page needs a name."), fields={"name": _("Required.")})
         page.name_folded = fold(fields["name"])
-    if "url" in fields:
-        key = _canonical_or_error(fields["url"])
+    if "platform_id" in fields:
+        fields["platform_id"] = (fields["platform_id"] or "").strip()
+    if "url" in fields or "platform" in fields:
+        stored_url, key = _clean_address(fields.get("url", page.url), fields.get("platform", page.platform))
         _refuse_duplicate(key, exclude_pk=page.pk)
         page.canonical_url = key
-        fields["url"] = fields["url"].strip()
+        if "url" in fields:
+            fields["url"] = stored_url
     for key_name, value in fields.items():
         setattr(page, key_name, value)
+    repointed = (page.canonical_url, page.platform, page.platform_id) != old_identity
     if fields:
         stamp(page, by, "edit")
         page.save()
     if page.unit_id != old_unit.pk:
         units = aggregates._ancestor_ids([page.pk]) + _unit_and_ancestors(old_unit)
         aggregates.refresh_units(units, aggregates.FIRST_MONTH, aggregates.AFTER_LAST_MONTH)
+    if repointed and page.status == PageStatus.VERIFIED:
+        page_set_status(
+            page=page, status=PageStatus.REGISTERED, by=by, reason=_("Address changed: to be verified again")
+        )
     if status is not None and status != page.status:
         page_set_status(page=page, status=status, by=by)
     return page
@@ -206,11 +262,14 @@ def page_set_status(*, page: Page, status: str, by: Any, on: dt.date | None = No
         raise ValidationError(
             _("Unknown status: %(value)s") % {"value": status}, fields={"status": _("Unknown status.")}
         )
-    _require(by, "edit", page.unit)
-    if status == PageStatus.VERIFIED and by is not None and not may_verify(by, page):
-        raise PermissionDenied(
-            _("Only the office (an approver, or an editor of the province) verifies pages.")
-        )
+    if status == PageStatus.VERIFIED:
+        # Verifying is the office's call: an approver of the unit needs no editing right for it.
+        if by is not None and not may_verify(by, page):
+            raise PermissionDenied(
+                _("Only the office (an approver, or an editor of the province) verifies pages.")
+            )
+    else:
+        _require(by, "edit", page.unit)
     day = on or _today()
     page.status = status
     page.status_changed_on = day
@@ -220,6 +279,8 @@ def page_set_status(*, page: Page, status: str, by: Any, on: dt.date | None = No
         page.retired_on = None
     elif status == PageStatus.RETIRED:
         page.retired_on = day
+    elif status == PageStatus.REGISTERED:
+        page.verified_on = None
     stamp(page, by, reason or f"status: {status}")
     page.save()
     return page

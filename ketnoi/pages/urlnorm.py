@@ -127,3 +127,44 @@ def _youtube_path(segments: list[str]) -> str:
     if head in ("c", "user") and len(segments) > 1:
         return f"{head}/{segments[1].lower()}"
     return head.lower()
+
+
+# The hosts each platform's pages live on (after ``_split`` drops www., m. and the like). A website may be
+# on any host. Sub-domains of these count too (business.facebook.com, music.youtube.com, vt.tiktok.com).
+PLATFORM_HOSTS: dict[str, frozenset[str]] = {
+    "facebook_page": frozenset(_FACEBOOK_HOSTS),
+    "facebook_group": frozenset(_FACEBOOK_HOSTS),
+    "youtube": frozenset({"youtube.com", "youtu.be"}),
+    "tiktok": frozenset({"tiktok.com"}),
+    "zalo_oa": frozenset({"zalo.me", "oa.zalo.me"}),
+}
+# A Vietnamese mobile number (0xx…, 84xx…, +84xx…): zalo.me/<number> is a person's own Zalo account.
+_PHONE = re.compile(r"\+?(?:84|0)\d{9,10}")
+
+
+def host_of(url: str) -> str:
+    return _split(url)[0]
+
+
+def on_platform_host(platform: str, url: str) -> bool:
+    """Is the address on one of the platform's own domains (always true for a website)?"""
+    hosts = PLATFORM_HOSTS.get(platform)
+    if hosts is None:
+        return True
+    host = host_of(url)
+    return host in hosts or any(host.endswith("." + h) for h in hosts)
+
+
+def is_personal_profile(url: str) -> bool:
+    """Is this the address of a person's own account rather than an organisation's page?
+
+    Facebook: ``profile.php?id=…`` and ``/people/…``; Zalo: ``zalo.me/<phone number>`` (an Official Account
+    has a numeric id that is not a phone number). YouTube channels and TikTok accounts have one address shape
+    for people and organisations alike, so nothing in their address tells them apart.
+    """
+    host, segments, _query = _split(url)
+    if host in _FACEBOOK_HOSTS or host.endswith(".facebook.com"):
+        return segments[:1] in (["profile.php"], ["people"])
+    if host in PLATFORM_HOSTS["zalo_oa"]:
+        return bool(segments) and bool(_PHONE.fullmatch(segments[-1]))
+    return False

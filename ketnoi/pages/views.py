@@ -158,6 +158,7 @@ def page_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     can_edit = permissions.can(request.user, "edit", page.unit)
     can_enter = can_edit or permissions.can(request.user, "enter_data", page.unit)
+    can_verify = services.may_verify(request.user, page)
     context = {
         "page": page,
         "snapshots": list(reversed(snapshots[-60:])),
@@ -168,9 +169,11 @@ def page_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews": page.reviews.select_related("reviewed_by")[:10],
         "can_edit": can_edit,
         "can_enter": can_enter,
-        "can_verify": can_edit and services.may_verify(request.user, page),
+        "can_verify": can_verify,
         "snapshot_form": SnapshotForm(initial={"day": today}),
-        "status_form": StatusForm(initial={"status": page.status, "on": today}),
+        "status_form": StatusForm(
+            initial={"status": page.status, "on": today}, can_edit=can_edit, can_verify=can_verify
+        ),
         "admin_form": AdministratorForm(),
         "history": history_rows(page, limit=20),
     }
@@ -204,7 +207,7 @@ def snapshot_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def status_change(request: HttpRequest, pk: int) -> HttpResponse:
-    page = selectors.page_get(pk=pk, for_user=request.user, verb="edit")
+    page = selectors.page_get(pk=pk, for_user=request.user)  # the service checks who may set which status
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
