@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "ketnoi.connectors",
     "ketnoi.reporting",
     "ketnoi.directives",
+    "ketnoi.publishing",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +299,16 @@ KETNOI_CONNECTOR_PULL_HOURS = env_int("KETNOI_CONNECTOR_PULL_HOURS", 24)
 KETNOI_CONNECTOR_WARN_DAYS = env_int("KETNOI_CONNECTOR_WARN_DAYS", 7)
 KETNOI_YOUTUBE_DAILY_QUOTA = env_int("KETNOI_YOUTUBE_DAILY_QUOTA", 10000)
 KETNOI_YOUTUBE_QUOTA_MARGIN = env_int("KETNOI_YOUTUBE_QUOTA_MARGIN", 100)
+# Publishing: a call without an answer after this many seconds has an unknown outcome (checked before any
+# retry); a worker's claim on a publication lasts longer than a call, so a dead worker's rows come back.
+KETNOI_PUBLISH_TIMEOUT_SECONDS = env_int("KETNOI_PUBLISH_TIMEOUT_SECONDS", 30)
+KETNOI_PUBLISH_LEASE_SECONDS = env_int("KETNOI_PUBLISH_LEASE_SECONDS", 120)
+if KETNOI_PUBLISH_LEASE_SECONDS <= KETNOI_PUBLISH_TIMEOUT_SECONDS:
+    raise ImproperlyConfigured(
+        "KETNOI_PUBLISH_LEASE_SECONDS must be longer than KETNOI_PUBLISH_TIMEOUT_SECONDS."
+    )
+KETNOI_PUBLISH_BACKOFF_SECONDS = float(env_str("KETNOI_PUBLISH_BACKOFF_SECONDS", "5"))
+KETNOI_PUBLISH_MAX_ATTEMPTS = env_int("KETNOI_PUBLISH_MAX_ATTEMPTS", 8)
 
 # --- Official pages -------------------------------------------------------------------------------
 # Requests per minute per address to the public directory and link check.

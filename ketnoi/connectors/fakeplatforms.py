@@ -92,6 +92,8 @@ class State:
 
 
 class FakePlatforms:
+    handler_base: type[BaseHTTPRequestHandler]  # set below, once _Handler exists
+
     def __init__(self) -> None:
         self.state = State()
         self.lock = threading.Lock()
@@ -102,7 +104,7 @@ class FakePlatforms:
     def start(self, host: str = "127.0.0.1", port: int = 0) -> FakePlatforms:
         fake = self
 
-        class Handler(_Handler):
+        class Handler(self.handler_base):  # type: ignore[name-defined]
             platforms = fake
 
         self._server = ThreadingHTTPServer((host, port), Handler)
@@ -563,3 +565,6 @@ class _Handler(BaseHTTPRequestHandler):
             200,
             {"access_token": access, "refresh_token": new_refresh, "expires_in": str(ZALO_ACCESS_SECONDS)},
         )
+
+
+FakePlatforms.handler_base = _Handler

@@ -106,6 +106,7 @@ def _register_routers() -> None:
     from ketnoi.connectors.api import router as connectors_router
     from ketnoi.directives.api import router as directives_router
     from ketnoi.pages.api import router as pages_router
+    from ketnoi.publishing.api import router as publishing_router
     from ketnoi.reporting.api import router as reporting_router
     from ketnoi.units.api import router as units_router
 
@@ -115,6 +116,7 @@ def _register_routers() -> None:
     api.add_router("/pages", connectors_router)
     api.add_router("", reporting_router)
     api.add_router("", directives_router)
+    api.add_router("", publishing_router)
 
 
 _register_routers()

@@ -14,7 +14,9 @@ from django.utils.translation import gettext
 
 
 def stamp(instance: models.Model, by: Any, reason: str = "") -> None:
-    instance._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]
+    # SYSTEM (no person: worker, demo loader) is authenticated but has no row: recorded as no user.
+    person = getattr(by, "is_authenticated", False) and getattr(by, "pk", None) is not None
+    instance._history_user = by if person else None  # type: ignore[attr-defined]
     instance._change_reason = reason[:100] if reason else None  # type: ignore[attr-defined]
 
 

@@ -105,6 +105,8 @@ class HttpClient:
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         data: Mapping[str, Any] | None = None,
+        json: Any = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
         retry: bool | None = None,
     ) -> httpx.Response:
         safe = method.upper() == "GET" if retry is None else retry
@@ -112,7 +114,9 @@ class HttpClient:
         url = self.url(path)
         for attempt in range(1, attempts + 1):
             try:
-                response = self._client.request(method, url, params=params, headers=headers, data=data)
+                response = self._client.request(
+                    method, url, params=params, headers=headers, data=data, json=json, files=files
+                )
             except httpx.TimeoutException as exc:
                 if attempt < attempts:
                     self._wait(attempt)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ketnoi.connectors.fakeplatforms import FakePlatforms
+from ketnoi.connectors.fakepublish import PublishingPlatforms
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        fake = FakePlatforms()
+        fake = PublishingPlatforms()
         fake.add_facebook_page(
             "100000000000001", "fake-facebook-token-0001", name="Trang thử", followers=16000
         )
