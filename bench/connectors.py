@@ -12,6 +12,10 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
+
+# The fake platforms live with the tests (tests/fakes/), outside the installed package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def main(pages: int) -> None:
@@ -25,9 +29,9 @@ def main(pages: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from ketnoi.connectors import services
-    from ketnoi.connectors.fakeplatforms import FakePlatforms
     from ketnoi.pages.services import page_register
     from ketnoi.units.services import unit_create
+    from tests.fakes.platforms import FakePlatforms
 
     call_command("migrate", verbosity=0)
     fake = FakePlatforms().start()

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "ketnoi.reporting",
     "ketnoi.directives",
     "ketnoi.publishing",
+    "ketnoi.site",  # the layer above the apps: URL root, API mounting, home overview, demo order
 ]
 
 MIDDLEWARE = [
@@ -144,7 +145,7 @@ MIDDLEWARE = [
     "ketnoi.core.middleware.ApplicationErrorMiddleware",
 ]
 
-ROOT_URLCONF = "ketnoi.urls"
+ROOT_URLCONF = "ketnoi.site.urls"
 WSGI_APPLICATION = "ketnoi.wsgi.application"
 ASGI_APPLICATION = "ketnoi.asgi.application"
 

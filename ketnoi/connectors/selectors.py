@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 
 from ketnoi.connectors.models import ConnectorNotice, ConnectorRun, PageCredential, PlatformPause
-from ketnoi.connectors.services import unsupported_reason
+from ketnoi.connectors.platforms import unsupported_reason
 from ketnoi.core import permissions
 from ketnoi.pages.models import Page
 

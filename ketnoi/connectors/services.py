@@ -54,6 +54,7 @@ from ketnoi.connectors.models import (
     RunStatus,
     RunTrigger,
 )
+from ketnoi.connectors.platforms import PULLED_PLATFORMS, unsupported_reason
 from ketnoi.connectors.schedule import (
     DbQuota,
     next_pacific_midnight,
@@ -68,23 +69,10 @@ from ketnoi.pages.models import Page, PageRole, Platform
 
 logger = logging.getLogger("ketnoi.connectors")
 
-PULLED_PLATFORMS = frozenset({Platform.FACEBOOK_PAGE, Platform.YOUTUBE, Platform.ZALO_OA})
 ZALO_REFRESH_DAYS = 90  # a Zalo refresh token is valid for three months
 ZALO_REFRESH_AHEAD = dt.timedelta(hours=1)  # refresh the access token when less than this is left
 STALE_RUN = dt.timedelta(minutes=15)  # a running run older than this was lost with its worker
 LOST_QUEUED_RUN = dt.timedelta(hours=1)  # a queued run older than this lost its queue message
-
-
-def unsupported_reason(page: Page) -> str:
-    """Why a page cannot be pulled, or "" when it can."""
-    if page.platform == Platform.FACEBOOK_GROUP:
-        return _(
-            "Facebook removed API access to groups in April 2024, so group figures are never pulled: "
-            "enter them by hand or import a file."
-        )
-    if page.platform not in PULLED_PLATFORMS:
-        return _("There is no connector for this platform: enter its figures by hand or import a file.")
-    return ""
 
 
 # --- credentials ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
@@ -73,8 +74,8 @@ def _grants(user: Any) -> list[Grant]:
     cached = getattr(user, "_ketnoi_grants", None)
     if cached is not None:
         return cached
-    from ketnoi.accounts.models import RoleGrant
-
+    # The models are looked up by name: the foundation imports no app.
+    RoleGrant = apps.get_model("accounts", "RoleGrant")
     today = timezone.localdate()
     rows = (
         RoleGrant.objects.filter(user_id=user.pk)
@@ -174,8 +175,7 @@ def scope_q(user: Any, verb: str = "view", field: str = "") -> Q:
 
 def top_units(user: Any, verb: str = "view") -> list[Unit]:
     """The highest units the user may act on: the roots of their scope."""
-    from ketnoi.units.models import Unit
-
+    Unit = apps.get_model("units", "Unit")
     paths = _paths_for(user, verb)
     if paths is None:
         return list(Unit.objects.get_root_nodes())

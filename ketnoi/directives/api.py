@@ -1,4 +1,4 @@
-"""REST endpoints of the register (mounted at the API root by ketnoi.core.api).
+"""REST endpoints of the register (mounted at the API root by ketnoi.site.api).
 
 GET/POST /documents        GET /documents/{id}        GET /documents/{id}/proposals
 POST /documents/{id}/tasks (confirm proposals)        POST /documents/{id}/links

@@ -1,4 +1,4 @@
-"""REST endpoints of the official pages (mounted by ketnoi.core.api at /api/v1/pages)."""
+"""REST endpoints of the official pages (mounted by ketnoi.site.api at /api/v1/pages)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from ketnoi.accounts.models import User
 from ketnoi.lib.vn_text import fold
 from ketnoi.pages import services
-from ketnoi.pages.bulk import upsert
+from ketnoi.pages.imports.writer import upsert
 from ketnoi.pages.models import MetricSnapshot, Page, PageStatus
 from ketnoi.units.models import Unit
 

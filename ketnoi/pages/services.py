@@ -414,6 +414,6 @@ def metrics_record_many(
     Returns (rows written, rows whose stored figures changed). Rights are the caller's business (the import
     checks every page first). Runs inside the caller's transaction.
     """
-    from ketnoi.pages.bulk import upsert
+    from ketnoi.pages.imports.writer import upsert
 
     return upsert(rows, source=source, user_id=getattr(by, "pk", None))

@@ -32,7 +32,7 @@ from ketnoi.core import permissions
 from ketnoi.core.exceptions import ValidationError
 from ketnoi.lib import periods as P
 from ketnoi.reporting.models import DataValue, ReportForm
-from ketnoi.reporting.services import ImportRow
+from ketnoi.reporting.services.imports import ImportRow
 from ketnoi.units.models import Unit
 
 CSV_COLUMNS = [

@@ -204,7 +204,8 @@ class EntrySheet:
 
 def entry_sheet(*, form: ReportForm, unit: Unit, period: str, for_user: Any) -> EntrySheet:
     """What the data-entry screen and the XLSX template show for one unit and period."""
-    from ketnoi.reporting.services import form_deadline, form_period, value_key
+    from ketnoi.reporting.periods import form_deadline, form_period
+    from ketnoi.reporting.values import value_key
 
     if not permissions.can(for_user, "view", unit):
         raise PermissionDenied()
@@ -307,7 +308,7 @@ def completeness(
     *, form: ReportForm, unit: Unit, period: str, for_user: Any, today: dt.date | None = None
 ) -> Completeness:
     """Which reporting units of ``unit``'s subtree (as it then stood) reported on time, late or not at all."""
-    from ketnoi.reporting.services import form_deadline, form_period
+    from ketnoi.reporting.periods import form_deadline, form_period
 
     if not permissions.can(for_user, "view", unit):
         raise PermissionDenied()

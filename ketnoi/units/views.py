@@ -122,10 +122,12 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _unit_grants(request: HttpRequest, unit: Unit) -> list[Any]:
-    """Roles granted on this very unit (they hold for everything under it)."""
-    from ketnoi.accounts.selectors import grant_list
+    """Roles granted on this very unit (they hold for everything under it); the caller manages the unit.
 
-    return list(grant_list(for_user=request.user, unit_path=unit.path).filter(unit=unit)[:200])
+    Read through the relation rather than ``accounts.selectors``: accounts builds on units, not the reverse.
+    """
+    grants = unit.grants.select_related("user", "unit", "granted_by")
+    return list(grants.order_by("unit__path", "user__username")[:200])
 
 
 @login_required

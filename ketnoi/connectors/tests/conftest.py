@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ketnoi.connectors.fakeplatforms import FakePlatforms
+from tests.fakes.platforms import FakePlatforms
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from ketnoi.urls import urlpatterns as project_urlpatterns
+from ketnoi.site.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [
     *[p for p in project_urlpatterns if "connectors" not in str(getattr(p, "pattern", ""))],

@@ -1,4 +1,5 @@
-"""The import's fast lane (``fastimport``): a clean template file is loaded by the database itself.
+"""The import's fast lane (``imports.writer.load_clean_template``): a clean template file is loaded by
+the database itself.
 
 Whatever the lane stores must be exactly what the row-by-row import stores, and any file that is not
 plainly clean must leave the lane, so that the row-by-row checks name every problem.
@@ -11,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from ketnoi.pages import fastimport, imports, services
-from ketnoi.pages.imports import ImportFailed, import_metrics
+from ketnoi.pages import services
+from ketnoi.pages.imports import ImportFailed, _postgresql, _sqlite, import_metrics, service
 from ketnoi.pages.models import MetricImport, MetricSnapshot, Page, PageMonth, UnitMonth
 
 HEADER = "page,date,followers,likes,members,posts,reach,engagement\n"
@@ -44,15 +45,15 @@ def two(unit: Any) -> tuple[Page, Page]:
 def lane(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Records what the lane of this database answered for each import (None: it was left)."""
     answers: list[Any] = []
-    for name in ("try_template", "try_template_sqlite"):
-        original = getattr(fastimport, name)
+    for strategy in (_postgresql, _sqlite):
+        original = strategy.try_template
 
         def spy(*args: Any, _original: Any = original, **kwargs: Any) -> Any:
             answer = _original(*args, **kwargs)
             answers.append(answer)
             return answer
 
-        monkeypatch.setattr(fastimport, name, spy)
+        monkeypatch.setattr(strategy, "try_template", spy)
     return answers
 
 
@@ -100,7 +101,7 @@ def test_the_lane_stores_exactly_what_the_row_by_row_import_stores(
     assert (may.audience, may.audience_day) == (330, dt.date(2025, 5, 30))
 
     _clear()
-    monkeypatch.setattr(imports, "_fast_lane", lambda *args, **kwargs: None)
+    monkeypatch.setattr(service, "_fast_lane", lambda *args, **kwargs: None)
     slow = import_metrics(data=data, file_name="sach.csv", by=None)
     assert (slow.snapshots, slow.changed) == (61, 61)
     assert _stored() == fast

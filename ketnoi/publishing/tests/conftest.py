@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from ketnoi.connectors.fakepublish import PublishingPlatforms
+from tests.fakes.publish import PublishingPlatforms
 
 
 @pytest.fixture

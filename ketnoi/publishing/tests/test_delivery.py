@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from ketnoi.connectors.fakepublish import Chaos
+from tests.fakes.publish import Chaos
 from ketnoi.publishing.models import AttemptOutcome, Publication, PublicationStatus, StoryStatus
 from ketnoi.publishing.services import delivery, publications, stories
 

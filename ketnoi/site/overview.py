@@ -12,6 +12,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from ketnoi.directives.selectors import due_soon, overdue
+from ketnoi.pages.dashboards import failing_pages, series
+from ketnoi.pages.selectors import page_list
+from ketnoi.reporting.selectors import completeness, form_list
+from ketnoi.reporting.ui_selectors import current_period
 from ketnoi.units.models import Unit
 
 
@@ -47,9 +52,6 @@ class Overview:
 
 
 def _pages(unit: Unit, user: Any, today: dt.date) -> PagesGlance:
-    from ketnoi.pages.dashboards import failing_pages, series
-    from ketnoi.pages.selectors import page_list
-
     pages = page_list(for_user=user, under=unit)
     months = series(unit)
     last = months[-1] if months else None
@@ -64,9 +66,6 @@ def _pages(unit: Unit, user: Any, today: dt.date) -> PagesGlance:
 
 
 def _forms(unit: Unit, user: Any, today: dt.date, limit: int = 3) -> list[FormGlance]:
-    from ketnoi.reporting.selectors import completeness, form_list
-    from ketnoi.reporting.ui_selectors import current_period
-
     out = []
     for form in form_list(for_user=user)[:limit]:
         period = current_period(form, today)
@@ -87,8 +86,6 @@ def _forms(unit: Unit, user: Any, today: dt.date, limit: int = 3) -> list[FormGl
 
 
 def overview_for(*, user: Any, unit: Unit) -> Overview:
-    from ketnoi.directives.selectors import due_soon, overdue
-
     today = timezone.localdate()
     late_tasks = overdue(for_user=user, limit=200)
     return Overview(

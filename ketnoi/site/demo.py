@@ -6,17 +6,17 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from ketnoi.accounts import demo as accounts_demo
+from ketnoi.connectors import demo as connectors_demo
+from ketnoi.directives import demo as directives_demo
+from ketnoi.pages import demo as pages_demo
+from ketnoi.reporting import demo as reporting_demo
+from ketnoi.units import demo as units_demo
+
 
 def load_all(stdout: object | None = None) -> list[tuple[str, str]]:
     if settings.PRODUCTION:
         raise ImproperlyConfigured("The demo (with its known passwords) is never loaded in production.")
-    from ketnoi.accounts import demo as accounts_demo
-    from ketnoi.connectors import demo as connectors_demo
-    from ketnoi.directives import demo as directives_demo
-    from ketnoi.pages import demo as pages_demo
-    from ketnoi.reporting import demo as reporting_demo
-    from ketnoi.units import demo as units_demo
-
     with transaction.atomic():
         units_demo.load()
         accounts = accounts_demo.load()

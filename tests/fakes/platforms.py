@@ -3,7 +3,7 @@
 A real HTTP server (``ThreadingHTTPServer`` on 127.0.0.1, any free port) that answers with the documented
 request and response shapes of the three platforms, including their error bodies, rate-limit answers with
 their headers, expired tokens and Zalo's one-time refresh tokens. Tests start it (``FakePlatforms().start()``)
-and point the ``KETNOI_*_URL`` settings at it; ``ketnoi fake-platforms --port N`` runs it by hand.
+and point the ``KETNOI_*_URL`` settings at it; ``python -m tests.fakes.serve --port N`` runs it by hand.
 
 Paths (the base URLs to configure are in ``urls()``)::
 

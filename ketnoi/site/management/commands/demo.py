@@ -24,7 +24,7 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("The demo is never loaded in production (KETNOI_ENV=production).")
         call_command("migrate", interactive=False, verbosity=0)
-        from ketnoi.core.demo import load_all
+        from ketnoi.site.demo import load_all
         from ketnoi.units.services import reorganisations_apply_due
 
         accounts = load_all()

@@ -15,15 +15,21 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from ketnoi.accounts.api import router as accounts_router
+from ketnoi.accounts.services import api_token_authenticate
+from ketnoi.connectors.api import router as connectors_router
 from ketnoi.core.exceptions import ApplicationError
+from ketnoi.directives.api import router as directives_router
+from ketnoi.pages.api import router as pages_router
+from ketnoi.publishing.api import router as publishing_router
+from ketnoi.reporting.api import router as reporting_router
+from ketnoi.units.api import router as units_router
 
 
 class BearerToken(HttpBearer):
     """A personal API token: ``Authorization: Bearer <token>``."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from ketnoi.accounts.services import api_token_authenticate
-
         user = api_token_authenticate(token=token)
         if user is None:
             return None
@@ -101,22 +107,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, "error", exc.message)
 
 
-def _register_routers() -> None:
-    from ketnoi.accounts.api import router as accounts_router
-    from ketnoi.connectors.api import router as connectors_router
-    from ketnoi.directives.api import router as directives_router
-    from ketnoi.pages.api import router as pages_router
-    from ketnoi.publishing.api import router as publishing_router
-    from ketnoi.reporting.api import router as reporting_router
-    from ketnoi.units.api import router as units_router
-
-    api.add_router("", accounts_router)
-    api.add_router("/units", units_router)
-    api.add_router("/pages", pages_router)
-    api.add_router("/pages", connectors_router)
-    api.add_router("", reporting_router)
-    api.add_router("", directives_router)
-    api.add_router("", publishing_router)
-
-
-_register_routers()
+# Every app's router, mounted here (pages at /pages, reporting and directives at the root so that they can
+# define /dataValueSets, /analytics, /forms, /completeness, /documents, /tasks, /search).
+api.add_router("", accounts_router)
+api.add_router("/units", units_router)
+api.add_router("/pages", pages_router)
+api.add_router("/pages", connectors_router)
+api.add_router("", reporting_router)
+api.add_router("", directives_router)
+api.add_router("", publishing_router)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ketnoi.connectors.fakeplatforms import GRAPH_VERSION, FakePlatforms, _Handler, _token_ok
+from tests.fakes.platforms import GRAPH_VERSION, FakePlatforms, _Handler, _token_ok
 
 
 @dataclass

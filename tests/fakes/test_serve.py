@@ -1,4 +1,4 @@
-"""`ketnoi fake-platforms --port N` runs a server a person can point the connectors at."""
+"""`python -m tests.fakes.serve --port N` runs a server a person can point the connectors at."""
 
 from __future__ import annotations
 
@@ -6,17 +6,19 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 
 
-def test_the_fake_platforms_command_serves_the_three_platforms(tmp_path):
+def test_the_fake_platforms_script_serves_the_three_platforms(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "KETNOI_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "ketnoi.settings"}
     proc = subprocess.Popen(  # noqa: S603 - our own command line
-        [sys.executable, "-m", "ketnoi.cli", "fake-platforms", "--port", str(port)],
+        [sys.executable, "-m", "tests.fakes.serve", "--port", str(port)],
+        cwd=Path(__file__).resolve().parents[2],
         stdout=subprocess.PIPE,
         text=True,
         env=env,

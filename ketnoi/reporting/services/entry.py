@@ -1,0 +1,332 @@
+"""Data entry: a unit's report of a form for a period, and its values."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ketnoi.core.audit import stamp
+from ketnoi.core.exceptions import Conflict, ValidationError
+from ketnoi.lib import periods as P
+from ketnoi.reporting import expressions, rollup
+from ketnoi.reporting.models import (
+    DataValue,
+    DisaggregationOption,
+    FormIndicator,
+    Indicator,
+    Report,
+    ReportForm,
+    ReportStatus,
+    Severity,
+    ValidationRule,
+    ValueType,
+)
+from ketnoi.reporting.periods import form_deadline, form_period
+from ketnoi.reporting.services._common import _check, _user
+from ketnoi.reporting.values import clean_value, fmt_number, value_key, where
+from ketnoi.units.models import Unit
+
+
+def locked_reason(
+    form: ReportForm | None, unit_id: int, period_id: str, indicator_ids: Sequence[int]
+) -> str | None:
+    """Why values of these indicators for the unit and period may not change now (None: they may)."""
+    qs = Report.objects.filter(
+        unit_id=unit_id, period=period_id, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED]
+    )
+    if form is not None:
+        qs = qs.filter(form=form)
+    else:
+        qs = qs.filter(form__items__indicator_id__in=list(indicator_ids))
+    report = qs.select_related("form").first()
+    if report is None:
+        return None
+    if report.status == ReportStatus.APPROVED:
+        return _("The report %(form)s for this period is approved and locked.") % {"form": report.form.name}
+    return _("The report %(form)s for this period is submitted; it can change again once returned.") % {
+        "form": report.form.name
+    }
+
+
+@dataclass
+class SaveResult:
+    report: Report
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _require_reporting_unit(form: ReportForm, unit: Unit) -> None:
+    if not form.units.filter(pk=unit.pk).exists():
+        raise ValidationError(
+            _("%(unit)s does not report the form %(form)s.") % {"unit": unit.name, "form": form.name},
+            fields={"unit": _("Not a reporting unit of this form.")},
+        )
+
+
+@transaction.atomic
+def report_open(*, form: ReportForm, unit: Unit, period: str, by: Any) -> Report:
+    """The unit's report of the form for the period, created as a draft on first use."""
+    _check(by, "enter_data", unit)
+    _require_reporting_unit(form, unit)
+    p = form_period(form, period)
+    report, _created = Report.objects.get_or_create(
+        form=form,
+        unit=unit,
+        period=p.id,
+        defaults={"period_start": p.start, "period_end": p.end, "deadline": form_deadline(form, p)},
+    )
+    return report
+
+
+def _form_items(form: ReportForm) -> list[FormIndicator]:
+    return list(
+        FormIndicator.objects.filter(form=form)
+        .select_related("indicator", "indicator__disaggregation")
+        .order_by("sort_order", "id")
+    )
+
+
+def _options_by_disaggregation(items: list[FormIndicator]) -> dict[int, list[DisaggregationOption]]:
+    ids = {it.indicator.disaggregation_id for it in items if it.indicator.disaggregation_id}
+    out: dict[int, list[DisaggregationOption]] = {}
+    for opt in DisaggregationOption.objects.filter(disaggregation_id__in=ids).order_by("sort_order", "id"):
+        out.setdefault(opt.disaggregation_id, []).append(opt)
+    return out
+
+
+def outlier_warning(
+    indicator: Indicator, unit: Unit, period: P.Period, number: float, option_id: int | None, place: str
+) -> str | None:
+    """A warning when the value lies far from the unit's own history of this indicator (last 12 periods)."""
+    history_raw = list(
+        DataValue.objects.filter(
+            indicator=indicator,
+            unit=unit,
+            option_id=option_id,
+            period_end__lt=period.start,
+            number__isnull=False,
+        )
+        .order_by("-period_end")
+        .values_list("number", flat=True)[:12]
+    )
+    history = [h for h in history_raw if h is not None]
+    if len(history) < 3:
+        return None
+    mean = sum(history) / len(history)
+    sd = math.sqrt(sum((h - mean) ** 2 for h in history) / (len(history) - 1))
+    spread = max(sd, abs(mean) * 0.1, 1.0)
+    if abs(number - mean) > 3 * spread:
+        return _(
+            "%(place)s: %(value)s is far from this unit's usual values "
+            "(average %(mean)s over the last %(n)d periods). Please check it."
+        ) % {
+            "place": place,
+            "value": fmt_number(number),
+            "mean": fmt_number(round(mean, 1)),
+            "n": len(history),
+        }
+    return None
+
+
+def check_rules(
+    form: ReportForm, unit: Unit, period: P.Period, numbers: Mapping[str, float | None]
+) -> tuple[dict[str, str], list[str]]:
+    """(errors keyed by the rule's first indicator code, warnings) of the form's rules on these totals."""
+    errors: dict[str, str] = {}
+    warnings: list[str] = []
+    names: dict[str, str] = {str(c): str(n) for c, n in form.indicators.values_list("code", "name")}
+    for rule in form.rules.all():
+        a = expressions.evaluate(rule.left, numbers)
+        b = expressions.evaluate(rule.right, numbers)
+        if a is None or b is None or expressions.COMPARE[rule.operator](a, b):
+            continue
+        left = " ".join(names.get(t, t) for t in re.split(r"\s+", rule.left.strip()))
+        right = " ".join(names.get(t, t) for t in re.split(r"\s+", rule.right.strip()))
+        text = rule.message or _("%(left)s (%(a)s) must be %(op)s %(right)s (%(b)s)") % {
+            "left": left,
+            "a": fmt_number(a),
+            "op": dict(ValidationRule._meta.get_field("operator").flatchoices)[rule.operator],
+            "right": right,
+            "b": fmt_number(b),
+        }
+        message = f"{unit.name}, {period.label()}: {text}"
+        if rule.severity == Severity.ERROR:
+            key = sorted(expressions.codes(rule.left))[0] if expressions.codes(rule.left) else "rules"
+            errors.setdefault(key, message)
+        else:
+            warnings.append(message)
+    return errors, warnings
+
+
+def _totals(form: ReportForm, unit: Unit, period_id: str) -> dict[str, float | None]:
+    """Per indicator code, the unit's own total for the period (options summed)."""
+    out: dict[str, float | None] = {}
+    for code, number in DataValue.objects.filter(
+        unit=unit, period=period_id, indicator__forms=form
+    ).values_list("indicator__code", "number"):
+        if number is not None:
+            out[code] = (out.get(code) or 0.0) + number
+    return out
+
+
+def _write_values(
+    changes: list[tuple[Indicator, DisaggregationOption | None, str, float | None, str]],
+    *,
+    unit: Unit,
+    period: P.Period,
+    by: Any,
+    reason: str,
+) -> tuple[int, int, int, int]:
+    """Write (indicator, option, text, number, comment) for one unit and period, keeping roll-ups current.
+
+    An empty text deletes the value. Returns (created, updated, deleted, unchanged).
+    """
+    existing = {
+        (v.indicator_id, v.option_id): v
+        for v in DataValue.objects.filter(
+            unit=unit, period=period.id, indicator_id__in=[c[0].pk for c in changes]
+        ).select_for_update()
+    }
+    built = rollup.lock_periods([period.id])[period.id]
+    ancestors = rollup.ancestors_as_of(unit.pk, period.end) if built else []
+    deltas: rollup.Deltas = {}
+    created = updated = deleted = unchanged = 0
+    user = _user(by)
+    for ind, opt, text, number, comment in changes:
+        old = existing.get((ind.pk, opt.pk if opt else None))
+        if text == "":
+            if old is None:
+                continue
+            if old.number is not None:
+                rollup.add_delta(deltas, ancestors, ind.pk, old.option_id, period.id, -old.number, -1)
+            stamp(old, by, reason)
+            old.delete()
+            deleted += 1
+            continue
+        if old is not None:
+            if old.value == text and (comment == "" or old.comment == comment):
+                unchanged += 1
+                continue
+            d_total = (number or 0.0) - (old.number or 0.0)
+            d_n = (number is not None) - (old.number is not None)
+            old.value, old.number, old.stored_by = text, number, user
+            if comment:
+                old.comment = comment
+            stamp(old, by, reason)
+            old.save()
+            rollup.add_delta(deltas, ancestors, ind.pk, old.option_id, period.id, d_total, d_n)
+            updated += 1
+        else:
+            v = DataValue(
+                indicator=ind,
+                unit=unit,
+                period=period.id,
+                period_start=period.start,
+                period_end=period.end,
+                option=opt,
+                value=text,
+                number=number,
+                comment=comment,
+                stored_by=user,
+            )
+            stamp(v, by, reason)
+            v.save()
+            if number is not None:
+                rollup.add_delta(deltas, ancestors, ind.pk, opt.pk if opt else None, period.id, number, 1)
+            created += 1
+    rollup.apply(deltas)
+    return created, updated, deleted, unchanged
+
+
+@transaction.atomic
+def report_values_save(
+    *,
+    form: ReportForm,
+    unit: Unit,
+    period: str,
+    values: Mapping[str, Any],
+    by: Any,
+    comments: Mapping[str, str] | None = None,
+    reason: str = "",
+) -> SaveResult:
+    """Save (a draft of) the unit's values of the form for the period. All-or-nothing."""
+    report = report_open(form=form, unit=unit, period=period, by=by)
+    if not report.is_editable:
+        raise Conflict(
+            locked_reason(form, unit.pk, report.period, []) or _("This report cannot be changed now."),
+        )
+    p = form_period(form, period)
+    items = _form_items(form)
+    options = _options_by_disaggregation(items)
+    slots: dict[str, tuple[Indicator, DisaggregationOption | None]] = {}
+    for it in items:
+        ind = it.indicator
+        if ind.is_computed:
+            continue
+        if ind.disaggregation_id:
+            for option in options.get(ind.disaggregation_id, []):
+                slots[value_key(ind, option)] = (ind, option)
+        else:
+            slots[ind.code] = (ind, None)
+    errors: dict[str, str] = {}
+    warnings: list[str] = []
+    changes: list[tuple[Indicator, DisaggregationOption | None, str, float | None, str]] = []
+    for key, raw in values.items():
+        slot = slots.get(key)
+        if slot is None:
+            errors[key] = _("%(unit)s, %(period)s: “%(key)s” is not a field of the form %(form)s.") % {
+                "unit": unit.name,
+                "period": p.label(),
+                "key": key,
+                "form": form.name,
+            }
+            continue
+        ind, opt = slot
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            changes.append((ind, opt, "", None, ""))
+            continue
+        try:
+            text, number = clean_value(ind, raw, unit=unit, period=p, option=opt)
+        except ValueError as exc:
+            errors[key] = str(exc)
+            continue
+        changes.append((ind, opt, text, number, (comments or {}).get(key, "")))
+        if number is not None and ind.value_type != ValueType.BOOLEAN:
+            warning = outlier_warning(ind, unit, p, number, opt.pk if opt else None, where(unit, p, ind, opt))
+            if warning:
+                warnings.append(warning)
+    if errors:
+        raise ValidationError(_("Some values are not valid; nothing was saved."), fields=errors)
+    # Rules are checked on the totals as they will be after this save.
+    totals = _totals(form, unit, p.id)
+    pending: dict[str, dict[int | None, float | None]] = {}
+    for ind, opt, _text, number, _c in changes:
+        pending.setdefault(ind.code, {})[opt.pk if opt else None] = number
+    for code, by_option in pending.items():
+        current: dict[int | None, float | None] = dict(
+            DataValue.objects.filter(unit=unit, period=p.id, indicator__code=code).values_list(
+                "option_id", "number"
+            )
+        )
+        current.update(by_option)
+        nums = [n for n in current.values() if n is not None]
+        totals[code] = sum(nums) if nums else None
+    rule_errors, rule_warnings = check_rules(form, unit, p, totals)
+    if rule_errors:
+        raise ValidationError(_("Some values break the form's rules; nothing was saved."), fields=rule_errors)
+    warnings.extend(rule_warnings)
+    created, updated, deleted, unchanged = _write_values(
+        changes, unit=unit, period=p, by=by, reason=reason or _("Entered in the form")
+    )
+    if created or updated or deleted:
+        report.save(update_fields=["updated_at"])
+    return SaveResult(report, created, updated, deleted, unchanged, warnings)

@@ -1,0 +1,126 @@
+"""The report workflow: submit, approve, return, reopen, and reminders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ketnoi.core import permissions
+from ketnoi.core.audit import stamp
+from ketnoi.core.exceptions import Conflict, ValidationError
+from ketnoi.lib import periods as P
+from ketnoi.reporting.models import (
+    DataValue,
+    ReminderLog,
+    Report,
+    ReportForm,
+    ReportStatus,
+)
+from ketnoi.reporting.services._common import _check, _user
+from ketnoi.reporting.services.entry import _form_items, _totals, check_rules
+from ketnoi.reporting.values import where
+from ketnoi.units.models import Unit
+
+
+def _parent(unit: Unit) -> Unit | None:
+    return Unit.objects.get_parent(unit)
+
+
+def _check_approver(by: Any, report: Report) -> None:
+    if by is None:
+        return
+    parent = _parent(report.unit)
+    permissions.require(by, "approve", parent if parent is not None else report.unit)
+
+
+@transaction.atomic
+def report_submit(*, report: Report, by: Any) -> Report:
+    _check(by, "enter_data", report.unit)
+    report = Report.objects.select_for_update().select_related("form", "unit").get(pk=report.pk)
+    if not report.is_editable:
+        raise Conflict(_("Only a draft or a returned report can be submitted."))
+    form, unit = report.form, report.unit
+    p = P.parse(report.period)
+    totals = _totals(form, unit, p.id)
+    missing = {
+        it.indicator.code: _("%(place)s: required.") % {"place": where(unit, p, it.indicator)}
+        for it in _form_items(form)
+        if it.required
+        and not it.indicator.is_computed
+        and it.indicator.code not in totals
+        and not DataValue.objects.filter(unit=unit, period=p.id, indicator=it.indicator).exists()
+    }
+    if missing:
+        raise ValidationError(_("Some required values are missing."), fields=missing)
+    rule_errors, _warnings = check_rules(form, unit, p, totals)
+    if rule_errors:
+        raise ValidationError(_("Some values break the form's rules."), fields=rule_errors)
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = _user(by)
+    report.reason = ""
+    stamp(report, by, _("Submitted"))
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: Report, by: Any) -> Report:
+    _check_approver(by, report)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.SUBMITTED:
+        raise Conflict(_("Only a submitted report can be approved."))
+    report.status = ReportStatus.APPROVED
+    report.approved_at = timezone.now()
+    report.approved_by = _user(by)
+    stamp(report, by, _("Approved"))
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: Report, reason: str, by: Any) -> Report:
+    _check_approver(by, report)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the report is returned."), fields={"reason": _("Required.")})
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.SUBMITTED:
+        raise Conflict(_("Only a submitted report can be returned."))
+    report.status = ReportStatus.RETURNED
+    report.reason = reason
+    stamp(report, by, reason)
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, report: Report, reason: str, by: Any) -> Report:
+    _check(by, "manage", report.unit)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the report is reopened."), fields={"reason": _("Required.")})
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status not in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
+        raise Conflict(_("Only a submitted or approved report can be reopened."))
+    report.status = ReportStatus.DRAFT
+    report.approved_at = None
+    report.approved_by = None
+    report.reason = reason
+    stamp(report, by, reason)
+    report.save()
+    return report
+
+
+@transaction.atomic
+def reminder_record(*, form: ReportForm, unit: Unit, period: str, kind: str, by: Any) -> ReminderLog:
+    """Record a reminder (``before``/``after`` the deadline by the scheduler, ``manual`` by an approver)."""
+    if kind == "manual":
+        parent = _parent(unit)
+        _check(by, "approve", parent if parent is not None else unit)
+    return ReminderLog.objects.create(
+        report_form=form, unit=unit, period=period, kind=kind, sent_by=_user(by)
+    )
