@@ -48,7 +48,7 @@ class PublishState:
     zalo_jobs: dict[str, tuple[str, str]] = field(default_factory=dict)  # token -> (oa id, article id)
     latency: float = 0.0
     chaos: Chaos = field(default_factory=Chaos)
-    rng: random.Random = field(default_factory=lambda: random.Random(1))  # noqa: S311 - test chaos
+    rng: random.Random = field(default_factory=lambda: random.Random(1))
     rate: float = 0.0  # allowed requests per second (0 = no limit)
     window: float = 1.0
     recent: deque[float] = field(default_factory=deque)
@@ -68,7 +68,7 @@ class PublishingPlatforms(FakePlatforms):
                 self.pub.latency = latency
             if chaos is not None:
                 self.pub.chaos = chaos
-                self.pub.rng = random.Random(chaos.seed)  # noqa: S311 - test chaos
+                self.pub.rng = random.Random(chaos.seed)
 
     def limit_rate(self, per_second: float, window: float = 1.0) -> None:
         with self.lock:

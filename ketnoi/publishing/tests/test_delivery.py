@@ -7,9 +7,9 @@ import io
 import pytest
 from PIL import Image
 
-from tests.fakes.publish import Chaos
 from ketnoi.publishing.models import AttemptOutcome, Publication, PublicationStatus, StoryStatus
 from ketnoi.publishing.services import delivery, publications, stories
+from tests.fakes.publish import Chaos
 
 from .conftest import soon
 

@@ -26,7 +26,8 @@ class Command(BaseCommand):
         checkout = Path(ketnoi.__file__).resolve().parents[1]
         if not (checkout / "tests" / "fakes" / "serve.py").exists():
             raise CommandError(
-                "The fake platforms are part of the source checkout (tests/fakes), not of the installed package."
+                "The fake platforms are part of the source checkout (tests/fakes), "
+                "not of the installed package."
             )
         sys.path.insert(0, str(checkout))
         from tests.fakes.serve import main
