@@ -68,7 +68,16 @@ if TESTING and not env_str("KETNOI_DATA_DIR"):
 DATA_DIR = Path(env_str("KETNOI_DATA_DIR") or _default_data_dir()).expanduser().resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
-MEDIA_URL = "/media/"
+MEDIA_URL = "/media/"  # never served: stored files go through ketnoi.core.files (scope checked)
+# Who sends a stored file's bytes once Django has checked the caller may see it: Django itself (""),
+# nginx ("x-accel-redirect", with an internal location KETNOI_FILE_ACCEL_PREFIX aliased to MEDIA_ROOT)
+# or Apache/lighttpd ("x-sendfile").
+KETNOI_FILE_SENDER = env_str("KETNOI_FILE_SENDER", "")
+if KETNOI_FILE_SENDER not in {"", "x-accel-redirect", "x-sendfile"}:
+    raise ImproperlyConfigured(
+        f"KETNOI_FILE_SENDER must be empty, x-accel-redirect or x-sendfile, got {KETNOI_FILE_SENDER!r}"
+    )
+KETNOI_FILE_ACCEL_PREFIX = env_str("KETNOI_FILE_ACCEL_PREFIX", "/protected-files/")
 
 
 def _secret_key() -> str:

@@ -15,8 +15,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from ketnoi.core import files
 from ketnoi.core.exceptions import PermissionDenied, ValidationError
 from ketnoi.directives import selectors, services
+from ketnoi.directives.apps import ATTACHMENT, EVIDENCE
 from ketnoi.directives.models import Document, LinkKind, Task
 from ketnoi.units.models import Unit
 from ketnoi.units.selectors import unit_get
@@ -38,6 +40,13 @@ class DocumentIn(Schema):
     recipients: list[str] = Field(default_factory=list, description="Unit codes")
 
 
+class FileOut(Schema):
+    name: str
+    size: int = Field(description="Size in bytes")
+    content_type: str
+    url: str = Field(description="Download address; the caller must be allowed to see the document or task")
+
+
 class DocumentOut(Schema):
     id: int
     unit: str
@@ -55,7 +64,7 @@ class DocumentOut(Schema):
     signer_capacity: str
     recipients: list[str]
     recipients_text: str
-    files: list[str]
+    files: list[FileOut]
 
 
 def _doc_out(d: Document) -> dict[str, Any]:
@@ -76,7 +85,7 @@ def _doc_out(d: Document) -> dict[str, Any]:
         "signer_capacity": d.signer_capacity,
         "recipients": [u.code for u in d.recipients.all()],
         "recipients_text": d.recipients_text,
-        "files": [f.name for f in d.files.all()],
+        "files": [files.describe(ATTACHMENT, f.pk, f.name, f.size) for f in d.files.all()],
     }
 
 
@@ -117,8 +126,13 @@ class TaskOut(Schema):
     due_date: dt.date | None
     recurrence: str
     status: str = Field(description="not_started, in_progress, done or overdue (deadline passed, not done)")
-    progress: int
-    rollup: int = Field(description="Progress including the tasks cascaded from this one")
+    progress: int = Field(description="The lead unit's own progress, as it reported it (%)")
+    lower_units: int | None = Field(
+        description="Roll-up of the tasks cascaded from this one to lower units (%); null while none"
+    )
+    rollup: int = Field(
+        description="The figure this task gives the task above: own progress, or the lower units' roll-up"
+    )
 
 
 def _task_out(t: Task) -> dict[str, Any]:
@@ -135,6 +149,7 @@ def _task_out(t: Task) -> dict[str, Any]:
         "recurrence": t.recurrence,
         "status": t.shown_status,
         "progress": t.progress,
+        "lower_units": t.lower_units,
         "rollup": t.rollup,
     }
 
@@ -338,6 +353,39 @@ def task_patch(request: HttpRequest, task_id: int, payload: TaskPatch) -> dict[s
         raise ValidationError(_("Nothing to change."), fields={"request": _("Nothing to change.")})
     task.refresh_from_db()
     return _task_out(task)
+
+
+class ProgressOut(Schema):
+    id: int
+    status: str
+    progress: int
+    note: str
+    link: str
+    period_end: dt.date | None
+    created_at: dt.datetime
+    file: FileOut | None
+
+
+@router.get(
+    "/tasks/{task_id}/updates",
+    response=list[ProgressOut],
+    summary="Progress reports on a task, newest first, with their evidence files",
+)
+def task_updates(request: HttpRequest, task_id: int) -> list[dict[str, Any]]:
+    task = selectors.task_get(pk=task_id, for_user=request.user)
+    return [
+        {
+            "id": u.pk,
+            "status": u.status,
+            "progress": u.progress,
+            "note": u.note,
+            "link": u.link,
+            "period_end": u.period_end,
+            "created_at": u.created_at,
+            "file": files.describe(EVIDENCE, u.pk, u.shown_file_name, u.file_size) if u.file else None,
+        }
+        for u in task.updates.all()
+    ]
 
 
 class CascadeIn(Schema):

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ketnoi.core.models import BaseModel
+from ketnoi.lib.filetypes import extension_of
 
 
 class DocumentKind(models.TextChoices):
@@ -124,8 +126,14 @@ class Document(BaseModel):
         return f"{self.kind_word} – {self.title[:60]}".strip(" –")
 
 
+def _stored_name(filename: str) -> str:
+    """A stored file is named by a random ASCII key (the name the person gave it is kept in the row),
+    so paths are safe in X-Accel-Redirect / X-Sendfile headers and say nothing about their content."""
+    return f"{uuid.uuid4().hex}{extension_of(filename)}"
+
+
 def _upload_to(instance: DocumentFile, filename: str) -> str:
-    return f"directives/{timezone.now():%Y/%m}/{filename}"
+    return f"directives/{timezone.now():%Y/%m}/{_stored_name(filename)}"
 
 
 class DocumentFile(BaseModel):
@@ -142,6 +150,12 @@ class DocumentFile(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def download_url(self) -> str:
+        from ketnoi.core.files import url_for
+
+        return url_for("document-file", self.pk)
 
 
 class LinkKind(models.TextChoices):
@@ -212,7 +226,14 @@ class Task(BaseModel):
     status = models.CharField(
         _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
     )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # Two figures, never mixed: what the lead unit reports for its own part, and the roll-up of the
+    # tasks it cascaded to its lower units (mean of their ``rollup``; None while it cascaded none).
+    # ``rollup`` is the figure the task gives the task above it: its own progress while it has no
+    # lower units, the lower units' roll-up once it has.
+    progress = models.PositiveSmallIntegerField(_("own progress (%)"), default=0)
+    lower_units = models.PositiveSmallIntegerField(
+        _("progress of the lower units (%)"), null=True, blank=True, editable=False
+    )
     rollup = models.PositiveSmallIntegerField(
         _("progress with cascaded tasks (%)"), default=0, editable=False
     )
@@ -222,7 +243,7 @@ class Task(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    history = HistoricalRecords(excluded_fields=["search_folded", "rollup"])
+    history = HistoricalRecords(excluded_fields=["search_folded", "rollup", "lower_units"])
 
     class Meta:
         ordering = ["document_id", "id"]
@@ -250,7 +271,7 @@ class Task(BaseModel):
 
 
 def _evidence_to(instance: ProgressUpdate, filename: str) -> str:
-    return f"directives/evidence/{timezone.now():%Y/%m}/{filename}"
+    return f"directives/evidence/{timezone.now():%Y/%m}/{_stored_name(filename)}"
 
 
 class ProgressUpdate(BaseModel):
@@ -260,6 +281,8 @@ class ProgressUpdate(BaseModel):
     note = models.TextField(_("what was done"), blank=True)
     link = models.URLField(_("link to evidence"), blank=True, max_length=500)
     file = models.FileField(_("evidence file"), upload_to=_evidence_to, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file_size = models.PositiveIntegerField(_("file size"), default=0)
     period_end = models.DateField(_("report for the period ending"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -272,6 +295,16 @@ class ProgressUpdate(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.task_id}: {self.progress}%"
+
+    @property
+    def download_url(self) -> str:
+        from ketnoi.core.files import url_for
+
+        return url_for("evidence", self.pk) if self.file else ""
+
+    @property
+    def shown_file_name(self) -> str:
+        return self.file_name or (self.file.name or "").rsplit("/", 1)[-1]
 
 
 class ReminderKind(models.TextChoices):

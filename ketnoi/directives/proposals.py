@@ -17,6 +17,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from ketnoi.directives import scope
 from ketnoi.lib import docnumber
 from ketnoi.lib.vn_text import fold
 
@@ -563,33 +564,6 @@ RECURRENCE_HINTS: list[tuple[re.Pattern[str], str]] = [
 ]
 _DUE = re.compile(r"(?:truoc|cham nhat|han chot|hoan thanh)(?: ngay| truoc ngay)?\s+(\d{1,2}/\d{1,2}/\d{4})")
 
-OUT_OF_SCOPE: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(
-            r"moi (?:ngay|tuan|thang),? moi (?:can bo|dang vien|nguoi)|moi can bo[^.]{0,80}\b0?\d+ (?:tin|bai)"  # noqa: E501
-        ),
-        "per_person_quota",
-    ),
-    (
-        re.compile(r"danh tinh|chung cu|xu phat|dieu tra|truy cuu|nguon goc, danh tinh"),
-        "enforcement_on_individuals",
-    ),
-    (
-        re.compile(
-            r"giam sat (?:viec lap, su dung )?tai khoan|giam sat can bo|giam sat,? can bo|theo doi[^.]{0,60}tai khoan|"  # noqa: E501
-            r"giam sat[^.]{0,60}(?:dang tin|dang bai)|giam sat viec su dung (?:internet|mang xa hoi)"
-        ),
-        "monitoring_individuals",
-    ),
-    (
-        re.compile(
-            r"xu ly nghiem[^.]{0,140}(?:ca nhan|truong hop|nguoi)|xu ly[^.]{0,30}cac truong hop vi pham|"
-            r"(?:de xuat )?xu ly nghiem nhung ca nhan"
-        ),
-        "enforcement_on_individuals",
-    ),
-]
-
 
 @dataclass
 class Proposal:
@@ -712,13 +686,10 @@ def _hints(text: str) -> tuple[str, dt.date | None, list[str]]:
     recurrence = next((value for pattern, value in RECURRENCE_HINTS if pattern.search(folded)), "")
     due = _DUE.search(folded)
     due_date = docnumber.parse_date(due[1]) if due else None
-    flags = sorted({reason for pattern, reason in OUT_OF_SCOPE if pattern.search(folded)})
-    return recurrence, due_date, flags
+    return recurrence, due_date, scope.flags_of(text)
 
 
-def flags_of(text: str) -> list[str]:
-    """The out-of-scope reasons found in a text (per-person quotas, policing of individuals)."""
-    return _hints(text)[2]
+flags_of = scope.flags_of  # the one scope rule, also used by the services
 
 
 def _proposal(number: str, text: str, heading: str, inherited: Bodies, reg: Registry) -> Proposal:

@@ -19,7 +19,15 @@ from django.utils import timezone
 
 from ketnoi.core import permissions
 from ketnoi.core.exceptions import NotFound, PermissionDenied
-from ketnoi.directives.models import Document, DocumentLink, LinkKind, Task, TaskStatus
+from ketnoi.directives.models import (
+    Document,
+    DocumentFile,
+    DocumentLink,
+    LinkKind,
+    ProgressUpdate,
+    Task,
+    TaskStatus,
+)
 from ketnoi.lib.vn_text import fold
 from ketnoi.units.models import Unit
 
@@ -140,6 +148,24 @@ def task_get(*, pk: int, for_user: Any) -> Task:
     return task
 
 
+def document_file_get(*, pk: int, for_user: Any) -> DocumentFile:
+    """An attached file, as the person may see it: through its document's scope."""
+    attached = DocumentFile.objects.filter(pk=pk).first()
+    if attached is None:
+        raise NotFound()
+    document_get(pk=attached.document_id, for_user=for_user)
+    return attached
+
+
+def evidence_get(*, pk: int, for_user: Any) -> ProgressUpdate:
+    """A progress report with its evidence file, as the person may see it: through its task's scope."""
+    update = ProgressUpdate.objects.filter(pk=pk).first()
+    if update is None or not update.file:
+        raise NotFound()
+    task_get(pk=update.task_id, for_user=for_user)
+    return update
+
+
 def overdue(*, for_user: Any, limit: int = 200) -> list[Task]:
     qs = task_list(for_user=for_user, status="overdue").order_by("due_date", "id")
     return list(qs[:limit])
@@ -172,11 +198,12 @@ class UnitProgress:
     total: int
     done: int
     overdue: int
-    progress: int
+    progress: int  # mean of the tasks' roll-up (the lower units' figure where a task was cascaded)
+    own: int  # mean of the unit's own progress on its tasks
 
 
 def progress_by_unit(*, tasks: list[Task]) -> list[UnitProgress]:
-    """Per lead unit: tasks, done, overdue and mean roll-up progress."""
+    """Per lead unit: tasks, done, overdue, mean own progress and mean roll-up progress."""
     today = timezone.localdate()
     groups: dict[int, list[Task]] = defaultdict(list)
     units: dict[int, Unit] = {}
@@ -190,6 +217,7 @@ def progress_by_unit(*, tasks: list[Task]) -> list[UnitProgress]:
             done=sum(1 for t in ts if t.status == TaskStatus.DONE),
             overdue=sum(1 for t in ts if t.is_overdue_on(today)),
             progress=round(sum(t.rollup for t in ts) / len(ts)),
+            own=round(sum(t.progress for t in ts) / len(ts)),
         )
         for uid, ts in groups.items()
     ]
@@ -208,6 +236,7 @@ def progress_rows(qs: QuerySet[Task]) -> list[UnitProgress]:
             done=Count("id", filter=Q(status=TaskStatus.DONE)),
             overdue=Count("id", filter=not_done & Q(due_date__lt=today)),
             mean=Avg("rollup"),
+            own=Avg("progress"),
         )
     )
     units = Unit.objects.in_bulk([r["lead_unit_id"] for r in rows])
@@ -218,6 +247,7 @@ def progress_rows(qs: QuerySet[Task]) -> list[UnitProgress]:
             done=r["done"],
             overdue=r["overdue"],
             progress=round(r["mean"] or 0),
+            own=round(r["own"] or 0),
         )
         for r in rows
     ]

@@ -23,6 +23,7 @@ from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
 from ketnoi.core.exceptions import Conflict, ValidationError
 from ketnoi.directives import proposals as reader
+from ketnoi.directives import scope
 from ketnoi.directives.models import (
     KIND_BY_WORD,
     Document,
@@ -37,7 +38,7 @@ from ketnoi.directives.models import (
     TaskReminder,
     TaskStatus,
 )
-from ketnoi.lib import docnumber, weburl
+from ketnoi.lib import docnumber, filetypes, weburl
 from ketnoi.lib.vn_text import fold, normalise
 from ketnoi.units.models import Unit
 
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 ALLOWED_EXTENSIONS = (".txt", ".docx", ".pdf")
+EVIDENCE_EXTENSIONS = (".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png", ".txt")
 DUE_SOON_DAYS = 3
 
 
@@ -60,13 +62,39 @@ def _user(by: Any) -> Any:
 # --- Text of attached files ----------------------------------------------------------------------
 
 
+@dataclass
+class Upload:
+    name: str
+    data: bytes
+
+
+def check_upload(upload: Upload, allowed: tuple[str, ...], field_name: str = "file") -> None:
+    """A stored upload is small enough, of an allowed kind, and its bytes are of that kind."""
+    if len(upload.data) > MAX_FILE_BYTES:
+        raise ValidationError(
+            _("%(file)s is larger than 20 MB.") % {"file": upload.name},
+            fields={field_name: _("File too large.")},
+        )
+    trouble = filetypes.problem(upload.name, upload.data, allowed)
+    if trouble == "type":
+        kinds = ", ".join(e.lstrip(".").upper() for e in allowed)
+        raise ValidationError(
+            _("%(file)s: only these kinds of file can be stored here: %(kinds)s.")
+            % {"file": upload.name, "kinds": kinds},
+            fields={field_name: _("Unsupported file type.")},
+        )
+    if trouble == "content":
+        raise ValidationError(
+            _("%(file)s is not a real %(type)s file: its content does not match its name.")
+            % {"file": upload.name, "type": filetypes.extension_of(upload.name).lstrip(".").upper()},
+            fields={field_name: _("Content does not match the file name.")},
+        )
+
+
 def extract_text(name: str, data: bytes) -> str:
     """The text of a .txt, .docx or .pdf file; a clear message naming the file otherwise."""
     lower = name.lower()
-    if len(data) > MAX_FILE_BYTES:
-        raise ValidationError(
-            _("%(file)s is larger than 20 MB.") % {"file": name}, fields={"file": _("File too large.")}
-        )
+    check_upload(Upload(name, data), ALLOWED_EXTENSIONS)
     try:
         if lower.endswith(".txt"):
             for encoding in ("utf-8-sig", "utf-16", "cp1258"):
@@ -179,12 +207,6 @@ def _refuse_duplicate(document: Document) -> None:
             _("%(number)s is already in the register.") % {"number": document.number},
             fields={"number": _("Already registered.")},
         )
-
-
-@dataclass
-class Upload:
-    name: str
-    data: bytes
 
 
 DOCUMENT_FIELDS = {
@@ -411,6 +433,14 @@ def _check_lead(lead: Unit, assigned_by: Unit, *, strictly_below: bool = False) 
         )
 
 
+def _refuse_out_of_scope(text: str, field_name: str = "text") -> None:
+    """The scope rule (``ketnoi.directives.scope``): no task watches or penalises persons."""
+    flags = scope.flags_of(text)
+    if flags:
+        message = scope.refusal_message(flags)
+        raise ValidationError(message, fields={field_name: message})
+
+
 def _check_recurrence(recurrence: str) -> None:
     if recurrence not in Recurrence.values:
         raise ValidationError(
@@ -440,6 +470,7 @@ def task_create(
     text = text.strip()
     if not text:
         raise ValidationError(_("A task needs its text."), fields={"text": _("Required.")})
+    _refuse_out_of_scope(text)
     if recurrence and due_date is None:
         due_date = next_period_end(timezone.localdate(), recurrence)
     task = Task(
@@ -530,6 +561,8 @@ def task_update(*, task: Task, by: Any, coordinating: Iterable[Unit] | None = No
         setattr(task, key, value.strip() if isinstance(value, str) else value)
     if not task.text:
         raise ValidationError(_("A task needs its text."), fields={"text": _("Required.")})
+    if "text" in fields:
+        _refuse_out_of_scope(task.text)
     task.search_folded = _task_search_text(task)
     stamp(task, by, _("Assignment changed"))
     task.save()
@@ -568,12 +601,20 @@ def task_report_progress(
     )
     if not (note.strip() or link or file or progress is not None or status):
         raise ValidationError(_("Say what was done, or attach evidence."), fields={"note": _("Required.")})
+    # Evidence shows a unit's work: a note about persons' posts would turn it into a case file.
+    _refuse_out_of_scope(note, "note")
     if status is None:
         status = TaskStatus.DONE if progress == 100 else (TaskStatus.IN_PROGRESS if progress else task.status)
     if progress is None:
         progress = 100 if status == TaskStatus.DONE else max(task.progress, 0)
     if status == TaskStatus.DONE:
         progress = 100
+    elif status == TaskStatus.NOT_STARTED and progress > 0:
+        raise ValidationError(
+            _('A task that is not started cannot be %(p)s%% done: choose "in progress" or report 0%%.')
+            % {"p": progress},
+            fields={"status": _("Not started means 0%.")},
+        )
     elif progress == 100 and task.recurrence:
         progress = task.progress
     today = timezone.localdate()
@@ -583,17 +624,8 @@ def task_report_progress(
         task.due_date = next_period_end(ended + dt.timedelta(days=1), task.recurrence)
         status = TaskStatus.IN_PROGRESS
         period_end = ended
-    if file is not None and not file.name.lower().endswith(
-        (".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png", ".txt")
-    ):
-        raise ValidationError(
-            _("%(file)s: evidence can be PDF, DOCX, XLSX, JPG, PNG or TXT.") % {"file": file.name},
-            fields={"file": _("Unsupported file type.")},
-        )
-    if file is not None and len(file.data) > MAX_FILE_BYTES:
-        raise ValidationError(
-            _("%(file)s is larger than 20 MB.") % {"file": file.name}, fields={"file": _("File too large.")}
-        )
+    if file is not None:
+        check_upload(file, EVIDENCE_EXTENSIONS)
     update = ProgressUpdate(
         task=task,
         status=status,
@@ -605,6 +637,8 @@ def task_report_progress(
     )
     if file is not None:
         update.file.save(file.name, ContentFile(file.data), save=False)
+        update.file_name = file.name[:255]
+        update.file_size = len(file.data)
     update.save()
     task.status = status
     task.progress = progress
@@ -669,20 +703,26 @@ def _roll_up(task: Task) -> None:
     current: Task | None = task
     while current is not None:
         children = list(current.children.values_list("rollup", "status"))
+        lower: int | None = None
         if children:
-            rollup = round(sum(r for r, _s in children) / len(children))
+            rollup = lower = round(sum(r for r, _s in children) / len(children))
             if all(s == TaskStatus.DONE for _r, s in children) and not current.recurrence:
                 current.status = TaskStatus.DONE
                 current.progress = 100
                 current.done_on = current.done_on or timezone.localdate()
-                rollup = 100
+                rollup = lower = 100
             elif rollup > 0 and current.status == TaskStatus.NOT_STARTED:
                 current.status = TaskStatus.IN_PROGRESS
         else:
             rollup = 100 if current.status == TaskStatus.DONE else current.progress
         current.rollup = rollup
+        current.lower_units = lower
         Task.objects.filter(pk=current.pk).update(
-            rollup=rollup, status=current.status, progress=current.progress, done_on=current.done_on
+            rollup=rollup,
+            lower_units=lower,
+            status=current.status,
+            progress=current.progress,
+            done_on=current.done_on,
         )
         current = current.parent
 
@@ -770,8 +810,10 @@ def _reminder_body(task: Task, kind: str) -> str:
         _("Document: %(doc)s") % {"doc": str(task.document)},
         _("Task %(number)s: %(text)s") % {"number": task.number, "text": task.text[:500]},
         _("Deadline: %(date)s") % {"date": task.due_date.strftime("%d/%m/%Y") if task.due_date else "—"},
-        _("Progress: %(p)s%%") % {"p": task.rollup},
+        _("Own progress: %(p)s%%") % {"p": task.progress},
     ]
+    if task.lower_units is not None:
+        lines.append(_("Lower units: %(p)s%%") % {"p": task.lower_units})
     if kind == ReminderKind.OVERDUE:
         lines.append(_("The deadline has passed. Please report progress in Kết Nối."))
     else:

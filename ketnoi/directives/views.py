@@ -215,6 +215,9 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("%(n)s tasks were assigned.") % {"n": len(created)})
             return redirect("directives:document", document.pk)
     for proposal in analysis["tasks"]:
+        # The form's date field reads dd/mm/yyyy: show the deadline found in the text that way.
+        due = proposal["due_date"]
+        proposal["due_shown"] = dt.date.fromisoformat(due).strftime("%d/%m/%Y") if due else ""
         wanted = set(proposal["unit_codes"]) | set(proposal["coordinating_unit_codes"])
         # The units the text names come first, then the others in tree order.
         proposal["choices"] = [u for u in assignable if u.code in wanted] + [

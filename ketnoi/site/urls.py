@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from ketnoi.core import files as core_files
 from ketnoi.core import views as core_views
 from ketnoi.site import views
 from ketnoi.site.api import api
@@ -16,6 +17,7 @@ core_patterns = [
     path("", views.home, name="home"),
     path("language/", views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("files/<slug:kind>/<int:pk>/", core_files.serve, name="file"),
     path("vendor/plotly.min.js", core_views.plotly_js, name="plotly_js"),
 ]
 
