@@ -11,7 +11,7 @@ import pytest
 from ketnoi.core.exceptions import ValidationError
 from ketnoi.directives import services
 from ketnoi.directives.models import Task
-from ketnoi.directives.scope import flags_of
+from ketnoi.directives.scope import flags_of, refusal_message
 
 LETTER = (Path(__file__).parent / "samples" / "cong-van-huyen-uy-1189-CV-HU.txt").read_text(encoding="utf-8")
 
@@ -49,7 +49,8 @@ def test_a_task_to_police_persons_is_refused_by_the_service_with_a_clear_message
     document = services.document_create(unit=unit("BP-BGM"), by=bob, title="Công văn 1189-CV/HU")
     with pytest.raises(ValidationError) as error:
         services.task_create(document=document, lead_unit=unit("BP-BGM"), text=text, by=bob)
-    assert "never builds tasks about" in error.value.message
+    assert error.value.message == refusal_message(flags_of(text))
+    assert "Kết Nối" in error.value.message
     assert "text" in error.value.fields
     assert not Task.objects.exists()
 
