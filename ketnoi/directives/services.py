@@ -23,11 +23,15 @@ from ketnoi.core.audit import stamp
 from ketnoi.core.exceptions import Conflict, ValidationError
 from ketnoi.directives import proposals as reader
 from ketnoi.directives import scope
-from ketnoi.directives.attachments import (
+from ketnoi.directives.attachments import (  # Upload and extract_text: callers use them from here
     EVIDENCE_EXTENSIONS,
-    Upload,
     check_upload,
-    extract_text,
+)
+from ketnoi.directives.attachments import (
+    Upload as Upload,
+)
+from ketnoi.directives.attachments import (
+    extract_text as extract_text,
 )
 from ketnoi.directives.models import (
     KIND_BY_WORD,
