@@ -22,6 +22,16 @@ from simple_history.models import HistoricalRecords
 
 from ketnoi.core.models import BaseModel
 
+BADGES = {
+    "in_review": "warn",
+    "approved": "ok",
+    "scheduled": "warn",
+    "publishing": "warn",
+    "published": "ok",
+    "withdrawn": "bad",
+    "failed": "bad",
+}
+
 
 class Tag(models.TextChoices):
     GOOD_DEEDS = "good_deeds", _("Good people, good deeds")
@@ -93,6 +103,11 @@ class Story(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def badge(self) -> str:
+        """The colour class of the status badge."""
+        return BADGES.get(self.status, "")
 
     def tag_labels(self) -> list[str]:
         labels = dict(Tag.choices)
@@ -187,6 +202,21 @@ class Publication(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.story_id} -> {self.page_id} ({self.status})"
+
+    @property
+    def shown_status(self) -> str:
+        """What screens and the API show: a row waiting before its first call is still ``scheduled``."""
+        if self.status == PublicationStatus.PUBLISHING and not self.attempts:
+            return str(PublicationStatus.SCHEDULED)
+        return str(self.status)
+
+    @property
+    def shown_status_label(self) -> str:
+        return str(dict(PublicationStatus.choices)[self.shown_status])
+
+    @property
+    def badge(self) -> str:
+        return BADGES.get(self.shown_status, "")
 
 
 class AttemptOutcome(models.TextChoices):

@@ -22,7 +22,6 @@ from ketnoi.publishing.models import (
     KitCount,
     KitLink,
     Publication,
-    PublicationStatus,
     ShareKit,
     Story,
 )
@@ -135,9 +134,7 @@ def publication_get(*, pk: int, for_user: Any, verb: str = "view") -> Publicatio
 
 def api_status(publication: Publication) -> str:
     """The status the API and screens show: a row waiting before its first call is still ``scheduled``."""
-    if publication.status == PublicationStatus.PUBLISHING and not publication.attempts:
-        return PublicationStatus.SCHEDULED
-    return str(publication.status)
+    return publication.shown_status
 
 
 def outcome_counts(story: Story) -> dict[str, int]:

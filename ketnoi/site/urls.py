@@ -30,6 +30,8 @@ urlpatterns = [
     path("connectors/", include("ketnoi.connectors.urls")),
     path("reports/", include("ketnoi.reporting.urls")),
     path("directives/", include("ketnoi.directives.urls")),
+    path("publishing/", include("ketnoi.publishing.urls")),
+    path("k/", include("ketnoi.publishing.kit_urls")),
     path("public/", include("ketnoi.pages.public_urls")),
     path("api/v1/", api.urls),
 ]

@@ -185,6 +185,8 @@ def _retry(
             _log(publication, worker, started, kind, AttemptOutcome.FAILED if give_up else outcome, error)
     if done and give_up:
         story_refresh_status(publication.story_id)
+    elif done:
+        _send_later(publication.pk, fields["next_try_at"])
 
 
 def _fail(
@@ -398,9 +400,16 @@ def _fail_unknown(publication: Publication, worker: str, started: dt.datetime, e
 
 def _give_back(publication: Publication, worker: str, wait: float) -> None:
     now = timezone.now()
-    _mine(publication.pk, worker).update(
-        lease_until=None, next_try_at=now + dt.timedelta(seconds=wait), updated_at=now
-    )
+    at = now + dt.timedelta(seconds=wait)
+    if _mine(publication.pk, worker).update(lease_until=None, next_try_at=at, updated_at=now):
+        _send_later(publication.pk, at)
+
+
+def _send_later(pk: int, at: dt.datetime) -> None:
+    """Queue the next try at its time (the row stays the truth: a lost message is re-sent by the sweep)."""
+    from ketnoi.publishing.tasks import publishing_publish
+
+    publishing_publish.schedule((pk,), eta=max(at, timezone.now() + dt.timedelta(seconds=1)))
 
 
 def _observe(platform: str, target: Target, error: RateLimited | None = None) -> None:
