@@ -161,7 +161,7 @@ def _counts(kit_id: int, units: list[Unit], today: dt.date) -> None:
     """Aggregate views and share presses per unit and day (the only figures a kit keeps)."""
     for u, unit in enumerate(units):
         for back in range(4):
-            views = 40 + 17 * ((u * 7 + back * 3) % 9)
+            views = 25 + 13 * ((u * 7 + back * 3 + kit_id * 5) % 11)
             KitCount.objects.get_or_create(
                 kit_id=kit_id,
                 unit=unit,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ketnoi.publishing.models import PublishPace
@@ -33,6 +34,12 @@ def _row(platform: str) -> PublishPace:
 
 def reserve(platform: str) -> float:
     """Take the next slot for a call; the seconds to wait before making it."""
+    now = timezone.now()
+    free = PublishPace.objects.filter(platform=platform, interval=0).filter(
+        Q(paused_until__isnull=True) | Q(paused_until__lte=now)
+    )
+    if free.exists():
+        return 0.0  # no spacing asked for: no write (on SQLite every write takes the database's lock)
     with transaction.atomic():
         row = _row(platform)
         now = timezone.now()
@@ -46,6 +53,10 @@ def reserve(platform: str) -> float:
 
 def observe(platform: str, *, usage: int, limited_for: int | None = None) -> None:
     """Tune the spacing from the usage the platform reported (and pause it after a rate-limit answer)."""
+    if limited_for is None and usage < START_PERCENT:
+        idle = PublishPace.objects.filter(platform=platform, interval=0, usage__lt=START_PERCENT)
+        if idle.exists():
+            return  # nothing to tune: no write
     with transaction.atomic():
         row = _row(platform)
         interval = row.interval

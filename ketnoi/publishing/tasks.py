@@ -16,9 +16,10 @@ from ketnoi.publishing.services import delivery
 
 
 @db_task()
-def publishing_publish(publication_id: int) -> str | None:
-    """Publish one publication (a no-op when it is not claimable now)."""
-    return delivery.publication_execute(publication_id)
+def publishing_publish(publication_id: int) -> None:
+    """Publish one publication (a no-op when it is not claimable now). The outcome is in its row, so the
+    queue stores no result."""
+    delivery.publication_execute(publication_id)
 
 
 _started = threading.Lock()

@@ -58,9 +58,11 @@ class PublishState:
 
 
 class PublishingPlatforms(FakePlatforms):
-    def __init__(self) -> None:
+    def __init__(self, *, accept_demo: bool = False) -> None:
         super().__init__()
         self.pub = PublishState()
+        # By hand (``ketnoi fake-platforms``): any page id with a token beginning with "demo-" is accepted.
+        self.accept_demo = accept_demo
 
     def configure(self, *, latency: float | None = None, chaos: Chaos | None = None) -> None:
         with self.lock:
@@ -252,6 +254,11 @@ class _PublishingHandler(_Handler):
     def _fb_auth(self, page_id: str) -> bool:
         token = self._fb_token()
         self._log("facebook", token)
+        if self.platforms.accept_demo and token.startswith("demo-") and page_id.isdigit():
+            with self.platforms.lock:
+                known_page = page_id in self.platforms.state.fb_pages
+            if not known_page:
+                self.platforms.add_facebook_page(page_id, token, name=f"Demo {page_id}")
         with self.platforms.lock:
             valid = _token_ok(self.platforms.state.fb_tokens, token)
             known = page_id in self.platforms.state.fb_pages

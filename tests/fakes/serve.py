@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8765, help="Port on 127.0.0.1 (0 = any free port).")
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args(argv)
-    fake = PublishingPlatforms()
+    fake = PublishingPlatforms(accept_demo=True)
     fake.add_facebook_page("100000000000001", "fake-facebook-token-0001", name="Trang thử", followers=16000)
     fake.add_youtube_channel("UCfake0000000000000000001", "fake-youtube-token-0001", subscribers=5400)
     fake.add_zalo_oa(
@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
         "  zalo_oa        platform id 4300000000000000001      token fake-zalo-access-0001  "
         "refresh fake-zalo-refresh-0001  app fake-app / fake-app-secret"
     )
+    say("  facebook_page  any demo page's platform id           token beginning with demo- (publishing)")
     say("Press Ctrl+C to stop.")
     try:
         while True:

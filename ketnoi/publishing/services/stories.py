@@ -269,28 +269,40 @@ def story_withdraw(*, story: Story, by: Any, reason: str = "") -> Story:
     return story
 
 
-@transaction.atomic
 def story_refresh_status(story_id: int) -> None:
     """Scheduled while a publication is open, published once none is and one went out (the worker's step)."""
     from ketnoi.publishing.models import Publication
 
-    statuses = set(Publication.objects.filter(story_id=story_id).values_list("status", flat=True).distinct())
-    if statuses & {PublicationStatus.SCHEDULED, PublicationStatus.PUBLISHING}:
-        target = StoryStatus.SCHEDULED
-    elif PublicationStatus.PUBLISHED in statuses:
-        target = StoryStatus.PUBLISHED
-    else:
-        target = StoryStatus.APPROVED
-    story = Story.objects.select_for_update().filter(pk=story_id).first()
-    if story is None or story.status == target:
-        return
-    if story.status not in (StoryStatus.APPROVED, StoryStatus.SCHEDULED, StoryStatus.PUBLISHED):
-        return
-    story.status = target
-    reasons = {
-        StoryStatus.SCHEDULED: gettext_noop("Scheduled"),
-        StoryStatus.PUBLISHED: gettext_noop("Published"),
-        StoryStatus.APPROVED: gettext_noop("Nothing left scheduled"),
-    }
-    stamp(story, permissions.SYSTEM, reasons[target])
-    story.save(update_fields=["status", "updated_at"])
+    open_left = Publication.objects.filter(
+        story_id=story_id, status__in=(PublicationStatus.SCHEDULED, PublicationStatus.PUBLISHING)
+    )
+    if Story.objects.filter(pk=story_id, status=StoryStatus.SCHEDULED).exists() and open_left.exists():
+        return  # still scheduled: nothing to change, and no write lock taken
+    with transaction.atomic():
+        # Decided under the story's lock, so two workers finishing at once cannot undo each other.
+        story = Story.objects.select_for_update().filter(pk=story_id).first()
+        if story is None or story.status not in (
+            StoryStatus.APPROVED,
+            StoryStatus.SCHEDULED,
+            StoryStatus.PUBLISHED,
+        ):
+            return
+        statuses = set(
+            Publication.objects.filter(story_id=story_id).values_list("status", flat=True).distinct()
+        )
+        if statuses & {PublicationStatus.SCHEDULED, PublicationStatus.PUBLISHING}:
+            target = StoryStatus.SCHEDULED
+        elif PublicationStatus.PUBLISHED in statuses:
+            target = StoryStatus.PUBLISHED
+        else:
+            target = StoryStatus.APPROVED
+        if story.status == target:
+            return
+        story.status = target
+        reasons = {
+            StoryStatus.SCHEDULED: gettext_noop("Scheduled"),
+            StoryStatus.PUBLISHED: gettext_noop("Published"),
+            StoryStatus.APPROVED: gettext_noop("Nothing left scheduled"),
+        }
+        stamp(story, permissions.SYSTEM, reasons[target])
+        story.save(update_fields=["status", "updated_at"])

@@ -194,3 +194,18 @@ def test_two_workers_racing_for_one_publication_post_once(fake, fb_page, approve
     [p] = publications.publication_schedule(story=approved_story(), pages=[page], at=soon(), by=bob)
     assert delivery.claim(p.pk, "w1") is True
     assert delivery.claim(p.pk, "w2") is False
+
+
+def test_a_demo_token_is_never_sent_to_a_platform_that_is_not_on_this_machine(
+    fake, fb_page, approved_story, bob, settings
+):
+    from ketnoi.connectors.services import credential_set
+
+    page = fb_page(60)
+    credential_set(page=page, access_token="demo-token-60", expires_at=None, by=None)
+    settings.KETNOI_FACEBOOK_GRAPH_URL = "https://graph.facebook.com/v23.0"
+    [p] = publications.publication_schedule(story=approved_story(), pages=[page], at=soon(), by=bob)
+    calls_before = len(fake.calls())
+    assert delivery.publication_execute(p.pk) == "failed"
+    p.refresh_from_db()
+    assert p.error_code == "demo_no_fake" and len(fake.calls()) == calls_before
