@@ -17,6 +17,10 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+# The fake platforms live with the tests (tests/fakes/), outside the installed package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def main(rate: float, pages: int, stories_count: int, threads: int) -> None:
@@ -29,13 +33,13 @@ def main(rate: float, pages: int, stories_count: int, threads: int) -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from ketnoi.connectors.fakepublish import PublishingPlatforms
     from ketnoi.connectors.services import credential_set
     from ketnoi.core.permissions import SYSTEM
     from ketnoi.pages.services import page_register
     from ketnoi.publishing.models import Publication
     from ketnoi.publishing.services import publications, stories
     from ketnoi.units.services import unit_create
+    from tests.fakes.publish import PublishingPlatforms
 
     call_command("migrate", verbosity=0)
     fake = PublishingPlatforms().start()

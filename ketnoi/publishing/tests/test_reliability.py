@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 
-from ketnoi.connectors.fakepublish import Chaos, PublishingPlatforms
 from ketnoi.publishing.tests.reliability_setup import page_id, token
+from tests.fakes.publish import Chaos, PublishingPlatforms
 
 PAGES = 50
 DEADLINE = 90.0
