@@ -7,10 +7,8 @@ and ``ketnoi propose-tasks FILE``. Nothing here writes: the user confirms propos
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,61 +16,11 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from ketnoi.directives import scope
+from ketnoi.directives.heading import Heading as Heading
+from ketnoi.directives.heading import fold_aligned, paragraphs
+from ketnoi.directives.heading import read_heading as read_heading
 from ketnoi.lib import docnumber
 from ketnoi.lib.vn_text import fold
-
-# --- Text clean-up -------------------------------------------------------------------------------
-
-
-def fold_aligned(text: str) -> str:
-    """``fold`` that keeps every character in place (same length), so spans map back to the text."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFD", ch.replace("đ", "d").replace("Đ", "D"))[0]
-        out.append(base.lower() if len(base.lower()) == 1 else base)
-    return "".join(out)
-
-
-def clean(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
-    text = re.sub(r"\*+", "", text)  # markdown emphasis left by converters
-    return text
-
-
-_TERMINAL = tuple('.:;!?…)”"')
-
-
-_MARKER_LINE = re.compile(r"^\s*(?:[-–•+]|\d{1,2}\s*[.)]|[a-zđ]\)|[IVX]{1,5}\.)\s")
-
-
-def _block_lines(block: str) -> list[str]:
-    """Lines of one blank-line-separated block: wrapped lines are joined, list lines stay apart."""
-    out: list[str] = []
-    for line in block.split("\n"):
-        line = re.sub(r"[ \t]+", " ", line).strip()
-        if not line:
-            continue
-        wrapped = line[0].islower() or (len(out[-1]) > 60 and out[-1].upper() != out[-1]) if out else False
-        if out and wrapped and not _MARKER_LINE.match(line) and not out[-1].endswith((".", ";", ":")):
-            out[-1] = f"{out[-1]} {line}"
-        else:
-            out.append(line)
-    return out
-
-
-def paragraphs(text: str) -> list[str]:
-    """Paragraphs with single spaces; a paragraph broken mid-sentence (page break) is joined again."""
-    raw = [line for block in re.split(r"\n[ \t\xa0]*\n", clean(text)) for line in _block_lines(block)]
-    out: list[str] = []
-    for para in raw:
-        if not para:
-            continue
-        if out and not out[-1].endswith(_TERMINAL) and para[0].islower() and len(out[-1]) > 60:
-            out[-1] = f"{out[-1]} {para}"
-        else:
-            out.append(para)
-    return out
-
 
 # --- The unit registry, as the matcher sees it ---------------------------------------------------
 
@@ -93,6 +41,7 @@ class Registry:
     units: list[RegUnit]
     issuer: RegUnit | None = None
     _keys: dict[str, RegUnit] = field(default_factory=dict)
+    _punctuated: list[tuple[str, RegUnit]] | None = None
 
     def __post_init__(self) -> None:
         for unit in self.units:
@@ -132,6 +81,15 @@ class Registry:
                 continue
             out.append(u)
         return out
+
+    def punctuated_names(self) -> list[tuple[str, RegUnit]]:
+        """Registry names with a hyphen or a comma in them, longest first."""
+        if self._punctuated is None:
+            self._punctuated = sorted(
+                ((k, u) for k, u in self._keys.items() if re.search(r"[-,–]", k) and len(k.split()) >= 3),
+                key=lambda item: -len(item[0]),
+            )
+        return self._punctuated
 
     def lookup(self, phrase: str) -> RegUnit | None:
         key = fold(phrase)
@@ -220,8 +178,16 @@ COLLECTIVES: list[tuple[re.Pattern[str], str]] = [
         "district_level",
     ),
     (
-        re.compile(r"cac huyen(?: uy)?, thi(?: uy)?, thanh uy(?:, dang uy truc thuoc(?: tinh uy)?)?"),
+        re.compile(r"cac huyen(?: uy)?, thi(?: uy)?, thanh uy,? (?:va )?dang uy truc thuoc(?: tinh uy)?"),
         "district_level",
+    ),
+    # "Các huyện ủy, thị ủy, thành ủy" names the localities' committees, not the enterprise Party
+    # committees that only "đảng ủy trực thuộc" names.
+    (
+        re.compile(
+            r"cac huyen(?: uy)?,(?: thi(?: xa)?(?: uy)?,)? (?:thi uy, )?thanh uy|cac huyen, thi, thanh uy"
+        ),
+        "localities",
     ),
     (re.compile(r"cac dang uy truc thuoc tinh uy"), "district_level"),
     (re.compile(r"(?:ubnd|uy ban nhan dan) cac huyen,(?: thi xa,)? thanh pho"), "localities"),
@@ -247,7 +213,7 @@ COLLECTIVES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"cac dang doan, ban can su dang|cac ban can su dang, dang doan"), "party_groups"),
     (
         re.compile(
-            r"cac (?:xa, phuong, thi tran|xa, thi tran|xa, phuong)|cac to chuc co so dang truc thuoc(?: huyen uy)?|cac chi,? dang bo co so|dang uy cac xa(?:, thi tran)?"  # noqa: E501
+            r"(?:ubnd |uy ban nhan dan )?cac (?:xa, phuong, thi tran|xa, thi tran|xa, phuong)|(?:ubnd|uy ban nhan dan) cac xa|cac to chuc co so dang truc thuoc(?: huyen uy)?|cac chi,? dang bo co so|dang uy cac xa(?:, thi tran)?"  # noqa: E501
         ),
         "communes",
     ),
@@ -265,7 +231,10 @@ _VERB = re.compile(
     r"(?<!ban)\s(?:chu tri|phoi hop|tap trung|chi dao|lanh dao|tang cuong|nghien cuu|can cu|thuc hien|tham muu|"  # noqa: E501
     r"xay dung|huong dan|trien khai|day manh|co trach nhiem|theo doi|kip thoi|thuong xuyen|quan triet|"
     r"to chuc (?:quan triet|thuc hien|trien khai|tuyen truyen|tap huan)|bao cao|ban hanh|tiep tuc|nang cao|"
-    r"chu dong|duy tri|tich cuc|ra soat|kiem tra|phat huy|sua doi|giam sat)\b"
+    r"chu dong|duy tri|tich cuc|ra soat|kiem tra|phat huy|sua doi|giam sat|chuan bi|mo|phat dong|bien soan|"
+    r"tong hop|bo tri|kien toan|dang tai|san xuat|tuong thuat|cap nhat|van dong|tu kiem tra|phan cong|cu|"
+    r"tuyen truyen|dang ky|gui|lap|phat hanh|"
+    r"to chuc(?! chinh tri| co so| dang| doan| thanh vien))\b"
 )
 _PREFIX = re.compile(
     r"^(?:giao|de nghi|yeu cau|doi voi|ban thuong vu (?:tinh|huyen|thanh|thi|dang) uy (?:giao|yeu cau|de nghi)|"  # noqa: E501
@@ -327,6 +296,20 @@ def bodies_in(phrase: str, reg: Registry) -> Bodies:
             found.add_units(_collective(reg, name))
             for i in range(m.start(), m.end()):
                 mask[i] = "\0"
+    # Names in the registry are taken whole first, so "Đài Phát thanh - Truyền hình tỉnh" or "Sở Văn
+    # hóa, Thể thao và Du lịch" is never split at its hyphen or comma.
+    for key, named in reg.punctuated_names():
+        at = folded.find(key)
+        while at >= 0:
+            end = at + len(key)
+            whole = (at == 0 or not folded[at - 1].isalnum()) and (
+                end == len(folded) or not folded[end].isalnum()
+            )
+            if whole and all(c != "\0" for c in mask[at:end]):
+                found.add_units([named])
+                for i in range(at, end):
+                    mask[i] = "\0"
+            at = folded.find(key, at + 1)
     rest = "".join(mask)
     if INDIVIDUALS.match(fold(rest.replace("\0", " ").strip(" ,.:;"))):
         found.individuals = True
@@ -366,159 +349,16 @@ def coordinating_in(text: str, reg: Registry) -> Bodies:
     """Bodies the task's lead works with: after "phối hợp với"."""
     found = Bodies()
     folded = fold_aligned(text)
-    for m in re.finditer(r"phoi hop (?:voi|cung)\s+", folded):
+    # After "phối hợp với", and the bodies a lead directs ("... lãnh đạo UBND tỉnh chỉ đạo Sở X xây dựng").
+    for m in re.finditer(r"phoi hop (?:voi|cung)\s+|\bchi dao\s+", folded[:400]):
         tail = text[m.end() : m.end() + 160]
-        end = re.search(
-            r"[.;]|\s(?:theo doi|to chuc|xay dung|trien khai|thuc hien|kiem tra)\b", fold_aligned(tail)
+        folded_tail = fold_aligned(tail)
+        end = min(
+            (x.start() for x in (re.search(r"[.;]", folded_tail), _VERB.search(" " + folded_tail)) if x),
+            default=len(tail),
         )
-        found.merge(bodies_in(tail[: end.start()] if end else tail, reg))
+        found.merge(bodies_in(tail[:end], reg))
     return found
-
-
-# --- Heading: kind, number, date, issuer, signer, recipients --------------------------------------
-
-KIND_HEADINGS = [k.upper() for k in docnumber.KIND_WORDS]
-_NUMBER_LINE = re.compile(r"^S[ốo]\s*:?\s*(?P<number>\d[^\s,;]*)", re.IGNORECASE)
-_DATE_LONG = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
-_ISSUED = re.compile(
-    r"(?:ngày|ngay)\s+(?P<date>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4})\s*,\s*(?P<issuer>[^,.]{3,80}?)\s+(?:đã\s+)?ban hành\s+"  # noqa: E501
-    r"(?P<kind>" + "|".join(docnumber.KIND_WORDS) + r")\s+(?:số\s*)?(?P<number>\d[^\s,;]*)",
-    re.IGNORECASE,
-)
-_SIGN_CAPACITY = re.compile(
-    r"^(?:T/M|TM\.?|K/T|KT\.?|T/L|TL\.?|Q\.|Q/)\s*\S.*$|^(?:PHÓ )?BÍ THƯ.*$|^(?:PHÓ )?CHỦ TỊCH.*$"
-)
-
-
-@dataclass
-class Heading:
-    kind: str = ""
-    number: str = ""
-    number_error: str = ""
-    parsed: dict[str, Any] | None = None
-    issued_on: dt.date | None = None
-    issuing_body: str = ""
-    title: str = ""
-    signer: str = ""
-    signer_capacity: str = ""
-    recipients: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "number": self.number,
-            "number_error": self.number_error,
-            "number_parts": self.parsed,
-            "issued_on": self.issued_on.isoformat() if self.issued_on else None,
-            "issuing_body": self.issuing_body,
-            "title": self.title,
-            "signer": self.signer,
-            "signer_capacity": self.signer_capacity,
-            "recipients": self.recipients,
-        }
-
-
-def _title_case_body(text: str) -> str:
-    words = text.strip().lower().split()
-    keep_lower = {"và", "của", "về"}
-    out = []
-    for i, w in enumerate(words):
-        out.append(w if (w in keep_lower and i) else w[:1].upper() + w[1:])
-    result = " ".join(out)
-    return (
-        result.replace("Ủy Ban", "Ủy ban")
-        .replace("Ban Thường Vụ", "Ban Thường vụ")
-        .replace("Tỉnh Ủy", "Tỉnh ủy")
-        .replace("Huyện Ủy", "Huyện ủy")
-    )
-
-
-def read_heading(text: str) -> Heading:
-    paras = paragraphs(text)
-    head = Heading()
-    top = paras[:12]
-    for i, para in enumerate(top):
-        upper = para.upper().strip(" .")
-        if not head.kind and upper in KIND_HEADINGS:
-            head.kind = docnumber.KIND_WORDS[KIND_HEADINGS.index(upper)]
-            # The lines after the kind: "CỦA BAN THƯỜNG VỤ TỈNH ỦY", then the title.
-            rest = top[i + 1 : i + 4]
-            if rest and fold(rest[0]).startswith("cua "):
-                head.issuing_body = _title_case_body(rest[0][4:])
-                rest = rest[1:]
-            if rest:
-                head.title = rest[0]
-        number = _NUMBER_LINE.match(para)
-        if number and not head.number:
-            head.number = number["number"]
-        long_date = _DATE_LONG.search(para)
-        if long_date and head.issued_on is None:
-            with contextlib.suppress(ValueError):
-                head.issued_on = dt.date(int(long_date[3]), int(long_date[2]), int(long_date[1]))
-    issued = _ISSUED.search(" ".join(paras[:6]))
-    if issued:
-        kind = docnumber._canonical_kind(issued["kind"])
-        if not head.kind or head.kind == kind:
-            head.kind = head.kind or kind
-            head.number = head.number or issued["number"].rstrip(".")
-            head.issued_on = head.issued_on or docnumber.parse_date(issued["date"])
-            head.issuing_body = head.issuing_body or issued["issuer"].strip()
-    if not head.title and paras:
-        head.title = paras[0] if len(paras[0]) < 300 else paras[0][:300]
-    if head.number:
-        try:
-            parsed = docnumber.parse(head.number, kind_hint=head.kind)
-            head.number = parsed.text
-            head.parsed = parsed.as_dict()
-            head.kind = head.kind or parsed.kind
-            if not head.issuing_body and parsed.issuer:
-                head.issuing_body = parsed.issuer
-        except docnumber.DocNumberError as exc:
-            head.number_error = exc.message
-    _read_signature(paras, head)
-    head.recipients = _recipients(paras)
-    if not head.issuing_body:
-        for para in paras[::-1]:
-            m = re.match(r"^-?\s*Lưu\s*:?\s*(?:tại\s+)?(?:Văn phòng\s+)(.+?)[.,]?$", para, re.IGNORECASE)
-            if m:
-                head.issuing_body = _title_case_body(m[1])
-                break
-    return head
-
-
-def _read_signature(paras: list[str], head: Heading) -> None:
-    for i in range(len(paras) - 1, max(-1, len(paras) - 25), -1):
-        lines = [ln.strip() for ln in paras[i].split("\n") if ln.strip()]
-        if lines and _SIGN_CAPACITY.match(lines[0]) and paras[i].upper() == paras[i]:
-            # "T/M BAN THƯỜNG VỤ" above "PHÓ BÍ THƯ": the capacity starts at the first of them.
-            while i > 0 and _SIGN_CAPACITY.match(paras[i - 1]) and paras[i - 1].upper() == paras[i - 1]:
-                i -= 1
-            capacity = [paras[i]]
-            j = i + 1
-            while j < len(paras) and paras[j].upper() == paras[j] and not re.search(r"[a-z]", paras[j]):
-                capacity.append(paras[j])
-                j += 1
-            head.signer_capacity = " ".join(capacity)
-            if j < len(paras) and len(paras[j].split()) <= 6:
-                head.signer = paras[j]
-            return
-
-
-def _recipients(paras: list[str]) -> list[str]:
-    out: list[str] = []
-    start = next((i for i, p in enumerate(paras) if fold(p).startswith("noi nhan")), None)
-    if start is None:
-        return out
-    for para in paras[start + 1 :]:
-        if not para.startswith(("-", "–", "+", "•")):
-            break
-        name = re.sub(
-            r"\((?:b/c|báo cáo|để báo cáo|thực hiện|t/h)\)", "", para.strip("-–+• ,.;"), flags=re.IGNORECASE
-        )
-        name = name.strip(" ,.;")
-        if name:
-            out.append(name)
-    return out
 
 
 def recipients_to_units(names: list[str], reg: Registry) -> tuple[list[RegUnit], list[str]]:
@@ -554,6 +394,27 @@ _END = re.compile(
     r"^(?:noi nhan|t/m |tm\.|k/t |kt\.|t/l |tin lien quan|(?:chi thi|nghi quyet|cong van|quy dinh|ke hoach|huong dan|"  # noqa: E501
     r"thong bao|quyet dinh|bao cao) nay (?:duoc|co hieu luc|thay the)|truong hop co (?:kho khan|vuong mac))"
 )
+# The closing courtesy sentence ("Nhận được công văn này, đề nghị các đơn vị quan tâm thực hiện./."):
+# the end of the body, never a task.
+_COURTESY = re.compile(
+    r"^(?:nhan duoc (?:cong van|van ban|huong dan|ke hoach)|tren day la|rat mong|"
+    r"trong qua trinh (?:thuc hien|trien khai)[^.]{0,60}(?:kho khan|vuong mac)|"
+    r"(?:de nghi|yeu cau)\s+(?:thu truong\s+)?(?:cac|quy)\s+(?:don vi|co quan|dong chi|dia phuong|cap uy)|"
+    r"(?:van phong|ban)[^.]{0,40}\bthong bao de\b)"
+)
+_COURTESY_TAIL = re.compile(
+    r"(?:quan tam|nghiem tuc|khan truong)[^.]{0,40}(?:thuc hien|phoi hop)[^.]{0,40}\./\.?$"
+)
+# An item that weighs what was done (in a notice of conclusions) sets no task.
+_EVALUATIVE = re.compile(
+    r"^(?:ghi nhan|bieu duong|danh gia cao|co ban thong nhat|thong nhat (?:voi|thong qua)|hoan nghenh)"
+)
+
+
+def is_closing(paragraph: str) -> bool:
+    folded = fold(paragraph)
+    return bool(_END.match(folded) or _COURTESY.match(folded) or _COURTESY_TAIL.search(folded))
+
 
 RECURRENCE_HINTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"hang thang|moi thang|dinh ky (?:hang )?thang"), "monthly"),
@@ -614,17 +475,20 @@ def _operative(paras: list[str]) -> list[str]:
     start = 0
     stop = len(paras)
     romans = [(i, p) for i, p in enumerate(paras) if _ROMAN.match(p) and p.upper() == p]
-    for idx, (i, p) in enumerate(romans):
+    # Who does what is under "TỔ CHỨC THỰC HIỆN" when a plan has it; else the first operative heading.
+    romans.sort(key=lambda r: 0 if "to chuc thuc hien" in fold(r[1]) else 1)
+    for i, p in romans:
         if _OPERATIVE_ROMAN.search(fold(p)):
             start = i + 1
-            stop = romans[idx + 1][0] if idx + 1 < len(romans) else len(paras)
+            after = [j for j, _p in romans if j > i]
+            stop = min(after) if after else len(paras)
             break
     else:
         for i, p in enumerate(paras):
             if _LEAD_IN.search(fold(p)) and i + 1 < len(paras):
                 start = i + 1
     for i in range(start, stop):
-        if _END.match(fold(paras[i])):
+        if is_closing(paras[i]):
             stop = i
             break
     return paras[start:stop]
@@ -731,13 +595,20 @@ def propose_tasks(text: str, reg: Registry) -> list[Proposal]:
         # "Ban Thường vụ Huyện ủy yêu cầu A, B, C tập trung thực hiện...": the addressees of every task.
         folded = fold_aligned(lead_in)
         m = re.search(
-            r"(?:yeu cau|de nghi|giao)\s+(.*?)(?:\s(?:tap trung|thuc hien|trien khai|khan truong)\b|:\s*$)",
+            r"(?<!tuyen )\b(?:yeu cau|de nghi|giao)\s+(.*?)"
+            r"(?:\s(?:tap trung|thuc hien|trien khai|khan truong)\b|:\s*$)",
             folded,
         )
         if m:
             preamble = bodies_in(lead_in[m.start(1) : m.end(1)], reg)
+    if not preamble.units:
+        # "Kính gửi: ..." names whom the letter addresses when its lead-in does not.
+        for name in read_heading(text).addressees:
+            preamble.merge(bodies_in(name, reg))
     proposals: list[Proposal] = []
     for item in _items(operative, reg):
+        if not item.subs and _EVALUATIVE.match(fold(item.text)):
+            continue
         if item.subs and item.sub_kind in ("dash", "letter"):
             heading_bodies = bodies_in(subject_of(item.text), reg)
             inherited = heading_bodies if heading_bodies or heading_bodies.individuals else preamble

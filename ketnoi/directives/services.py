@@ -49,6 +49,7 @@ from ketnoi.directives.models import (
 )
 from ketnoi.lib import docnumber, weburl
 from ketnoi.lib.vn_text import fold, normalise
+from ketnoi.units.addressing import addressing_root
 from ketnoi.units.models import Unit
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,9 @@ def _user(by: Any) -> Any:
 
 
 def registry_for(unit: Unit) -> reader.Registry:
-    """The units of ``unit``'s province (active today), for matching body names relative to ``unit``."""
+    """The units of ``unit``'s province (active today), for matching body names relative to the unit
+    whose subtree ``unit``'s documents address (its committee when it is an advisory body)."""
+    unit = addressing_root(unit)
     root_path = unit.path[: Unit.steplen]
     today = timezone.localdate()
     units = Unit.objects.filter(path__startswith=root_path).filter(
@@ -361,7 +364,10 @@ def _task_search_text(task: Task) -> str:
 
 
 def _check_lead(lead: Unit, assigned_by: Unit, *, strictly_below: bool = False) -> None:
-    inside = lead.path.startswith(assigned_by.path) and (not strictly_below or lead.pk != assigned_by.pk)
+    """A document's task goes to a unit its sender may address (an advisory body addresses its
+    committee's subtree); a cascaded task goes strictly below the unit that received it."""
+    scope = assigned_by if strictly_below else addressing_root(assigned_by)
+    inside = lead.path.startswith(scope.path) and (not strictly_below or lead.pk != assigned_by.pk)
     if not inside:
         raise ValidationError(
             _("%(unit)s is not under %(by)s, so it cannot receive this task from it.")

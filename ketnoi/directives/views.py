@@ -30,6 +30,7 @@ from ketnoi.directives.forms import (
 )
 from ketnoi.directives.models import DocumentKind, Recurrence, TaskStatus
 from ketnoi.lib.docnumber import parse_date
+from ketnoi.units.addressing import addressing_root
 from ketnoi.units.models import Unit
 from ketnoi.units.selectors import unit_get
 
@@ -51,7 +52,8 @@ def _active(units: QuerySet[Unit]) -> QuerySet[Unit]:
 
 
 def _assignable(document: Any) -> list[Unit]:
-    return list(_active(Unit.objects.filter(path__startswith=document.unit.path)))
+    """Units a document's tasks may go to: its sender's subtree, or its committee's for an advisory body."""
+    return list(_active(Unit.objects.filter(path__startswith=addressing_root(document.unit).path)))
 
 
 def _editable_units(user: Any) -> list[Unit]:
@@ -184,7 +186,7 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can(request.user, "edit", document.unit):
         raise PermissionDenied()
     analysis = services.analyse_text(document.body, document.unit)
-    assignable = list(_active(Unit.objects.filter(path__startswith=document.unit.path)))
+    assignable = _assignable(document)
     by_code = {u.code: u for u in assignable}
     error = ""
     if request.method == "POST":
