@@ -216,6 +216,9 @@ else:
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": False,
     }
+# `ketnoi worker`: SIGTERM (systemd, kill) is the graceful stop: the task running finishes (at most
+# 5 seconds, then it is interrupted and stays queued) and the worker exits; SIGINT stops at once.
+HUEY["consumer"] = {"workers": 2, "worker_type": "thread", "graceful_signal": "TERM", "shutdown_timeout": 5}
 if TESTING:
     HUEY["immediate"] = True
 

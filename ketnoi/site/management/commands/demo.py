@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ketnoi.site.serving import serve_with_queue
+
 
 class Command(BaseCommand):
     help = "Migrate, load the demo province and serve it on http://127.0.0.1:8000"
@@ -38,20 +40,4 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         self.stdout.write(self.style.SUCCESS(f"Open {url} and log in as admin / demo (Ctrl+C stops)."))
-        if not options["no_worker"]:
-            self._start_worker()
-        self._serve(options["host"], options["port"])
-
-    def _start_worker(self) -> None:
-        from huey.consumer import Consumer
-        from huey.contrib.djhuey import HUEY
-
-        consumer = Consumer(HUEY, workers=2, worker_type="thread", periodic=True)
-        consumer.start()
-
-    def _serve(self, host: str, port: int) -> None:
-        from waitress import serve
-
-        from ketnoi.wsgi import application
-
-        serve(application, host=host, port=port, threads=8, ident="ketnoi")
+        serve_with_queue(host=options["host"], port=options["port"], queue=not options["no_worker"])
