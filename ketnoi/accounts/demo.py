@@ -8,27 +8,35 @@ from ketnoi.units.models import Unit
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo data only; `ketnoi demo` refuses to run in production
 
-# username, full name, position, unit, [(role, unit)]
+# username, full name, position, unit, [(role, unit)] — on today's tree (Tỉnh Đồng Nai since 01/07/2025).
+# The "bgm" accounts work for xã Bù Gia Mập, which kept its name and code through the 2025 reform and took
+# over the records of the former Huyện Bù Gia Mập; "dx" works for phường Đồng Xoài, likewise.
 DEMO_ACCOUNTS: list[tuple[str, str, str, str, list[tuple[str, str]]]] = [
-    ("admin", "Quản trị hệ thống", "Quản trị viên", "BP", [("system_admin", "BP")]),
-    ("bgm.editor", "Nguyễn Văn An", "Chuyên viên Ban Tuyên giáo Huyện ủy", "BP-BGM", [("editor", "BP-BGM")]),
-    ("dx.editor", "Trần Thị Bình", "Chuyên viên Ban Tuyên giáo Thành ủy", "BP-DX", [("editor", "BP-DX")]),
+    ("admin", "Quản trị hệ thống", "Quản trị viên", "DN", [("system_admin", "DN")]),
+    (
+        "bgm.editor",
+        "Nguyễn Văn An",
+        "Chuyên viên Văn phòng Đảng ủy xã",
+        "BP-BGM-XBGM",
+        [("editor", "BP-BGM-XBGM")],
+    ),
+    ("dx.editor", "Trần Thị Bình", "Chuyên viên Văn phòng Đảng ủy phường", "DN-PDX", [("editor", "DN-PDX")]),
     (
         "btg.approver",
         "Lê Văn Cường",
-        "Phó Trưởng Ban Tuyên giáo Tỉnh ủy",
-        "BP-BTG",
-        [("approver", "BP"), ("viewer", "BP")],
+        "Phó Trưởng Ban Tuyên giáo và Dân vận Tỉnh ủy",
+        "DN-BTGDV",
+        [("approver", "DN"), ("viewer", "DN")],
     ),
     (
         "bgm.admin",
         "Phạm Thị Dung",
-        "Chánh Văn phòng Huyện ủy",
-        "BP-BGM",
-        [("unit_admin", "BP-BGM"), ("approver", "BP-BGM")],
+        "Chánh Văn phòng Đảng ủy xã",
+        "BP-BGM-XBGM",
+        [("unit_admin", "BP-BGM-XBGM"), ("approver", "BP-BGM-XBGM")],
     ),
-    ("bgm.data", "Hoàng Văn Em", "Cán bộ văn phòng", "BP-BGM", [("data_entry", "BP-BGM")]),
-    ("tinh.viewer", "Võ Thị Giang", "Chuyên viên", "BP-BTG", [("viewer", "BP")]),
+    ("bgm.data", "Hoàng Văn Em", "Cán bộ văn phòng", "BP-BGM-XBGM", [("data_entry", "BP-BGM-XBGM")]),
+    ("tinh.viewer", "Võ Thị Giang", "Chuyên viên", "DN-BTGDV", [("viewer", "DN")]),
 ]
 
 

@@ -1,5 +1,9 @@
-"""Demo: the three sample documents in the register, their tasks assigned to demo units, some
-cascaded to communes, some done, some overdue. Idempotent: a document already there is skipped."""
+"""Demo: the sample documents in the register, their tasks assigned to demo units, some cascaded to
+communes, some done, some overdue. Idempotent: a document already there is skipped.
+
+The documents sit on the tree of their date: the 2020 review, the district's 2023 letter and the 2024
+directive address the old tree (districts and their communes, until 30/06/2025); the 2026 plan of the
+new Tỉnh ủy Đồng Nai addresses its communes and wards (see ``ketnoi.units.demo``)."""
 
 from __future__ import annotations
 
@@ -15,6 +19,10 @@ from ketnoi.directives.proposals import Proposal
 from ketnoi.units.models import Unit
 
 CHI_THI = "chi-thi-tinh-uy-su-dung-mang-xa-hoi.txt"
+KE_HOACH = "ke-hoach-tinh-uy-dong-nai-mang-xa-hoi.txt"
+CHI_THI_ISSUED = dt.date(2024, 10, 15)
+CONG_VAN_ISSUED = dt.date(2023, 11, 20)
+BAO_CAO_ISSUED = dt.date(2020, 9, 10)
 CONG_VAN = "cong-van-huyen-uy-1189-CV-HU.txt"
 BAO_CAO = "bao-cao-so-ket-chi-thi-23-CT-TU.txt"
 
@@ -74,106 +82,192 @@ def _task(document: Document, number: str, code: str) -> Task:
 
 
 def load() -> None:
-    today = timezone.localdate()
+    load_before_reform()
+    load_after_reform()
+
+
+def load_before_reform() -> None:
+    """The documents of the old tree, registered and assigned while it was today's tree (the demo loads
+    them before it records the 2025 reform, as an office using the product then would have)."""
     province = Unit.objects.get(code="BP")
-    bgm = Unit.objects.get(code="BP-BGM")
+    if province.valid_to is not None:
+        return  # the reform is already recorded: these documents are there from an earlier load
+    _chi_thi(province)
+    _cong_van(Unit.objects.get(code="BP-BGM"))
+    _bao_cao(province)
 
-    chi_thi = _register(CHI_THI, province, issued_on=today - dt.timedelta(days=75))
-    if chi_thi is not None:
-        due = {
-            "1.1": today + dt.timedelta(days=20),
-            "1.2": today + dt.timedelta(days=45),
-            "1.3": today - dt.timedelta(days=10),
-            "4": today + dt.timedelta(days=3),
-            "6": today - dt.timedelta(days=5),
-            "7": today + dt.timedelta(days=30),
-        }
-        _confirm(chi_thi, due)
-        # Bù Gia Mập turns task 7 into tasks for three of its communes; two are done.
-        received = _task(chi_thi, "7", "BP-BGM")
-        communes = list(
-            Unit.objects.filter(code__in=["BP-BGM-XPM", "BP-BGM-XPN", "BP-BGM-XBT"]).order_by("code")
-        )
-        children = services.task_cascade(
-            task=received, units=communes, by=None, due_date=today + dt.timedelta(days=20)
-        )
-        for child, (progress, note) in zip(
-            children,
-            [
-                (100, "Đã tổ chức hội nghị quán triệt Chỉ thị cho cán bộ chủ chốt của xã."),
-                (100, "Đã ban hành kế hoạch thực hiện và lồng ghép vào sinh hoạt chi bộ."),
-                (40, "Đang xây dựng kế hoạch; đã quán triệt tại 3/8 chi bộ ấp."),
-            ],
-            strict=False,
-        ):
-            services.task_report_progress(task=child, by=None, progress=progress, note=note)
-        services.task_report_progress(
-            task=_task(chi_thi, "1.1", "BP-DX"),
-            by=None,
-            status=TaskStatus.DONE,
-            note="Thành ủy đã ban hành kế hoạch triển khai và tổ chức quán triệt đến 100% chi bộ.",
-            link="https://dongxoai.binhphuoc.gov.vn/",
-        )
-        services.task_report_progress(
-            task=_task(chi_thi, "1.2", "BP-BGM"),
-            by=None,
-            progress=60,
-            note="Đã đăng 45 tin bài trên trang Bù Gia Mập Online.",
-        )
-        services.task_report_progress(
-            task=_task(chi_thi, "8", "BP-BTG"),
-            by=None,
-            note="Báo cáo quý: đã phát hành tờ gấp đến các chi bộ.",
-            period_end=today.replace(day=1) - dt.timedelta(days=1),
-        )
 
-    cong_van = _register(
-        CONG_VAN, bgm, summary="Công văn của Ban Thường vụ Huyện ủy Bù Gia Mập (dữ liệu minh họa)."
+def load_after_reform() -> None:
+    _ke_hoach(timezone.localdate())
+
+
+def _chi_thi(province: Unit) -> None:
+    """The 2024 directive of the old province: tasks for its districts and departments, mostly done
+    before the districts ended on 01/07/2025."""
+    chi_thi = _register(CHI_THI, province, issued_on=CHI_THI_ISSUED)
+    if chi_thi is None:
+        return
+    start = CHI_THI_ISSUED
+    due = {
+        "1.1": start + dt.timedelta(days=60),
+        "1.2": start + dt.timedelta(days=90),
+        "1.3": start + dt.timedelta(days=120),
+        "4": start + dt.timedelta(days=75),
+        "6": start + dt.timedelta(days=150),
+        "7": start + dt.timedelta(days=90),
+    }
+    _confirm(chi_thi, due)
+    # Bù Gia Mập turns task 7 into tasks for three of its communes; two are done.
+    received = _task(chi_thi, "7", "BP-BGM")
+    communes = list(Unit.objects.filter(code__in=["BP-BGM-XPM", "BP-BGM-XPN", "BP-BGM-XBT"]).order_by("code"))
+    children = services.task_cascade(
+        task=received, units=communes, by=None, due_date=start + dt.timedelta(days=80)
     )
-    if cong_van is not None:
-        services.reference_accept(
-            document=cong_van,
-            number="85-QĐ/TW",
-            kind=LinkKind.IMPLEMENTS,
-            kind_word="Quy định",
-            issued_on=dt.date(2022, 10, 7),
-            issuer="Ban Bí thư",
-            by=None,
+    for child, (progress, note) in zip(
+        children,
+        [
+            (100, "Đã tổ chức hội nghị quán triệt Chỉ thị cho cán bộ chủ chốt của xã."),
+            (100, "Đã ban hành kế hoạch thực hiện và lồng ghép vào sinh hoạt chi bộ."),
+            (40, "Đang xây dựng kế hoạch; đã quán triệt tại 3/8 chi bộ ấp."),
+        ],
+        strict=False,
+    ):
+        services.task_report_progress(task=child, by=None, progress=progress, note=note)
+    services.task_report_progress(
+        task=_task(chi_thi, "1.1", "BP-DX"),
+        by=None,
+        status=TaskStatus.DONE,
+        note="Thành ủy đã ban hành kế hoạch triển khai và tổ chức quán triệt đến 100% chi bộ.",
+        link="https://dongxoai.binhphuoc.gov.vn/",
+    )
+    services.task_report_progress(
+        task=_task(chi_thi, "1.2", "BP-BGM"),
+        by=None,
+        progress=60,
+        note="Đã đăng 45 tin bài trên trang Bù Gia Mập Online.",
+    )
+    services.task_report_progress(
+        task=_task(chi_thi, "8", "BP-BTG"),
+        by=None,
+        note="Báo cáo quý: đã phát hành tờ gấp đến các chi bộ.",
+        period_end=dt.date(2024, 12, 31),
+    )
+
+
+def _cong_van(bgm: Unit) -> None:
+    """The district's own 2023 letter, with tasks for its communes."""
+    cong_van = _register(
+        CONG_VAN,
+        bgm,
+        issued_on=CONG_VAN_ISSUED,
+        summary="Công văn của Ban Thường vụ Huyện ủy Bù Gia Mập (dữ liệu minh họa).",
+    )
+    if cong_van is None:
+        return
+    services.reference_accept(
+        document=cong_van,
+        number="85-QĐ/TW",
+        kind=LinkKind.IMPLEMENTS,
+        kind_word="Quy định",
+        issued_on=dt.date(2022, 10, 7),
+        issuer="Ban Bí thư",
+        by=None,
+    )
+    services.reference_accept(
+        document=cong_van,
+        number="53/2022/NĐ-CP",
+        kind=LinkKind.CITES,
+        kind_word="Nghị định",
+        issued_on=dt.date(2022, 8, 15),
+        issuer="Chính phủ",
+        by=None,
+    )
+    tasks = _confirm(cong_van, {"1": dt.date(2024, 1, 31)}, fallback=bgm)
+    done = [t for t in tasks if t.lead_unit.code in ("BP-BGM-XPM", "BP-BGM-XDO")]
+    for task in done:
+        services.task_report_progress(
+            task=task, by=None, status=TaskStatus.DONE, note="Đã quán triệt đến toàn thể đảng viên."
         )
-        services.reference_accept(
-            document=cong_van,
-            number="53/2022/NĐ-CP",
-            kind=LinkKind.CITES,
-            kind_word="Nghị định",
-            issued_on=dt.date(2022, 8, 15),
-            issuer="Chính phủ",
-            by=None,
-        )
-        due = {"1": today - dt.timedelta(days=2)}
-        tasks = _confirm(cong_van, due, fallback=bgm)
-        done = [t for t in tasks if t.lead_unit.code in ("BP-BGM-XPM", "BP-BGM-XDO")]
-        for task in done:
+
+
+def _bao_cao(province: Unit) -> None:
+    bao_cao = _register(BAO_CAO, province, issued_on=BAO_CAO_ISSUED)
+    if bao_cao is None:
+        return
+    services.reference_accept(
+        document=bao_cao,
+        number="23-CT/TU",
+        kind=LinkKind.CITES,
+        kind_word="Chỉ thị",
+        issued_on=dt.date(2017, 4, 17),
+        issuer="Tỉnh ủy",
+        by=None,
+    )
+    tasks = _confirm(bao_cao, {"4": dt.date(2020, 12, 31), "7": dt.date(2020, 11, 30)})
+    for task in tasks:
+        if task.number == "7":
             services.task_report_progress(
-                task=task, by=None, status=TaskStatus.DONE, note="Đã quán triệt đến toàn thể đảng viên."
+                task=task,
+                by=None,
+                status=TaskStatus.DONE,
+                note="Ban Tuyên giáo đã tham mưu Tỉnh ủy ban hành văn bản chỉ đạo tiếp tục thực hiện.",
             )
 
-    bao_cao = _register(BAO_CAO, province, issued_on=today - dt.timedelta(days=400))
-    if bao_cao is not None:
-        services.reference_accept(
-            document=bao_cao,
-            number="23-CT/TU",
-            kind=LinkKind.CITES,
-            kind_word="Chỉ thị",
-            issued_on=dt.date(2017, 4, 17),
-            issuer="Tỉnh ủy",
-            by=None,
+
+# The 2026 plan: who carries out each numbered task on today's tree.
+KE_HOACH_UNITS = {
+    "1": ["DN-BTGDV"],
+    "2": ["DN-PBP", "DN-PDX", "BP-BGM-XBGM", "BP-BGM-XDO", "DN-XPN", "DN-XLN"],
+    "3": ["DN-BPTTH"],
+    "4": ["DN-SKHCN"],
+    "5": ["DN-BTGDV"],
+}
+
+
+def _ke_hoach(today: dt.date) -> None:
+    """The new province's 2026 plan: tasks for communes and wards directly under it, some done, some late."""
+    from ketnoi.units.demo import today_root
+
+    root = today_root()
+    issued = today - dt.timedelta(days=75)
+    plan = _register(
+        KE_HOACH,
+        root,
+        issued_on=issued,
+        summary="Kế hoạch của Ban Thường vụ Tỉnh ủy Đồng Nai (dữ liệu minh họa).",
+    )
+    if plan is None:
+        return
+    due = {
+        "1": today + dt.timedelta(days=20),
+        "2": today - dt.timedelta(days=5),
+        "3": today + dt.timedelta(days=30),
+        "4": today + dt.timedelta(days=3),
+    }
+    by_number = {p.number: p for p in reader.propose_tasks(plan.body, services.registry_for(root))}
+    chosen = [
+        services.ConfirmedProposal(
+            number=number,
+            text=by_number[number].text if number in by_number else plan.title,
+            units=list(Unit.objects.filter(code__in=codes).order_by("path")),
+            due_date=due.get(number),
+            recurrence="quarterly" if number == "5" else "",
         )
-        tasks = _confirm(bao_cao, {"4": today - dt.timedelta(days=30), "7": today - dt.timedelta(days=90)})
-        for task in tasks:
-            if task.number == "7":
-                services.task_report_progress(
-                    task=task,
-                    by=None,
-                    status=TaskStatus.DONE,
-                    note="Ban Tuyên giáo đã tham mưu Tỉnh ủy ban hành văn bản chỉ đạo tiếp tục thực hiện.",
-                )
+        for number, codes in KE_HOACH_UNITS.items()
+    ]
+    tasks = services.tasks_confirm(document=plan, proposals=chosen, by=None)
+    reports = {
+        ("2", "DN-PBP"): (TaskStatus.DONE, 100, "Đã cập nhật tên gọi, địa chỉ trên 4 trang của phường."),
+        ("2", "BP-BGM-XBGM"): (None, 60, "Đã cập nhật trang Bù Gia Mập Online; còn 2 trang ấp."),
+        ("2", "DN-XPN"): (None, 30, "Đang tiếp nhận các trang của xã Đức Hạnh, Phú Văn trước đây."),
+        ("1", "DN-BTGDV"): (None, 50, "Đã có hướng dẫn; đang tổng hợp danh sách trang sau sắp xếp."),
+    }
+    for task in tasks:
+        report = reports.get((task.number, task.lead_unit.code))
+        if report is None:
+            continue
+        status, progress, note = report
+        if status is not None:
+            services.task_report_progress(task=task, by=None, status=status, note=note)
+        else:
+            services.task_report_progress(task=task, by=None, progress=progress, note=note)

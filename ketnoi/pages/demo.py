@@ -22,6 +22,7 @@ from ketnoi.lib.vn_text import fold
 from ketnoi.pages import services
 from ketnoi.pages.imports.writer import upsert
 from ketnoi.pages.models import MetricSnapshot, Page, PageStatus
+from ketnoi.units import demo as units_demo
 from ketnoi.units.models import Unit
 
 HISTORY_DAYS = 3 * 365
@@ -88,6 +89,28 @@ def load() -> None:
         if page.pk not in with_figures:
             rows += _weekly_history(page, start, today)
     upsert(rows, source="demo", user_id=None)
+    load_administrators()
+
+
+def load_administrators() -> None:
+    """Who administers the named pages: demo accounts, once they exist (the demo loads the pages of the
+    old tree before it records the 2025 reform and creates the accounts of today's tree)."""
+    from ketnoi.pages.urlnorm import canonical
+
+    for name, admins in ADMINS.items():
+        row = next(r for r in _rows("pages.csv") if r["name"] == name)
+        page = Page.objects.filter(canonical_url=canonical(_named_url(row))).first()
+        for username, role, two_factor in admins:
+            user = User.objects.filter(username=username).first()
+            if page is not None and user is not None and not page.administrators.filter(user=user).exists():
+                services.page_administrator_set(
+                    page=page, user=user, role=role, two_factor=two_factor, by=None
+                )
+
+
+def _named_url(row: dict[str, str]) -> str:
+    is_group = row["kind"] == "group"
+    return f"https://www.facebook.com/{'groups/' if is_group else ''}{slug(row['name'])}"
 
 
 def _named_pages(today: dt.date, start: dt.date) -> list[tuple[Page, dict[str, int | None]]]:
@@ -96,12 +119,11 @@ def _named_pages(today: dt.date, start: dt.date) -> list[tuple[Page, dict[str, i
         unit = Unit.objects.get(code=row["unit_code"])
         is_group = row["kind"] == "group"
         platform = "facebook_group" if is_group else "facebook_page"
-        url = f"https://www.facebook.com/{'groups/' if is_group else ''}{slug(row['name'])}"
         page = _page(
             unit,
             row["name"],
             platform,
-            url,
+            _named_url(row),
             platform_id=str(100064500000000 + index * 7919),
             recovery_email=OFFICIAL_MAIL.get(row["name"], ""),
         )
@@ -112,12 +134,6 @@ def _named_pages(today: dt.date, start: dt.date) -> list[tuple[Page, dict[str, i
         if page.last_reviewed_on is None:
             offset = REVIEW_DAY_OFFSETS[index % len(REVIEW_DAY_OFFSETS)]
             Page.objects.filter(pk=page.pk).update(last_reviewed_on=today - dt.timedelta(days=offset))
-        for username, role, two_factor in ADMINS.get(row["name"], []):
-            user = User.objects.filter(username=username).first()
-            if user is not None and not page.administrators.filter(user=user).exists():
-                services.page_administrator_set(
-                    page=page, user=user, role=role, two_factor=two_factor, by=None
-                )
         finals = {
             "likes": _int(row["likes"]),
             "followers": _int(row["followers"]),
@@ -131,9 +147,8 @@ def _grassroots_pages(start: dt.date) -> list[Page]:
     pages = []
     for row in _rows("grassroots_pages.csv"):
         parent = Unit.objects.get(code=row["unit_code"])
-        communes = list(
-            Unit.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).order_by("path")
-        )
+        # The report counted these pages in 2020: they belong to the communes of the old tree.
+        communes = units_demo.communes_before_reform(parent.code)
         for n in range(int(row["grassroots_pages"])):
             if communes:
                 owner = communes[n % len(communes)]

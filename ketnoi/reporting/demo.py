@@ -157,13 +157,17 @@ def _figures() -> list[dict[str, str]]:
 
 
 def load() -> None:
-    province = Unit.objects.get(code="BP")
-    units = list(Unit.objects.filter(path__startswith=province.path).order_by("path"))
-    _review(province, units)
-    _monthly(province, units)
+    from ketnoi.units import demo as units_demo
+
+    # Today's province owns the forms; every unit of its tree (those merged or dissolved in 2025 sit under
+    # their successors) reports for the periods in which it existed.
+    root = units_demo.today_root()
+    units = list(Unit.objects.filter(path__startswith=root.path).order_by("path"))
+    _review(root, Unit.objects.get(code=units_demo.OLD_ROOT), units)
+    _monthly(root, units)
 
 
-def _review(province: Unit, units: list[Unit]) -> None:
+def _review(owner: Unit, province: Unit, units: list[Unit]) -> None:
     for code, (name, vtype, uom, over_units, over_time) in REVIEW_INDICATORS.items():
         if not Indicator.objects.filter(code=code).exists():
             services.indicator_create(
@@ -183,7 +187,7 @@ def _review(province: Unit, units: list[Unit]) -> None:
             period_type="custom",
             span_years=4,
             span_anchor=2017,
-            owner=province,
+            owner=owner,
             by=None,
             indicators=list(REVIEW_INDICATORS),
             units=units,

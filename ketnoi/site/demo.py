@@ -1,6 +1,13 @@
-"""Loads the demo province: every app's demo data, in dependency order, idempotently."""
+"""Loads the demo province: every app's demo data, in dependency order, idempotently.
+
+The old tree's records are made while it is today's tree, then the 2025 reform is recorded through the
+reorganisation services, as an office using the product since 2020 would have done it: its records stay
+on the old tree for their dates and follow the successors from 01/07/2025 (see ``ketnoi.units.demo``).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -18,10 +25,27 @@ from ketnoi.units import demo as units_demo
 def load_all(stdout: object | None = None) -> list[tuple[str, str]]:
     if settings.PRODUCTION:
         raise ImproperlyConfigured("The demo (with its known passwords) is never loaded in production.")
+    before = (
+        units_demo.load_old_tree,
+        pages_demo.load,
+        directives_demo.load_before_reform,
+        units_demo.load_reform,
+    )
+    after = (
+        pages_demo.load_administrators,
+        connectors_demo.load,
+        reporting_demo.load,
+        directives_demo.load_after_reform,
+        publishing_demo.load,
+    )
+    _each_atomic(before)
     with transaction.atomic():
-        units_demo.load()
         accounts = accounts_demo.load()
-    for module in (pages_demo, connectors_demo, reporting_demo, directives_demo, publishing_demo):
-        with transaction.atomic():
-            module.load()
+    _each_atomic(after)
     return accounts
+
+
+def _each_atomic(steps: tuple[Callable[[], None], ...]) -> None:
+    for step in steps:
+        with transaction.atomic():
+            step()

@@ -246,10 +246,19 @@ def unit_rename(
     return reorg
 
 
-def _refuse_cycle(unit: Unit, new_parent: Unit) -> None:
+def _refuse_cycle(unit: Unit, new_parent: Unit, day: dt.date) -> None:
+    """Refuse a parent inside the unit's own subtree: today's tree for a change that takes effect now, the
+    tree of ``day`` for a later one (a commune moved out of its district on that day may then receive
+    the district's records, though both changes are still pending)."""
+    from ketnoi.units.selectors import subtree_ids_as_of
+
     new_parent.refresh_from_db()
     unit.refresh_from_db()
-    if new_parent.pk == unit.pk or new_parent.path.startswith(unit.path):
+    if day > _today():
+        inside = new_parent.pk in subtree_ids_as_of(unit, day) or new_parent.pk == unit.pk
+    else:
+        inside = new_parent.pk == unit.pk or new_parent.path.startswith(unit.path)
+    if inside:
         raise ValidationError(
             _("A unit cannot be moved under itself or one of its own units."),
             fields={"new_parent": _("Not allowed.")},
@@ -261,7 +270,7 @@ def unit_move(
     *, unit: Unit, new_parent: Unit, effective_date: dt.date, by: Any, decision: str = "", note: str = ""
 ) -> Reorganisation:
     _check(by, "reorganise", unit, new_parent)
-    _refuse_cycle(unit, new_parent)
+    _refuse_cycle(unit, new_parent, effective_date)
     if not new_parent.is_active_on(effective_date):
         raise ValidationError(
             _("The new parent unit does not exist on that date."), fields={"new_parent": _("Not active.")}
@@ -323,7 +332,7 @@ def unit_merge(
             _("A unit cannot be merged into itself."), fields={"sources": _("Not allowed.")}
         )
     for source in sources:
-        _refuse_cycle(source, target)
+        _refuse_cycle(source, target, effective_date)
         if not source.is_active_on(effective_date):
             raise ValidationError(
                 _("%(unit)s does not exist on that date.") % {"unit": source.name},
@@ -402,7 +411,7 @@ def unit_dissolve(
 ) -> Reorganisation:
     _check(by, "reorganise", unit, *([successor] if successor else []))
     if successor is not None:
-        _refuse_cycle(unit, successor)
+        _refuse_cycle(unit, successor, effective_date)
     moves: list[tuple[int, int]] = []
     _dissolve_into(unit, successor, effective_date, by, moves)
     units = [unit, successor] if successor else [unit]

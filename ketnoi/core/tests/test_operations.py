@@ -108,8 +108,10 @@ def test_loading_the_demo_twice_gives_the_same_data(
     assert admin.check_password("demo")
     assert admin.grants.get().role == "system_admin"
     editor = User.objects.get(username="bgm.editor")
-    assert list(editor.grants.values_list("role", "unit__name")) == [("editor", "Huyện Bù Gia Mập")]
+    assert list(editor.grants.values_list("role", "unit__name")) == [("editor", "Xã Bù Gia Mập")]
+    # The 2025 reform: Bình Phước keeps its name and code for its history and lives on in Tỉnh Đồng Nai.
     assert Unit.objects.get(code="BP").name == "Tỉnh Bình Phước"
+    assert Unit.objects.get(code="BP").successor == Unit.objects.get(code="DN")
     _admin_finds_bu_gia_map_and_its_editor_is_refused_dong_xoai(client, django_assert_max_num_queries)
 
 
@@ -117,19 +119,21 @@ def _admin_finds_bu_gia_map_and_its_editor_is_refused_dong_xoai(client: Any, max
     assert client.post("/accounts/login/", {"username": "admin", "password": "demo"}).status_code == 302
     home = client.get("/").content.decode()
     # The overview a person lands on shows the demo's real figures from every capability.
-    assert "Tổng quan Tỉnh Bình Phước" in home
+    assert "Tổng quan Tỉnh Đồng Nai" in home
     assert "trang, nhóm chính thức" in home and "nhiệm vụ quá hạn" in home
     assert "Báo cáo tháng về công tác thông tin trên mạng" in home and "Chưa nộp" in home
     page = client.get("/units/", {"q": "bu gia map"}).content.decode()
-    assert "Huyện Bù Gia Mập" in page
+    assert "Xã Bù Gia Mập" in page
     with max_queries(15):
         tree = client.get("/units/").content.decode()
     assert '<html lang="vi">' in tree and "Tìm đơn vị" in tree
-    assert "Thành phố Đồng Xoài" in tree
+    assert "Phường Đồng Xoài" in tree and "Thành phố Đồng Xoài" not in tree
     client.post("/accounts/logout/")
     assert client.post("/accounts/login/", {"username": "bgm.editor", "password": "demo"}).status_code == 302
+    # The former district's page stays readable to the commune that took over its records.
+    assert client.get("/units/BP-BGM-XBGM/").status_code == 200
     assert client.get("/units/BP-BGM/").status_code == 200
-    refused = client.get("/units/BP-DX/")
+    refused = client.get("/units/DN-PDX/")
     assert refused.status_code == 403
     assert "Bạn không có quyền" in refused.content.decode()
 

@@ -13,6 +13,7 @@ from django.core import mail
 from ketnoi.core.exceptions import Conflict, PermissionDenied, ValidationError
 from ketnoi.directives import selectors, services
 from ketnoi.directives.models import Document, Task, TaskReminder, TaskStatus
+from ketnoi.units.models import Unit
 
 SAMPLES = Path(__file__).parent / "samples"
 TODAY = dt.date(2026, 11, 20)
@@ -384,17 +385,31 @@ def test_the_demo_loads_twice_into_the_same_register(db):
     from ketnoi.directives import demo
     from ketnoi.units import demo as units_demo
 
-    with time_machine.travel(TODAY, tick=False):
-        units_demo.load()
+    def load() -> None:  # in the order of `ketnoi demo`: the old tree's documents before the 2025 reform
+        units_demo.load_old_tree()
+        demo.load_before_reform()
+        units_demo.load_reform()
         accounts_demo.load()
-        demo.load()
+        demo.load_after_reform()
+
+    with time_machine.travel(TODAY, tick=False):
+        load()
         counts = (Document.objects.count(), Task.objects.count())
-        demo.load()
+        load()
     assert (Document.objects.count(), Task.objects.count()) == counts
     assert Document.objects.filter(number="1189-CV/HU").exists()
     overdue = [t for t in Task.objects.all() if t.is_overdue_on(TODAY)]
     assert overdue and Task.objects.filter(status=TaskStatus.DONE).exists()
     assert Task.objects.filter(parent__isnull=False, lead_unit__code__startswith="BP-BGM-").exists()
+    # Before the reform the directive went to the districts; after it the plan goes to communes and wards
+    # directly under Tỉnh Đồng Nai.
+    chi_thi = Document.objects.get(issued_on=dt.date(2024, 10, 15))
+    assert chi_thi.tasks.filter(lead_unit__code="BP-DX").exists()
+    plan = Document.objects.get(unit__code="DN")
+    leads = set(plan.tasks.values_list("lead_unit__code", flat=True))
+    assert {"DN-PBP", "DN-PDX", "BP-BGM-XBGM"} <= leads
+    assert all(Unit.objects.get(code=c).is_active_on(TODAY) for c in leads)
+    assert any(t.is_overdue_on(TODAY) for t in plan.tasks.all())
 
 
 def test_the_issuer_edits_the_details_attaches_a_file_and_adds_a_task_by_hand(web_as, directive, alice, unit):

@@ -55,19 +55,18 @@ def _monthly_demo_has_late_and_missing_reports_and_totals_that_match() -> None:
     form = ReportForm.objects.get(code="monthly_comms")
     approver = User.objects.get(username="btg.approver")
     last = selectors.form_periods(form)[1]  # the month just ended
-    c = selectors.completeness(form=form, unit=Unit.objects.get(code="BP"), period=last.id, for_user=approver)
+    dn = Unit.objects.get(code="DN")
+    c = selectors.completeness(form=form, unit=dn, period=last.id, for_user=approver)
     assert c.missing and (c.on_time or c.late)
     older = selectors.form_periods(form)[6]
-    c_old = selectors.completeness(
-        form=form, unit=Unit.objects.get(code="BP"), period=older.id, for_user=approver
-    )
+    c_old = selectors.completeness(form=form, unit=dn, period=older.id, for_user=approver)
     assert c_old.late or any(s.status == "late" for s in c_old.expected)
     quarter = P.for_date(P.QUARTERLY, older.start)
     bp = Unit.objects.get(code="BP")
     from ketnoi.reporting.models import Indicator
 
     news = Indicator.objects.get(code="news_items")
-    total = selectors.aggregate(indicators=[news], unit=bp, periods=[quarter])[("news_items", quarter.id)]
+    total = selectors.aggregate(indicators=[news], unit=dn, periods=[quarter])[("news_items", quarter.id)]
     direct = sum(
         v
         for v in DataValue.objects.filter(
@@ -81,5 +80,39 @@ def _monthly_demo_has_late_and_missing_reports_and_totals_that_match() -> None:
     if before.end >= last.start - dt.timedelta(days=730):
         codes = {u.code for u in selectors.form_reporting_units(form, under=bp, day=before.end)}
         assert "BP-DX-PTD" in codes
-    codes_now = {u.code for u in selectors.form_reporting_units(form, under=bp, day=last.end)}
-    assert "BP-DX-PTD" not in codes_now
+    codes_now = {u.code for u in selectors.form_reporting_units(form, under=dn, day=last.end)}
+    assert "DN-PBP" in codes_now and "BP-DX-PTD" not in codes_now and "BP-DX" not in codes_now
+    _reports_roll_up_on_the_old_tree_before_the_reform_and_on_the_new_one_after(news, bp, dn)
+
+
+def _reports_roll_up_on_the_old_tree_before_the_reform_and_on_the_new_one_after(
+    news: Any, bp: Any, dn: Any
+) -> None:
+    """A period before 01/07/2025 adds up Bình Phước's districts and communes; a later one adds up Đồng Nai's
+    communes and wards, and the former district no longer counts anywhere."""
+    from ketnoi.units import selectors as unit_selectors
+    from ketnoi.units.models import Unit
+
+    def direct(period: P.Period, root: Any) -> float:
+        members = unit_selectors.subtree_ids_as_of(root, period.end)
+        return sum(
+            v.number or 0
+            for v in DataValue.objects.filter(indicator=news, period=period.id, unit_id__in=members)
+        )
+
+    def rolled(unit: Any, period: P.Period) -> float | None:
+        return selectors.aggregate(indicators=[news], unit=unit, periods=[period])[("news_items", period.id)]
+
+    before, after = P.parse("202506"), P.parse("202607")
+    dx = Unit.objects.get(code="BP-DX")
+    assert rolled(bp, before) == direct(before, bp) > 0
+    assert rolled(dx, before) == direct(before, dx) > 0  # the district's own history, under its old name
+    old_communes = {u.pk for u in Unit.objects.filter(code__startswith="BP-DX-")}
+    assert old_communes <= unit_selectors.subtree_ids_as_of(dx, before.end)
+    assert rolled(dn, after) == direct(after, dn) > 0
+    assert DataValue.objects.filter(indicator=news, period=after.id, unit__code__startswith="DN-P").exists()
+    assert not DataValue.objects.filter(
+        indicator=news, period=after.id, unit__code__startswith="BP-DX"
+    ).exists()
+    # The new ward rolls up to the new province; the old province had no tree that month.
+    assert unit_selectors.subtree_ids_as_of(bp, after.end) == set()

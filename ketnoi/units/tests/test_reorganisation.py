@@ -265,3 +265,22 @@ def test_a_unit_administrator_cannot_move_a_unit_out_of_their_subtree(make_perso
         sources=[unit("BP-BGM-XDK")], target=unit("BP-BGM-XPN"), effective_date=REFORM, by=bgm_admin
     )
     assert unit("BP-BGM-XDK").successor.code == "BP-BGM-XPN"
+
+
+def test_a_pending_move_out_of_a_district_lets_the_district_pass_to_that_commune(
+    unit: Any, admin_user: Any
+) -> None:
+    """Recorded in advance, as the 2025 reform was: on its date the commune leaves the district, so the
+    district may then be dissolved into it; without that move it would be its own child."""
+    with time_machine.travel(BEFORE, tick=False):
+        bgm, xpn, bp = unit("BP-BGM"), unit("BP-BGM-XPN"), unit("BP")
+        with pytest.raises(ValidationError):
+            services.unit_dissolve(unit=bgm, successor=xpn, effective_date=REFORM, by=admin_user)
+        services.unit_move(unit=xpn, new_parent=bp, effective_date=REFORM, by=admin_user)
+        services.unit_move(unit=unit("BP-BGM-XDK"), new_parent=bp, effective_date=REFORM, by=admin_user)
+        services.unit_dissolve(unit=bgm, successor=xpn, effective_date=REFORM, by=admin_user)
+        assert parent_code(xpn) == "BP-BGM"  # today's tree waits for the date
+    assert tree_codes(REFORM)["BP-BGM-XPN"] == "BP" and "BP-BGM" not in tree_codes(REFORM)
+    with time_machine.travel(REFORM, tick=False):
+        assert services.reorganisations_apply_due() == 3
+    assert parent_code(xpn) == "BP" and parent_code(bgm) == "BP-BGM-XPN"
