@@ -164,24 +164,19 @@ def _cong_van(bgm: Unit) -> None:
     )
     if cong_van is None:
         return
-    services.reference_accept(
-        document=cong_van,
-        number="85-QĐ/TW",
-        kind=LinkKind.IMPLEMENTS,
-        kind_word="Quy định",
-        issued_on=dt.date(2022, 10, 7),
-        issuer="Ban Bí thư",
-        by=None,
-    )
-    services.reference_accept(
-        document=cong_van,
-        number="53/2022/NĐ-CP",
-        kind=LinkKind.CITES,
-        kind_word="Nghị định",
-        issued_on=dt.date(2022, 8, 15),
-        issuer="Chính phủ",
-        by=None,
-    )
+    for number, kind, word, issued_on, issuer in (
+        ("85-QĐ/TW", LinkKind.IMPLEMENTS, "Quy định", dt.date(2022, 10, 7), "Ban Bí thư"),
+        ("53/2022/NĐ-CP", LinkKind.CITES, "Nghị định", dt.date(2022, 8, 15), "Chính phủ"),
+    ):
+        services.reference_accept(
+            document=cong_van,
+            number=number,
+            kind=kind,
+            kind_word=word,
+            issued_on=issued_on,
+            issuer=issuer,
+            by=None,
+        )
     tasks = _confirm(cong_van, {"1": dt.date(2024, 1, 31)}, fallback=bgm)
     done = [t for t in tasks if t.lead_unit.code in ("BP-BGM-XPM", "BP-BGM-XDO")]
     for task in done:

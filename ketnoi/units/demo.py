@@ -39,6 +39,19 @@ def _aliases(row: dict[str, str]) -> str:
     return "\n".join(a for a in row.get("aliases", "").split("|") if a)
 
 
+def _create(row: dict[str, str], parent: Unit | None, valid_from: dt.date | None) -> Unit:
+    return services.unit_create(
+        code=row["code"],
+        name=row["name"],
+        kind=row["kind"],
+        level=row["level"],
+        parent=parent,
+        by=None,
+        valid_from=valid_from,
+        aliases=_aliases(row),
+    )
+
+
 def load() -> None:
     load_old_tree()
     load_reform()
@@ -50,16 +63,7 @@ def load_old_tree() -> None:
     for row in _rows("units.csv") + _rows("units_extra.csv"):
         if row["code"] in existing:
             continue
-        parent = Unit.objects.get(code=row["parent_code"]) if row["parent_code"] else None
-        services.unit_create(
-            code=row["code"],
-            name=row["name"],
-            kind=row["kind"],
-            level=row["level"],
-            parent=parent,
-            by=None,
-            aliases=_aliases(row),
-        )
+        _create(row, Unit.objects.get(code=row["parent_code"]) if row["parent_code"] else None, None)
         existing.add(row["code"])
 
 
@@ -102,16 +106,7 @@ def _reform() -> None:
         if not row["name"] or row["code"] in created:
             continue
         parent = created.get(row["parent_code"]) if row["parent_code"] else None
-        created[row["code"]] = services.unit_create(
-            code=row["code"],
-            name=row["name"],
-            kind=row["kind"],
-            level=row["level"],
-            parent=parent,
-            by=None,
-            valid_from=REFORM_DAY,
-            aliases=_aliases(row),
-        )
+        created[row["code"]] = _create(row, parent, REFORM_DAY)
     root = created[NEW_ROOT]
     # 2. Communes and bodies merge into the new ones; their records pass to them.
     for row in rows:
