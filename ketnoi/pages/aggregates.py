@@ -2,7 +2,8 @@
 
 * ``PageMonth``: per page and month, the last audience figure of the month (followers, else members,
   else likes) and the month's posts, reach and engagement.
-* ``UnitMonth``: per unit and month, the totals over every page in the unit's subtree.
+* ``UnitMonth``: per unit and month, the totals over every page in the unit's subtree as it stood on the
+  month's last day (a merged or dissolved unit's pages count under the unit that took it over).
 * ``Page.latest_day / latest_audience / last_post_day``.
 
 Written in SQL that runs on SQLite and PostgreSQL alike; months are first days of the month.
@@ -13,11 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 
 from ketnoi.pages.models import Page
+from ketnoi.units import selectors
 from ketnoi.units.models import Unit
 
 AUDIENCE = "COALESCE(s.followers, s.members, s.likes)"
@@ -132,65 +135,120 @@ def _ancestor_ids(page_ids: list[int]) -> list[int]:
     return list(Unit.objects.filter(path__in=prefixes).values_list("pk", flat=True))
 
 
-def refresh_units(unit_ids: list[int] | None, start: dt.date, end: dt.date) -> None:
-    """Recompute the subtree totals of these units (all when None) for months in [start, end).
+@dataclass(frozen=True)
+class _Span:
+    """Months whose last day falls in one stretch of time with one structure: [first, after)."""
 
-    Level by level from the bottom up, each unit from its own pages' months and its children's totals, so
-    that the cost follows the children of the units touched, not the size of their subtrees (the
-    country's totals are 34 provinces' rows, not every page of the country). A child finds its parent by
-    an equality on the path, which the database can hash. Exact as long as the given units include every
-    ancestor of what changed, as every caller's do.
+    first: dt.date
+    after: dt.date
+    parents: dict[int, int | None]
+
+
+def _spans(start: dt.date, end: dt.date) -> list[_Span]:
+    """The structures of the months in [start, end): a month counts on the tree of its last day, as the
+    reporting roll-up counts a period on the tree of its last day."""
+    days = selectors.structure_change_days()
+    out = []
+    for low, high in zip([None, *days], [*days, None], strict=True):
+        first = max(start, month_start(low) if low else FIRST_MONTH)
+        after = min(end, month_start(high) if high else AFTER_LAST_MONTH)
+        if first < after:
+            day = low or (high - dt.timedelta(days=1) if high else dt.date(2000, 1, 1))
+            out.append(_Span(first, after, selectors.records_parents_on(day)))
+    return out
+
+
+def _depths(parents: dict[int, int | None]) -> dict[int, int]:
+    depth: dict[int, int] = {}
+
+    def of(unit_id: int) -> int:
+        chain = []
+        current: int | None = unit_id
+        while current is not None and current not in depth and current not in chain:
+            chain.append(current)
+            current = parents.get(current)
+        base = depth.get(current, 0) if current is not None else 0
+        for k, node in enumerate(reversed(chain), start=1):
+            depth[node] = base + k
+        return depth[unit_id]
+
+    for unit_id in parents:
+        of(unit_id)
+    return depth
+
+
+def _upwards(unit_ids: Iterable[int], parents: dict[int, int | None]) -> set[int]:
+    found: set[int] = set()
+    for unit_id in unit_ids:
+        current: int | None = unit_id
+        while current is not None and current not in found:
+            found.add(current)
+            current = parents.get(current)
+    return found
+
+
+def refresh_units(unit_ids: list[int] | None, start: dt.date, end: dt.date) -> None:
+    """Recompute the subtree totals of these units and their ancestors (all units when None) for months in
+    [start, end), each month on the tree of its last day: before a reorganisation a page counts in its old
+    district, after it in the unit that took it over.
+
+    Per stretch of months with one structure, level by level from the bottom up, each unit from its own
+    pages' months and its children's totals, so that the cost follows the children of the units touched,
+    not the size of their subtrees (the country's totals are 34 provinces' rows, not every page of the
+    country). The structure of the stretch is a temporary table joined on equality, which the database
+    can hash. Exact as long as the given units include every unit whose pages or place changed.
     """
-    step = Unit.steplen
-    # Per level, deepest first: (which units, which child rows to read).
-    levels: list[tuple[str, list[Any], str, list[Any]]] = []
-    if unit_ids is None:
-        depths = sorted(set(Unit.objects.values_list("depth", flat=True)), reverse=True)
-        levels = [("u.depth = %s", [d], "c.depth = %s", [d + 1]) for d in depths]
-    else:
-        by_depth: dict[int, list[int]] = {}
-        for pk, depth in Unit.objects.filter(pk__in=unit_ids).values_list("pk", "depth"):
-            by_depth.setdefault(depth, []).append(pk)
-        with connection.cursor() as cur:
-            for d in sorted(by_depth, reverse=True):
-                where, params = _in("u.id", sorted(by_depth[d]))
-                cur.execute(
-                    f"SELECT c.id FROM units_unit c JOIN units_unit u "
-                    f"ON u.path = substr(c.path, 1, length(c.path) - {step}) WHERE {where}",
-                    params,
-                )
-                children = _in("um.unit_id", sorted(r[0] for r in cur.fetchall()))
-                levels.append((where, params, *children))
     with connection.cursor() as cur:
-        for where, params, child_where, child_params in levels:
-            cur.execute(
-                "DELETE FROM pages_unitmonth WHERE month >= %s AND month < %s "
-                f"AND unit_id IN (SELECT u.id FROM units_unit u WHERE {where})",
-                [start, end, *params],
+        cur.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS kn_span "
+            "(unit_id integer PRIMARY KEY, parent_id integer, depth integer, target integer)"
+        )
+        for span in _spans(start, end):
+            targets = set(span.parents) if unit_ids is None else _upwards(unit_ids, span.parents)
+            depths = _depths(span.parents)
+            cur.execute("DELETE FROM kn_span")
+            cur.executemany(
+                "INSERT INTO kn_span (unit_id, parent_id, depth, target) VALUES (%s, %s, %s, %s)",
+                [
+                    (u, p, depths[u], int(u in targets))
+                    for u, p in span.parents.items()
+                    if u in targets or p in targets  # the units recomputed and the children they read
+                ],
             )
-            cur.execute(
-                f"""
-                INSERT INTO pages_unitmonth (unit_id, month, audience, pages, posts, reach, engagement)
-                SELECT unit_id, month, SUM(audience), SUM(pages), SUM(posts), SUM(reach), SUM(engagement)
-                FROM (
-                    SELECT u.id AS unit_id, pm.month AS month, pm.audience AS audience,
-                           CASE WHEN pm.audience IS NULL THEN 0 ELSE 1 END AS pages,
-                           pm.posts AS posts, pm.reach AS reach, pm.engagement AS engagement
-                    FROM pages_pagemonth pm
-                    JOIN pages_page p ON p.id = pm.page_id
-                    JOIN units_unit u ON u.id = p.unit_id
-                    WHERE {where} AND pm.month >= %s AND pm.month < %s
-                    UNION ALL
-                    SELECT u.id, um.month, um.audience, um.pages, um.posts, um.reach, um.engagement
-                    FROM pages_unitmonth um
-                    JOIN units_unit c ON c.id = um.unit_id
-                    JOIN units_unit u ON u.path = substr(c.path, 1, length(c.path) - {step})
-                    WHERE {child_where} AND um.month >= %s AND um.month < %s
-                ) parts
-                GROUP BY unit_id, month
-                """,
-                [*params, start, end, *child_params, start, end],
-            )
+            for depth in sorted({depths[u] for u in targets if u in depths}, reverse=True):
+                _refresh_level(cur, depth, span.first, span.after)
+        cur.execute("DELETE FROM kn_span")
+
+
+def _refresh_level(cur: Any, depth: int, start: dt.date, end: dt.date) -> None:
+    cur.execute(
+        "DELETE FROM pages_unitmonth WHERE month >= %s AND month < %s "
+        "AND unit_id IN (SELECT unit_id FROM kn_span WHERE depth = %s AND target = 1)",
+        [start, end, depth],
+    )
+    cur.execute(
+        """
+        INSERT INTO pages_unitmonth (unit_id, month, audience, pages, posts, reach, engagement)
+        SELECT unit_id, month, SUM(audience), SUM(pages), SUM(posts), SUM(reach), SUM(engagement)
+        FROM (
+            SELECT k.unit_id AS unit_id, pm.month AS month, pm.audience AS audience,
+                   CASE WHEN pm.audience IS NULL THEN 0 ELSE 1 END AS pages,
+                   pm.posts AS posts, pm.reach AS reach, pm.engagement AS engagement
+            FROM kn_span k
+            JOIN pages_page p ON p.unit_id = k.unit_id
+            JOIN pages_pagemonth pm ON pm.page_id = p.id
+            WHERE k.depth = %s AND k.target = 1 AND pm.month >= %s AND pm.month < %s
+            UNION ALL
+            SELECT k.unit_id, um.month, um.audience, um.pages, um.posts, um.reach, um.engagement
+            FROM kn_span k
+            JOIN kn_span c ON c.parent_id = k.unit_id
+            JOIN pages_unitmonth um ON um.unit_id = c.unit_id
+            WHERE k.depth = %s AND k.target = 1 AND um.month >= %s AND um.month < %s
+        ) parts
+        GROUP BY unit_id, month
+        """,
+        [depth, start, end, depth, start, end],
+    )
 
 
 def rebuild_all() -> None:

@@ -16,5 +16,5 @@ def _unit_moved(sender: Any, unit: Unit, old_ancestor_ids: list[int], **kwargs: 
     from ketnoi.pages import aggregates
 
     new_ancestor_ids = [a.pk for a in Unit.objects.get_ancestors(unit)]
-    units = sorted(set(old_ancestor_ids) | set(new_ancestor_ids))
+    units = sorted(set(old_ancestor_ids) | set(new_ancestor_ids) | {unit.pk})
     aggregates.refresh_units(units, aggregates.FIRST_MONTH, aggregates.AFTER_LAST_MONTH)

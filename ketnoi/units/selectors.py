@@ -105,6 +105,31 @@ def tree_as_of(day: dt.date) -> dict[int, UnitOnDate]:
     }
 
 
+def records_parents_on(day: dt.date) -> dict[int, int | None]:
+    """unit id -> the unit its records count under on ``day``: its parent that day, or for a unit merged or
+    dissolved before ``day`` the unit that took it over (as today's tree keeps it). Every unit has an entry;
+    None for a root or a unit that does not exist yet."""
+    parents: dict[int, int | None] = dict(
+        UnitVersion.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .values_list("unit_id", "parent_id")
+    )
+    for unit_id, valid_to, successor_id in Unit.objects.values_list("pk", "valid_to", "successor_id"):
+        if unit_id not in parents:
+            ended = valid_to is not None and valid_to <= day
+            parents[unit_id] = successor_id if ended else None
+    return parents
+
+
+def structure_change_days() -> list[dt.date]:
+    """Every day on which the dated structure changes (a version starts or ends, a unit ends)."""
+    days: set[dt.date] = set()
+    for start, end in UnitVersion.objects.values_list("valid_from", "valid_to"):
+        days.update(d for d in (start, end) if d is not None)
+    days.update(d for d in Unit.objects.values_list("valid_to", flat=True) if d is not None)
+    return sorted(days)
+
+
 def children_map(tree: dict[int, UnitOnDate]) -> dict[int | None, list[int]]:
     children: dict[int | None, list[int]] = defaultdict(list)
     for node in tree.values():

@@ -11,7 +11,6 @@ import pytest
 from ketnoi.pages import aggregates, services
 from ketnoi.pages.imports import import_metrics
 from ketnoi.pages.models import Page, PageMonth, UnitMonth
-from ketnoi.units.models import Unit
 
 CODES = ["BP", "BP-BGM", "BP-DX", "BP-BGM-XPN", "BP-BGM-XDK", "BP-DX-PTP", "BP-BTG"]
 
@@ -30,19 +29,22 @@ def _state() -> tuple[list[Any], list[Any]]:
 
 
 def _by_definition() -> list[Any]:
-    """Unit months computed here from the page months: every page in the unit's subtree today."""
-    units = list(Unit.objects.values_list("pk", "path"))
-    page_path = dict(Page.objects.values_list("pk", "unit__path"))
+    """Unit months computed here from the page months: every page in the unit's subtree as it stood on the
+    month's last day (a merged unit's pages count under the unit that took it over)."""
+    from ketnoi.units.selectors import records_parents_on
+
+    page_unit = dict(Page.objects.values_list("pk", "unit_id"))
     rows: dict[tuple[int, dt.date], list[Any]] = {}
     for page_id, month, audience, _day, posts, reach, engagement in _state()[1]:
-        for unit_id, path in units:
-            if not page_path[page_id].startswith(path):
-                continue
+        parents = records_parents_on((month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1))
+        unit_id: int | None = page_unit[page_id]
+        while unit_id is not None:
             row = rows.setdefault((unit_id, month), [None, 0, None, None, None])
             for slot, value in ((0, audience), (2, posts), (3, reach), (4, engagement)):
                 if value is not None:
                     row[slot] = (row[slot] or 0) + value
             row[1] += audience is not None
+            unit_id = parents.get(unit_id)
     return [(unit_id, month, *values) for (unit_id, month), values in sorted(rows.items())]
 
 
@@ -130,3 +132,36 @@ def test_a_reorganisation_moves_the_totals_at_once(unit: Any, how: str) -> None:
     if how == "move":
         assert not UnitMonth.objects.filter(unit=unit("BP-BGM"), month=june).exists()
     assert _state()[0] == _by_definition()
+
+
+def test_page_figures_add_up_on_the_tree_of_their_month(unit: Any) -> None:
+    """A district merged on 01/07/2025: June's figures of its commune's page still add up in the district
+    (the district's dashboard of June is unchanged), July's in the city that took it over."""
+    import time_machine
+
+    from ketnoi.units import services as units
+
+    with time_machine.travel(dt.datetime(2025, 8, 15, 9, 0, tzinfo=dt.UTC), tick=False):
+        page = services.page_register(
+            unit=unit("BP-BGM-XPN"),
+            platform="facebook_page",
+            name="Phú Nghĩa",
+            url="facebook.com/pn",
+            by=None,
+        )
+        for day, followers in ((dt.date(2025, 6, 10), 700), (dt.date(2025, 7, 20), 760)):
+            services.metrics_record(
+                page=page, day=day, values={"followers": followers, "posts": 2}, source="manual", by=None
+            )
+        units.unit_merge(
+            sources=[unit("BP-BGM")], target=unit("BP-DX"), effective_date=dt.date(2025, 7, 1), by=None
+        )
+    june, july = dt.date(2025, 6, 1), dt.date(2025, 7, 1)
+
+    def audience(code: str, month: dt.date) -> int | None:
+        row = UnitMonth.objects.filter(unit=unit(code), month=month).first()
+        return row.audience if row else None
+
+    assert (audience("BP-BGM", june), audience("BP-DX", june), audience("BP", june)) == (700, None, 700)
+    assert (audience("BP-BGM", july), audience("BP-DX", july), audience("BP", july)) == (None, 760, 760)
+    _assert_same_as_rebuilt()
