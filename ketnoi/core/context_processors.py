@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from ketnoi.core import permissions
+from ketnoi.core import asof, permissions
 
 # (url name, label, verb needed anywhere or None for any signed-in person)
 NAV: list[tuple[str, Any, str | None]] = [
@@ -38,4 +38,4 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})
     if items and request.path == "/":
         items[0]["active"] = True
-    return {"nav": items}
+    return {"nav": items, "as_of": asof.day_of(request), "as_of_clear": asof.clear_url(request)}

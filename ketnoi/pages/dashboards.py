@@ -188,10 +188,11 @@ def grassroots(unit: Unit) -> list[dict[str, Any]]:
     return out
 
 
-def build(unit: Unit, today: dt.date) -> Dashboard:
+def build(unit: Unit, today: dt.date, until: dt.date | None = None) -> Dashboard:
+    """The dashboard of today; with ``until``, its monthly series ends in that month (a past date's view)."""
     board = Dashboard(unit=unit, today=today)
     board.platform_status, board.status_totals = _platform_status(unit)
-    board.series = series(unit)
+    board.series = [r for r in series(unit) if until is None or r["month"] <= until]
     months = [r["month"] for r in board.series]
     board.growing, board.declining, board.growth_from, board.growth_to = _movers(unit, months)
     board.silent, board.silent_count = _silent(unit, today)

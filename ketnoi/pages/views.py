@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ketnoi.accounts.models import User
-from ketnoi.core import permissions
+from ketnoi.core import asof, permissions
 from ketnoi.core.audit import history_rows
 from ketnoi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from ketnoi.core.forms import add_application_error
@@ -42,10 +42,27 @@ def unit_options(user: Any) -> list[tuple[str, str]]:
     return [(u.code, "— " * (u.depth - top) + u.name) for u in units]
 
 
-def _chosen_unit(request: HttpRequest) -> Unit:
+def unit_options_as_of(user: Any, day: dt.date) -> list[tuple[str, str]]:
+    """The same for the structure of ``day``, with the names of that day."""
+    from ketnoi.units.selectors import units_as_of
+
+    nodes = units_as_of(for_user=user, day=day)
+    depth: dict[int, int] = {}
+    for n in nodes:  # tree order: a parent comes before its units
+        depth[n.id] = depth[n.parent_id] + 1 if n.parent_id in depth else 0
+    return [(n.code, "— " * depth[n.id] + n.name) for n in nodes]
+
+
+def _chosen_unit(request: HttpRequest, day: dt.date | None = None) -> Unit:
     code = request.GET.get("unit", "").strip()
     if code:
         return unit_get(code=code, for_user=request.user)
+    if day is not None:
+        from ketnoi.units.selectors import top_units_as_of
+
+        nodes = top_units_as_of(for_user=request.user, day=day)
+        if nodes:
+            return Unit.objects.get(pk=nodes[0].id)
     tops = permissions.top_units(request.user)
     if not tops:
         raise NotFound()
@@ -317,8 +334,9 @@ def checklist_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    unit = _chosen_unit(request)
-    board = dashboards.build(unit, timezone.localdate())
+    day = asof.day_of(request)
+    unit = _chosen_unit(request, day)
+    board = dashboards.build(unit, timezone.localdate(), until=day)
     statuses = PageStatus.choices
     charts = {
         "months": [r["month"].isoformat() for r in board.series],
@@ -338,9 +356,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "board": board,
             "charts": charts,
             "statuses": statuses,
-            "units": unit_options(request.user),
+            "units": unit_options(request.user) if day is None else unit_options_as_of(request.user, day),
+            "unit_name": _name_on(unit, day),
         },
     )
+
+
+def _name_on(unit: Unit, day: dt.date | None) -> str:
+    from ketnoi.units.selectors import tree_as_of
+
+    node = tree_as_of(day).get(unit.pk) if day is not None else None
+    return node.name if node else unit.name
 
 
 @login_required

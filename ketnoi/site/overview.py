@@ -18,6 +18,7 @@ from ketnoi.pages.selectors import page_list
 from ketnoi.reporting.selectors import completeness, form_list
 from ketnoi.reporting.ui_selectors import current_period
 from ketnoi.units.models import Unit
+from ketnoi.units.selectors import tree_as_of
 
 
 @dataclass
@@ -45,15 +46,17 @@ class FormGlance:
 class Overview:
     unit: Unit
     pages: PagesGlance | None
+    name: str = ""  # the unit's name on the day shown
+    day: dt.date | None = None  # None: today
     forms: list[FormGlance] = field(default_factory=list)
     overdue: int = 0
     due_soon: int = 0
     overdue_tasks: list[Any] = field(default_factory=list)
 
 
-def _pages(unit: Unit, user: Any, today: dt.date) -> PagesGlance:
+def _pages(unit: Unit, user: Any, today: dt.date, day: dt.date) -> PagesGlance:
     pages = page_list(for_user=user, under=unit)
-    months = series(unit)
+    months = [m for m in series(unit) if m["month"] <= day]
     last = months[-1] if months else None
     _, failing = failing_pages(unit, today, limit=1)
     return PagesGlance(
@@ -65,10 +68,10 @@ def _pages(unit: Unit, user: Any, today: dt.date) -> PagesGlance:
     )
 
 
-def _forms(unit: Unit, user: Any, today: dt.date, limit: int = 3) -> list[FormGlance]:
+def _forms(unit: Unit, user: Any, today: dt.date, day: dt.date, limit: int = 3) -> list[FormGlance]:
     out = []
     for form in form_list(for_user=user)[:limit]:
-        period = current_period(form, today)
+        period = current_period(form, day)
         state = completeness(form=form, unit=unit, period=period.id, for_user=user, today=today)
         out.append(
             FormGlance(
@@ -85,13 +88,26 @@ def _forms(unit: Unit, user: Any, today: dt.date, limit: int = 3) -> list[FormGl
     return out
 
 
-def overview_for(*, user: Any, unit: Unit) -> Overview:
+def overview_for(*, user: Any, unit: Unit, day: dt.date | None = None) -> Overview:
+    """The glance for ``unit`` today, or as of ``day``: its name, page figures and report periods of that
+    date (the list of overdue tasks is today's only)."""
     today = timezone.localdate()
+    shown = day or today
+    node = tree_as_of(shown).get(unit.pk)
+    if day is not None:
+        return Overview(
+            unit=unit,
+            name=node.name if node else unit.name,
+            day=day,
+            pages=_pages(unit, user, today, shown),
+            forms=_forms(unit, user, today, shown),
+        )
     late_tasks = overdue(for_user=user, limit=200)
     return Overview(
         unit=unit,
-        pages=_pages(unit, user, today),
-        forms=_forms(unit, user, today),
+        name=unit.name,
+        pages=_pages(unit, user, today, shown),
+        forms=_forms(unit, user, today, shown),
         overdue=len(late_tasks),
         due_soon=len(due_soon(for_user=user, limit=200)),
         overdue_tasks=late_tasks[:5],

@@ -11,16 +11,26 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ketnoi.accounts.services import user_update
-from ketnoi.core import permissions
+from ketnoi.core import asof, permissions
 from ketnoi.site.overview import overview_for
-from ketnoi.units.selectors import unit_children
+from ketnoi.units.models import Unit
+from ketnoi.units.selectors import children_as_of, top_units_as_of, unit_children
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    tops = permissions.top_units(request.user)
-    cards = [{"unit": unit, "children": unit_children(unit)} for unit in tops[:5]]
-    overview = overview_for(user=request.user, unit=tops[0]) if tops else None
+    day = asof.day_of(request)
+    if day is None:
+        tops = permissions.top_units(request.user)
+        cards = [{"unit": u, "name": u.name, "children": unit_children(u)} for u in tops[:5]]
+    else:  # the structure of that date: e.g. Tỉnh Bình Phước and its districts before 01/07/2025
+        nodes = top_units_as_of(for_user=request.user, day=day)
+        by_id = Unit.objects.in_bulk([n.id for n in nodes])
+        tops = [by_id[n.id] for n in nodes]
+        cards = [
+            {"unit": by_id[n.id], "name": n.name, "children": children_as_of(n.id, day)} for n in nodes[:5]
+        ]
+    overview = overview_for(user=request.user, unit=tops[0], day=day) if tops else None
     return render(
         request,
         "site/home.html",

@@ -175,6 +175,19 @@ def units_as_of(*, for_user: Any, day: dt.date, verb: str = "view") -> list[Unit
     return out
 
 
+def top_units_as_of(*, for_user: Any, day: dt.date, verb: str = "view") -> list[UnitOnDate]:
+    """The highest units the user may see in the tree of ``day`` (the roots of their scope that day)."""
+    nodes = units_as_of(for_user=for_user, day=day, verb=verb)
+    ids = {n.id for n in nodes}
+    return [n for n in nodes if n.parent_id not in ids]
+
+
+def children_as_of(unit_id: int, day: dt.date) -> list[UnitOnDate]:
+    """The units directly under a unit on ``day``, with their names of that day, by name."""
+    tree = tree_as_of(day)
+    return sorted((n for n in tree.values() if n.parent_id == unit_id), key=lambda n: sort_key(n.name))
+
+
 def unit_history_versions(unit: Unit) -> list[UnitVersion]:
     return list(UnitVersion.objects.filter(unit=unit).select_related("parent").order_by("valid_from"))
 

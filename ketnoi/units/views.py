@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ketnoi.core import permissions
+from ketnoi.core import asof, permissions
 from ketnoi.core.audit import history_rows
 from ketnoi.core.exceptions import ApplicationError
 from ketnoi.lib.vn_text import matches
@@ -22,22 +21,11 @@ from ketnoi.units.forms import ReorganiseForm, UnitDetailsForm
 from ketnoi.units.models import Reorganisation, Unit
 
 
-def _parse_day(raw: str | None) -> dt.date | None:
-    if not raw:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date, no time
-        except ValueError:
-            continue
-    return None
-
-
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
     """The hierarchy the person may see, today or as of a date, with diacritic-free search."""
     q = request.GET.get("q", "").strip()
-    as_of = _parse_day(request.GET.get("as_of"))
+    as_of = asof.day_of(request)
     context: dict[str, Any]
     if q and as_of:
         # Search the structure of that date, under the names the units had then.
