@@ -97,6 +97,21 @@ def load_before_reform() -> None:
     _bao_cao(province)
 
 
+# Tasks of the old tree still open when the districts ended (the rest was reported done before that).
+HELD_OVER = {("1.2", "BP-BGM"), ("7", "BP-BGM-XPN")}
+
+
+def _close_the_rest(document: Document, note: str) -> None:
+    """Report done what an office would have closed before 01/07/2025: every task of the document but the
+    held-over ones and those passed down (their progress comes from below); a recurring duty ends first."""
+    for task in document.tasks.exclude(status=TaskStatus.DONE).filter(children__isnull=True):
+        if (task.number, task.lead_unit.code) in HELD_OVER:
+            continue
+        if task.recurrence:
+            task = services.task_update(task=task, by=None, recurrence="")
+        services.task_report_progress(task=task, by=None, status=TaskStatus.DONE, note=note)
+
+
 def load_after_reform() -> None:
     _ke_hoach(timezone.localdate())
 
@@ -152,6 +167,7 @@ def _chi_thi(province: Unit) -> None:
         note="Báo cáo quý: đã phát hành tờ gấp đến các chi bộ.",
         period_end=dt.date(2024, 12, 31),
     )
+    _close_the_rest(chi_thi, "Đã hoàn thành, báo cáo kết quả về Ban Tuyên giáo Tỉnh ủy.")
 
 
 def _cong_van(bgm: Unit) -> None:
@@ -183,6 +199,7 @@ def _cong_van(bgm: Unit) -> None:
         services.task_report_progress(
             task=task, by=None, status=TaskStatus.DONE, note="Đã quán triệt đến toàn thể đảng viên."
         )
+    _close_the_rest(cong_van, "Đã triển khai, báo cáo Ban Thường vụ Huyện ủy.")
 
 
 def _bao_cao(province: Unit) -> None:
@@ -207,6 +224,7 @@ def _bao_cao(province: Unit) -> None:
                 status=TaskStatus.DONE,
                 note="Ban Tuyên giáo đã tham mưu Tỉnh ủy ban hành văn bản chỉ đạo tiếp tục thực hiện.",
             )
+    _close_the_rest(bao_cao, "Đã thực hiện trong năm 2021.")
 
 
 # The 2026 plan: who carries out each numbered task on today's tree.
