@@ -18,14 +18,14 @@ from ketnoi.pages.selectors import page_list
 from ketnoi.reporting.selectors import completeness, form_list
 from ketnoi.reporting.ui_selectors import current_period
 from ketnoi.units.models import Unit
-from ketnoi.units.selectors import tree_as_of
+from ketnoi.units.selectors import subtree_ids_as_of, tree_as_of
 
 
 @dataclass
 class PagesGlance:
     total: int
     verified: int
-    failing: int
+    failing: int | None
     audience: int | None
     audience_month: dt.date | None
 
@@ -55,10 +55,14 @@ class Overview:
 
 
 def _pages(unit: Unit, user: Any, today: dt.date, day: dt.date) -> PagesGlance:
-    pages = page_list(for_user=user, under=unit)
+    if day < today:  # the pages of the unit's subtree on that day (a district's before 01/07/2025)
+        pages = page_list(for_user=user).filter(unit_id__in=subtree_ids_as_of(unit, day))
+        failing = None  # a checklist is today's state only
+    else:
+        pages = page_list(for_user=user, under=unit)
+        _, failing = failing_pages(unit, today, limit=1)
     months = [m for m in series(unit) if m["month"] <= day]
     last = months[-1] if months else None
-    _, failing = failing_pages(unit, today, limit=1)
     return PagesGlance(
         total=pages.count(),
         verified=pages.filter(status="verified").count(),
