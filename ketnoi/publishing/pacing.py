@@ -18,10 +18,11 @@ from django.utils import timezone
 from ketnoi.publishing.models import PublishPace
 
 TARGET_PERCENT = 93  # usage the pacing aims at (per cent of the platform's allowance)
-START_PERCENT = 50  # below this usage there is no spacing at all
+START_PERCENT = 30  # below this usage there is no spacing at all
 MIN_INTERVAL = 0.002
 MAX_INTERVAL = 60.0
-STEP = 0.08  # at most this share of change of the interval per answer
+SLOWER = 0.3  # at most this share of change of the interval per answer, when slowing down
+FASTER = 0.08  # ... and when speeding up (carefully: the platform counts over a window)
 
 
 def _row(platform: str) -> PublishPace:
@@ -66,10 +67,10 @@ def observe(platform: str, *, usage: int, limited_for: int | None = None) -> Non
         elif usage >= START_PERCENT:
             if interval <= 0:
                 interval = MIN_INTERVAL
-            factor = min(1 + STEP, max(1 - STEP, usage / TARGET_PERCENT))
+            factor = min(1 + SLOWER, max(1 - FASTER, usage / TARGET_PERCENT))
             interval = min(MAX_INTERVAL, max(MIN_INTERVAL, interval * factor))
         elif interval > 0:
-            interval = interval * (1 - STEP)
+            interval = interval * (1 - FASTER)
             if interval < MIN_INTERVAL:
                 interval = 0.0
         row.interval = interval

@@ -23,7 +23,7 @@ from ketnoi.pages.selectors import page_get, page_list
 from ketnoi.pages.views import unit_options
 from ketnoi.publishing import calendar as cal
 from ketnoi.publishing import selectors
-from ketnoi.publishing.models import StoryStatus, Tag
+from ketnoi.publishing.models import PublicationStatus, StoryStatus, Tag
 from ketnoi.publishing.services import kits, publications, stories
 from ketnoi.publishing.views_common import error_message
 from ketnoi.units.models import Unit
@@ -177,6 +177,7 @@ def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "story": story,
             "rows": rows,
             "counts": counts,
+            "has_failed": any(r.status == PublicationStatus.FAILED for r in rows),
             "can_edit": can_edit,
             "can_approve": permissions.can(request.user, "approve", story.unit),
             "schedulable": schedulable,
