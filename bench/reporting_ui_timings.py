@@ -27,12 +27,13 @@ def main() -> None:
     from openpyxl import load_workbook
 
     from ketnoi.accounts.models import User
-    from ketnoi.reporting import ui_selectors, xlsx
+    from ketnoi.reporting import xlsx
     from ketnoi.reporting.models import ReportForm
+    from ketnoi.reporting.periods import current_period
 
     setup_test_environment()
     form = ReportForm.objects.get(code="monthly_comms")
-    period = ui_selectors.current_period(form).id
+    period = current_period(form).id
     quarter = f"{period[:4]}Q{(int(period[4:]) - 1) // 3 + 1}"
     client = Client()
     client.force_login(User.objects.get(username="admin"))

@@ -256,7 +256,8 @@ KETNOI_REQUIRE_2FA = env_bool("KETNOI_REQUIRE_2FA", PRODUCTION)
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# ketnoi/lib is no app: its messages (ketnoi.lib.values) have a catalogue of their own.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "lib" / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ketnoi.core.forms import NumberField
 from ketnoi.pages.models import METRIC_KEYS, MetricSnapshot, PageRole, PageStatus, Platform
 from ketnoi.units.models import Unit
 
@@ -64,7 +65,7 @@ class SnapshotForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for key in METRIC_KEYS:
-            self.fields[key] = forms.IntegerField(
+            self.fields[key] = NumberField(
                 label=getattr(MetricSnapshot._meta.get_field(key), "verbose_name", key),
                 min_value=0,
                 required=False,

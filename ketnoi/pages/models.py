@@ -20,6 +20,8 @@ from simple_history.models import HistoricalRecords
 from ketnoi.core.models import BaseModel
 
 METRIC_KEYS: tuple[str, ...] = ("followers", "likes", "members", "posts", "reach", "engagement")
+# The largest figure each column stores (posts is a 32-bit integer, the others 64-bit).
+METRIC_MAX: dict[str, int] = {key: 2**31 - 1 if key == "posts" else 2**63 - 1 for key in METRIC_KEYS}
 
 
 class Platform(models.TextChoices):

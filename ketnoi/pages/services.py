@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
 from ketnoi.core.exceptions import Conflict, PermissionDenied, ValidationError
+from ketnoi.lib import values as V
 from ketnoi.lib import weburl
 from ketnoi.lib.vn_text import fold, normalise
 from ketnoi.pages import aggregates
 from ketnoi.pages.models import (
     METRIC_KEYS,
+    METRIC_MAX,
     MetricSnapshot,
     MetricSource,
     Page,
@@ -355,12 +357,17 @@ def clean_values(values: Mapping[str, Any]) -> dict[str, int | None]:
         if value is None or value == "":
             cleaned[key] = None
             continue
-        if isinstance(value, bool) or not isinstance(value, int):
-            errors[key] = _("Must be a whole number.")
-        elif value < 0:
+        try:  # JSON from the API, or numbers the screen's form read already
+            number = V.parse_number(value, dialect=V.EXCHANGE, integer=True, maximum=METRIC_MAX[key])
+        except V.ValueRefused as exc:
+            errors[key] = str(exc)
+            continue
+        if number is None:
+            cleaned[key] = None
+        elif number < 0:
             errors[key] = _("Cannot be negative.")
         else:
-            cleaned[key] = value
+            cleaned[key] = int(number)
     if errors:
         raise ValidationError(_("Some figures are not valid."), fields=errors)
     return cleaned

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from ketnoi.core.exceptions import NotFound, ValidationError
+from ketnoi.lib import values as V
 from ketnoi.reporting import dhis2, selectors, services
 from ketnoi.reporting.models import Report, ReportForm
 from ketnoi.units.selectors import unit_get
@@ -421,7 +422,13 @@ def report_save(request: HttpRequest, form: str, unit: str, period: str, payload
     f = selectors.form_get(code=form, for_user=request.user)
     u = unit_get(code=unit, for_user=request.user)
     result = services.report_values_save(
-        form=f, unit=u, period=period, values=payload.values, comments=payload.comments, by=request.user
+        form=f,
+        unit=u,
+        period=period,
+        values=payload.values,
+        comments=payload.comments,
+        by=request.user,
+        dialect=V.EXCHANGE,
     )
     return _sheet(request, form, unit, period, result.warnings)
 

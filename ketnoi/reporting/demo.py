@@ -26,6 +26,7 @@ from ketnoi.reporting.models import (
     ReportForm,
     ReportStatus,
 )
+from ketnoi.reporting.periods import form_deadline
 from ketnoi.units.models import Unit
 
 # code -> (Vietnamese name, value type, unit of measure, aggregation over units, over time)
@@ -302,7 +303,7 @@ def _monthly_values(form: ReportForm, units: list[Unit], months: list[P.Period],
         for i, month in enumerate(months):
             if not unit.is_active_on(month.end):
                 continue
-            deadline = month.end + dt.timedelta(days=form.deadline_days)
+            deadline = form_deadline(form, month)
             roll = rng.random()
             is_last = month == last
             # Missing: a few reports every month, more for the month just ended.

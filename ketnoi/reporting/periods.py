@@ -1,4 +1,6 @@
-"""The period rules of a report form: which period an identifier names for a form, and its deadline.
+"""Every period rule of a report form, in one place: the form's period at a date, the period being reported
+now, the latest periods, which period an identifier names for the form, and its deadline. Labels and the
+reading of period identifiers themselves are ``ketnoi.lib.periods`` (``Period.label()``, ``parse``).
 
 Below both services and selectors (both read them); pure rules, no writes.
 """
@@ -7,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketnoi.core.exceptions import ValidationError
@@ -44,3 +47,26 @@ def form_period(form: ReportForm, period_id: str) -> P.Period:
 
 def form_deadline(form: ReportForm, period: P.Period) -> dt.date:
     return period.end + dt.timedelta(days=form.deadline_days)
+
+
+def form_period_at(form: ReportForm, day: dt.date) -> P.Period:
+    """The form's period that contains ``day``."""
+    return P.for_date(form.period_type, day, span_years=form.span_years or 1, anchor=form.span_anchor)
+
+
+def current_period(form: ReportForm, today: dt.date | None = None) -> P.Period:
+    """The period being reported now: the latest one that has ended (a custom span: the one running)."""
+    running = form_period_at(form, today or timezone.localdate())
+    if form.period_type == PeriodType.CUSTOM:
+        return running
+    return running.previous()
+
+
+def form_periods(form: ReportForm, *, today: dt.date | None = None, count: int = 12) -> list[P.Period]:
+    """The latest ``count`` periods of the form up to the running one, newest first."""
+    p = form_period_at(form, today or timezone.localdate())
+    out = [p]
+    while len(out) < count:
+        p = p.previous()
+        out.append(p)
+    return out

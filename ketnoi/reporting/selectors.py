@@ -4,7 +4,6 @@ Lists and look-ups (scoped to what the user may see; one object: NotFound 404 / 
     indicator_list(*, for_user, q="") -> QuerySet[Indicator]
     form_list(*, for_user) -> list[ReportForm]               forms owned in, or reported by, the user's scope
     form_get(*, code, for_user) -> ReportForm
-    form_periods(form, *, today=None, count=12) -> list[Period]   newest first, the current one included
     form_reporting_units(form, *, under=None, day=None) -> list[Unit]
     report_get(*, form, unit, period, for_user) -> Report | None
     report_list(*, for_user, form=None, period=None, status=None, under=None) -> QuerySet[Report]
@@ -92,17 +91,6 @@ def form_get(*, code: str, for_user: Any) -> ReportForm:
     if not _may_see_form(for_user, form):
         raise PermissionDenied()
     return form
-
-
-def form_periods(form: ReportForm, *, today: dt.date | None = None, count: int = 12) -> list[P.Period]:
-    """The latest ``count`` periods of the form up to the current one, newest first."""
-    today = today or timezone.localdate()
-    p = P.for_date(form.period_type, today, span_years=form.span_years, anchor=form.span_anchor)
-    out = [p]
-    while len(out) < count:
-        p = p.previous()
-        out.append(p)
-    return out
 
 
 def form_reporting_units(

@@ -40,6 +40,7 @@ from ketnoi.core.exceptions import ValidationError
 from ketnoi.lib import periods as P
 from ketnoi.reporting import selectors, services
 from ketnoi.reporting.models import ReminderLog, Report, ReportForm, ReportStatus
+from ketnoi.reporting.periods import form_deadline, form_period_at
 from ketnoi.units.models import Unit
 
 log = logging.getLogger(__name__)
@@ -56,21 +57,13 @@ ENTRY_ROLES = [
 ]
 
 
-def form_period_for(form: ReportForm, day: dt.date) -> P.Period:
-    return P.for_date(form.period_type, day, span_years=form.span_years or 1, anchor=form.span_anchor)
-
-
-def deadline_of(form: ReportForm, period: P.Period) -> dt.date:
-    return services.form_deadline(form, period)
-
-
 def periods_to_watch(form: ReportForm, today: dt.date) -> list[P.Period]:
     """Periods of the form whose deadline lies between ``AFTER_WINDOW_DAYS`` ago and the lead time ahead."""
     out: list[P.Period] = []
-    p = form_period_for(form, today)
+    p = form_period_at(form, today)
     # A deadline can lie in a later period than the one it closes; look a few periods back.
     for _step in range(36):
-        deadline = deadline_of(form, p)
+        deadline = form_deadline(form, p)
         if deadline < today - dt.timedelta(days=AFTER_WINDOW_DAYS):
             break
         if deadline - dt.timedelta(days=form.reminder_days) <= today:
@@ -126,7 +119,7 @@ class Sent:
 
 
 def _message(form: ReportForm, period: P.Period, unit: Unit, kind: str, language: str) -> tuple[str, str]:
-    deadline = deadline_of(form, period)
+    deadline = form_deadline(form, period)
     with translation.override(language):
         label = period.label()
         if kind == BEFORE:
@@ -196,7 +189,7 @@ def send_due_reminders(*, today: dt.date | None = None) -> list[Sent]:
     connection = get_connection()
     for form in ReportForm.objects.filter(is_active=True).order_by("pk"):
         for period in periods_to_watch(form, today):
-            kind = AFTER if today > deadline_of(form, period) else BEFORE
+            kind = AFTER if today > form_deadline(form, period) else BEFORE
             claimed = _claim(form, period, kind)
             people = recipients_for(claimed)
             for unit in claimed:

@@ -5,35 +5,21 @@ Everything here is pure read logic scoped by ``core.permissions``; writes go thr
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
 from ketnoi.core import permissions
 from ketnoi.lib import periods as P
 from ketnoi.reporting import selectors
 from ketnoi.reporting.models import DataValue, ReminderLog, ReportForm
+from ketnoi.reporting.periods import form_periods
 from ketnoi.units.models import Unit
-
-
-def form_period_at(form: ReportForm, day: dt.date) -> P.Period:
-    return P.for_date(form.period_type, day, span_years=form.span_years or 1, anchor=form.span_anchor)
-
-
-def current_period(form: ReportForm, today: dt.date | None = None) -> P.Period:
-    """The period being reported now: the latest one that has ended (a custom span: the one running)."""
-    today = today or timezone.localdate()
-    running = form_period_at(form, today)
-    if form.period_type == "custom":
-        return running
-    return running.previous()
 
 
 def period_choices(form: ReportForm, around: P.Period, *, count: int = 13) -> list[P.Period]:
     """Periods to pick from, newest first: the running one and those before it, ``around`` included."""
-    out = selectors.form_periods(form, count=count)
+    out = form_periods(form, count=count)
     if around not in out:
         out.append(around)
     return sorted(set(out), reverse=True)

@@ -5,15 +5,13 @@ Below both services and selectors; pure rules, no writes.
 
 from __future__ import annotations
 
-import math
-import re
 from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ketnoi.lib import periods as P
-from ketnoi.lib.vn_text import fold
+from ketnoi.lib import values as V
 from ketnoi.reporting.models import (
     DisaggregationOption,
     Indicator,
@@ -28,30 +26,6 @@ def value_key(indicator: Indicator, option: DisaggregationOption | None) -> str:
 
 def fmt_number(n: float) -> str:
     return number_format(n, decimal_pos=None if n != int(n) else 0, force_grouping=True)
-
-
-_GROUPED_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
-_GROUPED_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
-_TRUE = {"true", "1", "yes", "co", "x", "dung"}
-_FALSE = {"false", "0", "no", "khong", "sai"}
-
-
-def parse_number(text: str, *, integer: bool) -> float:
-    """Read a number typed the Vietnamese way (16.000 · 12,5) or the DHIS2 way (16000 · 12.5)."""
-    s = text.strip().replace("\u00a0", "").replace(" ", "")
-    if not s:
-        raise ValueError(text)
-    if "," in s and "." in s:
-        # The later separator is the decimal one: 1.234,5 or 1,234.5
-        s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
-    elif "," in s:
-        s = s.replace(",", "") if integer and _GROUPED_COMMA.match(s) else s.replace(",", ".")
-    elif _GROUPED_DOT.match(s) and (integer or s.count(".") > 1):
-        s = s.replace(".", "")
-    value = float(s)
-    if math.isnan(value) or math.isinf(value):
-        raise ValueError(text)
-    return value
 
 
 def where(
@@ -69,37 +43,31 @@ def clean_value(
     unit: Unit,
     period: P.Period,
     option: DisaggregationOption | None = None,
+    dialect: V.Dialect,
 ) -> tuple[str, float | None]:
-    """(stored text, number) for a raw value, or ValueError with a message naming unit, period, field."""
+    """(stored text, number) for a raw value read in ``dialect`` (``ketnoi.lib.values``), or ValueError
+    with a message naming unit, period and field."""
+    place = where(unit, period, indicator, option)
     text = "" if raw is None else str(raw).strip()
     vt = indicator.value_type
 
     def fail(message: str, **params: Any) -> ValueError:
-        return ValueError(
-            message % {"place": where(unit, period, indicator, option), "value": text[:60], **params}
-        )
+        return ValueError(message % {"place": place, "value": text[:60], **params})
 
     if vt == ValueType.TEXT:
         if len(text) > 2000:
             raise fail(_("%(place)s: the text is longer than 2000 characters."))
         return text, None
     if vt == ValueType.BOOLEAN:
-        f = fold(text)
-        if f in _TRUE or raw is True:
-            return "true", 1.0
-        if f in _FALSE or raw is False:
-            return "false", 0.0
-        raise fail(_("%(place)s: answer yes or no (got “%(value)s”)."))
+        answer = V.parse_bool(raw, dialect=dialect, field=place)
+        if answer is None:
+            raise fail(_("%(place)s: answer yes or no (got “%(value)s”)."))
+        return ("true", 1.0) if answer else ("false", 0.0)
     integer = vt == ValueType.INTEGER
-    if integer and text.isdigit():
-        number = float(int(text))  # the common case, fast
-    else:
-        try:
-            number = parse_number(text, integer=integer)
-        except ValueError:
-            raise fail(_("%(place)s: “%(value)s” is not a number.")) from None
-    if integer and number != int(number):
-        raise fail(_("%(place)s: must be a whole number (got %(value)s)."))
+    parsed = V.parse_number(raw, dialect=dialect, field=place, integer=integer)
+    if parsed is None:
+        raise fail(_("%(place)s: “%(value)s” is not a number."))
+    number = float(parsed)
     if vt == ValueType.PERCENTAGE and not 0 <= number <= 100:
         raise fail(_("%(place)s: a percentage lies between 0 and 100 (got %(value)s)."))
     if indicator.min_value is not None and number < indicator.min_value:
@@ -110,5 +78,5 @@ def clean_value(
         raise fail(
             _("%(place)s: must be at most %(max)s (got %(value)s)."), max=fmt_number(indicator.max_value)
         )
-    stored = str(int(number)) if integer else repr(number).removesuffix(".0")
+    stored = str(int(parsed)) if integer else repr(number).removesuffix(".0")
     return stored, number

@@ -37,7 +37,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ketnoi.reporting.forms import NumberParseError, parse_number, parse_yes_no
+from ketnoi.lib import values as V
 
 DATA_SHEET = "Số liệu"
 META_SHEET = "_meta"
@@ -113,7 +113,8 @@ def _excel_value(column: ColumnSpec, value: Any) -> Any:
         return _("Yes") if value in (True, 1, "1", "true", "True") else _("No")
     if column.value_type == "text":
         return safe_text(str(value))
-    number = value if isinstance(value, Decimal) else parse_number(value)
+    # Stored values are plain machine text (16000, 3.5): the exchange dialect reads them.
+    number = value if isinstance(value, Decimal) else V.parse_number(value, dialect=V.EXCHANGE)
     if number is None:
         return None
     if column.value_type == "integer" or number == number.to_integral_value():
@@ -483,12 +484,8 @@ def read_upload(
             raw = row_cells[col_idx]
             try:
                 value = _cell_value(column, raw)
-            except NumberParseError:
-                errors.append(
-                    CellError(
-                        DATA_SHEET, r, letter, spec.unit_name, column.name, _bad_value_message(column, raw)
-                    )
-                )
+            except V.ValueRefused as exc:
+                errors.append(CellError(DATA_SHEET, r, letter, spec.unit_name, column.name, str(exc)))
                 continue
             current = _normalise_current(column, spec.values.get(column.code))
             if value == current:
@@ -535,26 +532,19 @@ def _cell_value(column: ColumnSpec, raw: Any) -> Any:
         text = str(raw).strip()
         return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
     if column.value_type == "yes_no":
-        return parse_yes_no(raw)
+        return V.parse_bool(raw, dialect=V.VIETNAMESE)
     if isinstance(raw, dt.datetime | dt.date):
-        raise NumberParseError(str(raw))
-    number = parse_number(raw)
-    if (
-        number is not None
-        and column.value_type == "percentage"
-        and isinstance(raw, str)
-        and raw.strip().endswith("%")
-    ):
-        return number
-    if number is not None and column.value_type == "integer" and number != number.to_integral_value():
-        raise NumberParseError(str(raw))
-    return number
+        raise V.ValueRefused(_bad_value_message(column, raw))
+    return V.parse_number(raw, dialect=V.VIETNAMESE, integer=column.value_type == "integer")
 
 
 def _normalise_current(column: ColumnSpec, value: Any) -> Any:
+    """A stored value (plain machine text, or a bool) as ``_cell_value`` gives a cell, for comparing."""
+    if value is None or column.value_type in ("text", "yes_no") or isinstance(value, bool):
+        return _cell_value(column, value) if column.value_type == "text" else value
     try:
-        return _cell_value(column, value)
-    except NumberParseError:
+        return V.parse_number(value, dialect=V.EXCHANGE)
+    except V.ValueRefused:
         return value
 
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from ketnoi.directives.selectors import due_soon, overdue
 from ketnoi.pages.dashboards import failing_pages, series
 from ketnoi.pages.selectors import page_list
+from ketnoi.reporting.periods import current_period
 from ketnoi.reporting.selectors import completeness, form_list
-from ketnoi.reporting.ui_selectors import current_period
 from ketnoi.units.models import Unit
 from ketnoi.units.selectors import subtree_ids_as_of, tree_as_of
 

@@ -34,14 +34,10 @@ def _metrics(
         if index is None or index >= width:
             continue
         text = cells[index]
-        if text.isdigit():  # the common case, without the general parser
-            values[key] = int(text)
-            continue
         try:
-            value = parse_count(text)
-        except ValueError:
-            message = _("“%(value)s” is not a whole number.") % {"value": text}
-            errors.append(RowError(line, header[index], message))
+            value = parse_count(text, key, export=True)
+        except ValueError as exc:
+            errors.append(RowError(line, header[index], str(exc)))
             continue
         if value is not None:
             values[key] = value
@@ -143,14 +139,11 @@ def _parse_template(
         values: list[int | None] = [None] * len(METRIC_KEYS)
         for slot, index in metric_columns:
             cell = cells[index]
-            if cell.isdigit():  # the common case, without the general parser
-                values[slot] = int(cell)
-            elif cell:
+            if cell:
                 try:
-                    values[slot] = parse_count(cell)
-                except ValueError:
-                    message = _("“%(value)s” is not a whole number.") % {"value": cell}
-                    errors.append(RowError(line, table.header[index], message))
+                    values[slot] = parse_count(cell, METRIC_KEYS[slot])
+                except ValueError as exc:
+                    errors.append(RowError(line, table.header[index], str(exc)))
         if pk is None or day is None or not _check_day(day, line, date_col, errors, today):
             continue
         key = (pk, day)
@@ -251,15 +244,9 @@ def _parse_meta_content(
             if index is None:
                 continue
             try:
-                numbers[key] = parse_count(_cell(cells, index))
-            except ValueError:
-                errors.append(
-                    RowError(
-                        line,
-                        table.header[index],
-                        _("“%(value)s” is not a whole number.") % {"value": _cell(cells, index)},
-                    )
-                )
+                numbers[key] = parse_count(_cell(cells, index), key, export=True)
+            except ValueError as exc:
+                errors.append(RowError(line, table.header[index], str(exc)))
         if page is None or day is None or not _check_day(day, line, time_col, errors, today):
             continue
         engagement = numbers.get("engagement")

@@ -29,8 +29,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ketnoi.core.exceptions import ValidationError
+from ketnoi.lib import values as V
 from ketnoi.lib.vn_text import fold
-from ketnoi.pages.models import METRIC_KEYS
+from ketnoi.pages.models import METRIC_KEYS, METRIC_MAX
 
 MAX_ROWS = 5_000_000
 
@@ -255,21 +256,24 @@ def detect(table: Table) -> tuple[str, dict[str, int]]:
 
 # --- Values ---
 
-_NUMBER = re.compile(r"^\d{1,3}([.,\u00a0 ]\d{3})+$|^\d+$")
 
-
-def parse_count(text: str) -> int | None:
-    """'16.000', '16,000', '16 000', '16000' -> 16000; '' -> None (missing). Raises ValueError otherwise."""
-    if text.isdigit():
-        return int(text)
+def parse_count(text: str, key: str = "", *, export: bool = False) -> int | None:
+    """A count of a metrics file, read by ``ketnoi.lib.values``: the template is typed by people (Vietnamese
+    dialect: '16.000', '16 000', '16000' -> 16000), Meta's exports are written by a machine in the export's
+    language (``export=True``: '1,200' or '1.200' -> 1200). '' or a dash -> None (missing); at most what the
+    figure's column stores. Raises ``ValueRefused`` (a ValueError) with a message naming the value."""
+    if text.isdigit() and text.isascii() and len(text) < 10:
+        return int(text)  # the common case, fast
     value = text.strip()
     if value in ("", "-", "—", "N/A", "n/a"):
         return None
-    if value.endswith(".0") and value[:-2].isdigit():
-        value = value[:-2]
-    if not _NUMBER.match(value):
-        raise ValueError(value)
-    return int(re.sub(r"[.,\u00a0 ]", "", value))
+    maximum = METRIC_MAX.get(key, V.MAX_MAGNITUDE)
+    if export:
+        return V.parse_export_count(value, maximum=maximum)
+    number = V.parse_number(value, dialect=V.VIETNAMESE, integer=True, maximum=maximum)
+    if number is None or number < 0:
+        raise V.ValueRefused(_("“%(value)s” is not a whole number.") % {"value": value}, text=value)
+    return int(number)
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")

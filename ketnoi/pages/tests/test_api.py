@@ -191,6 +191,13 @@ def test_bad_metrics_are_refused_with_the_field_named(bob: Any, api_as: Any, uni
     response = api.post(f"pages/{page.pk}/metrics", {"day": "2025-07-05", "followers": 5})
     assert response.status_code == 422
     assert "day" in response.json()["error"]["fields"]
+    # Beyond what the columns store (followers 64-bit, posts 32-bit): refused by the value parser, not a 500.
+    response = api.post(
+        f"pages/{page.pk}/metrics", [{"day": "2025-06-01", "followers": 2**70, "posts": 2**40}]
+    )
+    assert response.status_code == 422
+    assert {"followers", "posts"} <= set(response.json()["error"]["fields"])
+    assert "quá lớn" in response.json()["error"]["fields"]["posts"]
     assert not MetricSnapshot.objects.exists()
 
 

@@ -223,13 +223,22 @@ def test_the_template_download_imports_as_is(unit: Any) -> None:
     assert result.snapshots == 2
 
 
-def test_counts_in_vietnamese_and_english_formats() -> None:
+def test_counts_typed_by_people_are_vietnamese_and_counts_in_meta_exports_follow_the_export() -> None:
     assert parse_count("16.000") == 16000
-    assert parse_count("16,000") == 16000
     assert parse_count("16000") == 16000
     assert parse_count("") is None
+    with pytest.raises(ValueError, match="không rõ nghĩa"):
+        parse_count("16,000")  # sixteen, or sixteen thousand the English way? Refused, never guessed
     with pytest.raises(ValueError):
         parse_count("1,5")
+    assert parse_count("16,000", export=True) == 16000  # Meta's English export
+    assert parse_count("16.000", export=True) == 16000  # Meta's Vietnamese export
+    with pytest.raises(ValueError):
+        parse_count("1,5", export=True)
+    with pytest.raises(ValueError, match="quá lớn"):
+        parse_count("9" * 25)
+    with pytest.raises(ValueError, match="quá lớn"):
+        parse_count("3000000000", "posts")  # posts is a 32-bit column
 
 
 def test_command_exits_non_zero_and_writes_nothing_on_bad_rows(

@@ -80,7 +80,7 @@ from ketnoi.reporting.services.workflow import (
     report_return,
     report_submit,
 )
-from ketnoi.reporting.values import clean_value, parse_number, value_key, where
+from ketnoi.reporting.values import clean_value, value_key, where
 
 __all__ = [
     "FORM_FIELDS",
@@ -104,7 +104,6 @@ __all__ = [
     "indicator_update",
     "locked_reason",
     "outlier_warning",
-    "parse_number",
     "reminder_record",
     "report_approve",
     "report_open",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ketnoi.core.audit import stamp
 from ketnoi.core.exceptions import Conflict, ValidationError
 from ketnoi.lib import periods as P
+from ketnoi.lib import values as V
 from ketnoi.reporting import expressions, rollup
 from ketnoi.reporting.models import (
     DataValue,
@@ -257,8 +258,13 @@ def report_values_save(
     by: Any,
     comments: Mapping[str, str] | None = None,
     reason: str = "",
+    dialect: V.Dialect = V.VIETNAMESE,
 ) -> SaveResult:
-    """Save (a draft of) the unit's values of the form for the period. All-or-nothing."""
+    """Save (a draft of) the unit's values of the form for the period. All-or-nothing.
+
+    Text values are read in ``dialect``: the screen and spreadsheets are ``VIETNAMESE`` (16.000, 1,5, Có),
+    the REST API is ``EXCHANGE`` (16000, 1.5, true); see ``ketnoi.lib.values``.
+    """
     report = report_open(form=form, unit=unit, period=period, by=by)
     if not report.is_editable:
         raise Conflict(
@@ -295,7 +301,7 @@ def report_values_save(
             changes.append((ind, opt, "", None, ""))
             continue
         try:
-            text, number = clean_value(ind, raw, unit=unit, period=p, option=opt)
+            text, number = clean_value(ind, raw, unit=unit, period=p, option=opt, dialect=dialect)
         except ValueError as exc:
             errors[key] = str(exc)
             continue

@@ -15,6 +15,7 @@ from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
 from ketnoi.core.exceptions import ValidationError
 from ketnoi.lib import periods as P
+from ketnoi.lib import values as V
 from ketnoi.lib.vn_text import fold
 from ketnoi.reporting import bulk, rollup
 from ketnoi.reporting.models import (
@@ -136,9 +137,16 @@ def _import_units(texts: set[str]) -> tuple[UnitInfo, dict[str, int | None]]:
 
 @transaction.atomic
 def values_import(
-    *, rows: Sequence[ImportRow], by: Any, source: str = "", dry_run: bool = False
+    *,
+    rows: Sequence[ImportRow],
+    by: Any,
+    source: str = "",
+    dry_run: bool = False,
+    dialect: V.Dialect = V.EXCHANGE,
 ) -> ImportSummary:
     """Import values given by codes (or names): all-or-nothing, one summary in DHIS2's shape.
+
+    Values are read in ``dialect`` (``ketnoi.lib.values``): ``EXCHANGE`` for the API and files of machines.
 
     Each row is checked for a known element, unit, period and option, the caller's ``enter_data``
     right on the unit, an unlocked report, and a valid value; any problem rejects the whole import.
@@ -256,16 +264,29 @@ def values_import(
         text = ""
         number: float | None = None
         bounds = int_bounds.get(ind_id)
-        if bounds is not None and type(raw) is str and raw.isdigit() and raw.isascii():
-            # The common case of a bulk import, checked inline: a plain whole number within bounds.
+        if (
+            bounds is not None
+            and type(raw) is str
+            and raw.isdigit()
+            and raw.isascii()
+            and len(raw) < 19
+            and (raw[0] != "0" or len(raw) == 1)
+        ):
+            # The common case of a bulk import, checked inline: a plain whole number within bounds, as
+            # ``ketnoi.lib.values`` reads it in either dialect; anything else goes through the parser.
             whole = int(raw)
             if (bounds[0] is None or whole >= bounds[0]) and (bounds[1] is None or whole <= bounds[1]):
                 number = float(whole)
-                text = raw if len(raw) == 1 or raw[0] != "0" else str(whole)
+                text = raw
         if number is None and not (raw is None or (isinstance(raw, str) and not raw.strip())):
             try:
                 text, number = clean_value(
-                    ind, raw, unit=unit_obj(unit_id), period=p, option=options.get(option_id or 0)
+                    ind,
+                    raw,
+                    unit=unit_obj(unit_id),
+                    period=p,
+                    option=options.get(option_id or 0),
+                    dialect=dialect,
                 )
             except ValueError as exc:
                 conflict(row, ind.code, str(exc))

@@ -9,7 +9,6 @@ import pytest
 from openpyxl import load_workbook
 
 from ketnoi.reporting import xlsx
-from ketnoi.reporting.forms import NumberParseError, parse_number, parse_yes_no
 
 COLUMNS = [
     xlsx.ColumnSpec("members_total", "Tổng số đảng viên", "integer", "người", minimum=Decimal(0)),
@@ -44,43 +43,6 @@ def _filled(edits: dict[str, object]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("16.000", Decimal(16000)),
-        ("16000", Decimal(16000)),
-        ("16 000", Decimal(16000)),
-        ("1.234.567", Decimal(1234567)),
-        ("3,5", Decimal("3.5")),
-        ("1.234,5", Decimal("1234.5")),
-        ("1,234.5", Decimal("1234.5")),
-        ("3.5", Decimal("3.5")),
-        ("98%", Decimal(98)),
-        ("-12", Decimal(-12)),
-        ("", None),
-        (16000, Decimal(16000)),
-        (2.5, Decimal("2.5")),
-    ],
-)
-def test_numbers_are_read_as_a_vietnamese_office_types_them(typed: object, expected: Decimal | None) -> None:
-    assert parse_number(typed) == expected
-
-
-@pytest.mark.parametrize("typed", ["mười", "12a", "1.2.3,4,5", "--3", True])
-def test_words_and_garbled_numbers_are_refused(typed: object) -> None:
-    with pytest.raises(NumberParseError):
-        parse_number(typed)
-
-
-def test_yes_and_no_are_read_in_vietnamese_and_english() -> None:
-    assert parse_yes_no("Có") is True
-    assert parse_yes_no("không") is False
-    assert parse_yes_no("yes") is True
-    assert parse_yes_no("") is None
-    with pytest.raises(NumberParseError):
-        parse_yes_no("có lẽ")
 
 
 def test_the_template_has_codes_names_values_a_locked_header_and_validation() -> None:

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from ketnoi.core import permissions
 from ketnoi.core.exceptions import ValidationError
 from ketnoi.lib import periods as P
-from ketnoi.reporting import selectors, services
-from ketnoi.reporting.forms import NumberParseError, parse_number
+from ketnoi.reporting import selectors
 from ketnoi.reporting.models import Indicator, ReportForm, ValueType
+from ketnoi.reporting.periods import form_period
 from ketnoi.units import selectors as unit_selectors
 from ketnoi.units.models import Unit
 
@@ -24,7 +24,7 @@ def get_form(request: HttpRequest, code: str) -> ReportForm:
 
 
 def get_period(form: ReportForm, period_id: str) -> P.Period:
-    return services.form_period(form, period_id)
+    return form_period(form, period_id)
 
 
 def get_unit(request: HttpRequest, code: str, verb: str = "view") -> Unit:
@@ -77,22 +77,3 @@ def display_value(indicator: Indicator, stored: str) -> str:
     if number == number.to_integral_value():
         return formats.number_format(int(number), force_grouping=True)
     return formats.number_format(number, force_grouping=True)
-
-
-def canonical_value(indicator: Indicator, raw: str, *, place: str) -> str:
-    """What the person typed, as the plain text the services read (16.000 → 16000, 3,5 → 3.5).
-
-    The browser form and the spreadsheet read numbers the Vietnamese way, where ``.`` groups thousands.
-    """
-    raw = (raw or "").strip()
-    if raw == "" or indicator.value_type in (ValueType.TEXT, ValueType.BOOLEAN):
-        return raw
-    try:
-        number = parse_number(raw)
-    except NumberParseError:
-        raise ValueError(
-            _("%(place)s: “%(value)s” is not a number.") % {"place": place, "value": raw[:60]}
-        ) from None
-    if number is None:
-        return ""
-    return format(number, "f")

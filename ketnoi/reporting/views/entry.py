@@ -20,7 +20,6 @@ from ketnoi.reporting import selectors, services, ui_selectors
 from ketnoi.reporting.forms import ReasonForm
 from ketnoi.reporting.models import ReportForm, ReportStatus, ValueType
 from ketnoi.reporting.views.common import (
-    canonical_value,
     display_value,
     fmt_number,
     get_form,
@@ -106,24 +105,10 @@ def entry(request: HttpRequest, form_code: str, period_id: str, unit_code: str) 
 def _submitted_values(
     request: HttpRequest, sheet: selectors.EntrySheet
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """The posted fields of the sheet, as plain text for the services; errors for unreadable numbers."""
-    by_key = {f.key: f for f in sheet.fields}
-    values: dict[str, str] = {}
-    errors: dict[str, str] = {}
-    for key in request.POST:
-        if key in SKIP_KEYS or key not in by_key:
-            continue
-        f = by_key[key]
-        raw = request.POST.get(key, "")
-        if f.indicator.value_type == ValueType.BOOLEAN and raw not in ("", "true", "false"):
-            raw = raw.strip()
-        try:
-            values[key] = canonical_value(
-                f.indicator, raw, place=services.where(sheet.unit, sheet.period, f.indicator, f.option)
-            )
-        except ValueError as exc:
-            errors[key] = str(exc)
-    return values, errors
+    """The posted fields of the sheet, as typed: the services read them in the Vietnamese dialect."""
+    keys = {f.key for f in sheet.fields}
+    values = {key: request.POST.get(key, "") for key in request.POST if key not in SKIP_KEYS and key in keys}
+    return values, {}
 
 
 @login_required

@@ -21,6 +21,7 @@ from ketnoi.core.exceptions import ApplicationError, ValidationError
 from ketnoi.lib import periods as P
 from ketnoi.reporting import selectors, services, tasks, ui_selectors
 from ketnoi.reporting.models import ReportForm
+from ketnoi.reporting.periods import current_period
 from ketnoi.reporting.views.common import get_form, get_period, get_unit
 from ketnoi.units.models import Unit
 
@@ -43,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
     for form in selectors.form_list(for_user=user)[:HOME_FORMS]:
         if not form.is_active:
             continue
-        period = ui_selectors.current_period(form, today)
+        period = current_period(form, today)
         root = ui_selectors.default_root(user, form)
         summary = None
         if root is not None:
@@ -89,7 +90,7 @@ def go(request: HttpRequest, form_code: str) -> HttpResponse:
 @login_required
 def form_home(request: HttpRequest, form_code: str) -> HttpResponse:
     form = get_form(request, form_code)
-    return redirect("reporting:status", form.code, ui_selectors.current_period(form).id)
+    return redirect("reporting:status", form.code, current_period(form).id)
 
 
 @login_required

@@ -17,6 +17,7 @@ from ketnoi.core.exceptions import ValidationError
 from ketnoi.lib import periods as P
 from ketnoi.reporting import selectors, ui_selectors, xlsx
 from ketnoi.reporting.models import Indicator, PeriodType, ReportForm
+from ketnoi.reporting.periods import current_period
 from ketnoi.reporting.views.common import fmt_number, get_unit
 
 MAX_PERIODS = 60
@@ -82,7 +83,7 @@ def _period_list(
 
 def _defaults(form: ReportForm | None, today: dt.date) -> tuple[str, str, str]:
     if form is not None and form.period_type == PeriodType.CUSTOM:
-        running = ui_selectors.current_period(form, today)
+        running = current_period(form, today)
         return PeriodType.CUSTOM, running.previous().previous().id, running.previous().id
     period_type = form.period_type if form is not None else "quarterly"
     last = P.for_date(period_type, today).previous()

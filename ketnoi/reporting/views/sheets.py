@@ -214,7 +214,7 @@ def _import(
     by_unit: dict[str, dict[str, str]] = {}
     places: dict[tuple[str, str], str] = {}
     for v in parsed.values:
-        by_unit.setdefault(v.unit_code, {})[v.indicator_code] = _as_text(v.value)
+        by_unit.setdefault(v.unit_code, {})[v.indicator_code] = v.value  # already read (Decimal, bool)
         places[(v.unit_code, v.indicator_code)] = _("row %(row)s, column %(col)s") % {
             "row": v.row,
             "col": v.column,
@@ -260,13 +260,3 @@ def _import(
         "%(file)s: %(n)d figures saved for %(units)d units.",
         changed,
     ) % {"file": filename, "n": changed, "units": len(by_unit)}
-
-
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
