@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ketnoi.core.permissions import SYSTEM
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 DBS = {
@@ -62,7 +64,7 @@ def import_month(data: Any, month: str) -> tuple[int, float]:
         for uid, iid, pid, v in values(data, month)
     ]
     t0 = time.perf_counter()
-    summary = services.values_import(rows=rows, by=None, source=f"bench {month}")
+    summary = services.values_import(rows=rows, by=SYSTEM, source=f"bench {month}")
     return summary.imported, time.perf_counter() - t0
 
 

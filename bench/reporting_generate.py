@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ketnoi.core.permissions import SYSTEM
+
 PROVINCES = 34
 COMMUNES = 3300
 GRASSROOTS = 50000
@@ -216,7 +218,7 @@ def build(scale: float, *, quiet: bool = False) -> Dataset:
                 code=code,
                 name=f"Chỉ tiêu {k + 1:02d}",
                 time_aggregation="last" if k >= INDICATORS - 3 else "sum",
-                by=None,
+                by=SYSTEM,
             )
             codes.append(code)
         form = services.form_create(
@@ -224,7 +226,7 @@ def build(scale: float, *, quiet: bool = False) -> Dataset:
             name="Báo cáo tháng toàn quốc",
             period_type="monthly",
             owner=country,
-            by=None,
+            by=SYSTEM,
             indicators=codes,
         )
         form.units.set([g.pk for g in grassroots])

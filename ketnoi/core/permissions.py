@@ -17,6 +17,11 @@ from django.utils import timezone
 from ketnoi.core.exceptions import NotAuthenticated, PermissionDenied
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from ketnoi.accounts.models import User
     from ketnoi.units.models import Unit
 
 # Verbs:
@@ -56,6 +61,16 @@ class SystemActor:
 
 
 SYSTEM = SystemActor()
+
+if TYPE_CHECKING:
+    # Who acts in a service: a person (a web request's user may be anonymous, and is then refused), or the
+    # product itself (``SYSTEM``). Never ``None``: a missing actor is a type error and a refused call.
+    Actor: TypeAlias = User | AnonymousUser | SystemActor
+
+
+def person(by: Any) -> Any:
+    """The person behind an actor, to record as who did it (``None`` for ``SYSTEM``)."""
+    return by if getattr(by, "is_authenticated", False) and getattr(by, "pk", None) is not None else None
 
 
 @dataclass(frozen=True)
@@ -144,6 +159,9 @@ def can_any(user: Any, verb: str) -> bool:
 
 
 def require(user: Any, verb: str, unit: Unit | None) -> None:
+    """The gate every service passes before it acts: ``NotAuthenticated`` for no actor (``None`` is never a
+    bypass; work with no person behind it passes ``SYSTEM``), ``PermissionDenied`` without the right.
+    ``unit=None`` (product-wide things) needs a system administrator, except to ``view``."""
     if user is None or not getattr(user, "is_authenticated", False):
         raise NotAuthenticated()
     if not can(user, verb, unit):

@@ -17,6 +17,7 @@ from importlib import resources
 
 from django.utils import timezone
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.lib import periods as P
 from ketnoi.reporting import services
 from ketnoi.reporting.models import (
@@ -178,7 +179,7 @@ def _review(owner: Unit, province: Unit, units: list[Unit]) -> None:
                 unit_of_measure=uom,
                 unit_aggregation=over_units,
                 time_aggregation=over_time,
-                by=None,
+                by=SYSTEM,
             )
     form = ReportForm.objects.filter(code="review_2017_2020").first()
     if form is None:
@@ -189,7 +190,7 @@ def _review(owner: Unit, province: Unit, units: list[Unit]) -> None:
             span_years=4,
             span_anchor=2017,
             owner=owner,
-            by=None,
+            by=SYSTEM,
             indicators=list(REVIEW_INDICATORS),
             units=units,
             deadline_days=30,
@@ -200,7 +201,7 @@ def _review(owner: Unit, province: Unit, units: list[Unit]) -> None:
             left="documents_issued_propaganda_dept",
             operator="<=",
             right="documents_issued_total",
-            by=None,
+            by=SYSTEM,
             name="Văn bản của Ban Tuyên giáo không vượt tổng số văn bản",
         )
     else:
@@ -213,18 +214,18 @@ def _review(owner: Unit, province: Unit, units: list[Unit]) -> None:
         unit=province,
         period="2017-2020",
         values=values,
-        by=None,
+        by=SYSTEM,
         reason="Báo cáo sơ kết 2017–2020",
     )
     report = Report.objects.get(form=form, unit=province, period="2017-2020")
-    services.report_submit(report=report, by=None)
-    services.report_approve(report=report, by=None)
+    services.report_submit(report=report, by=SYSTEM)
+    services.report_approve(report=report, by=SYSTEM)
 
 
 def _monthly(province: Unit, units: list[Unit]) -> None:
     platform = Disaggregation.objects.filter(code="platform").first()
     if platform is None:
-        services.disaggregation_create(code="platform", name="Nền tảng", options=PLATFORMS, by=None)
+        services.disaggregation_create(code="platform", name="Nền tảng", options=PLATFORMS, by=SYSTEM)
     for code, name, vtype, uom, over_units, over_time, formula, dis, feed in MONTHLY_INDICATORS:
         if Indicator.objects.filter(code=code).exists():
             continue
@@ -239,7 +240,7 @@ def _monthly(province: Unit, units: list[Unit]) -> None:
             disaggregation=Disaggregation.objects.get(code=dis) if dis else None,
             feed=feed,
             min_value=0 if not formula else None,
-            by=None,
+            by=SYSTEM,
         )
     form = ReportForm.objects.filter(code="monthly_comms").first()
     if form is None:
@@ -248,21 +249,24 @@ def _monthly(province: Unit, units: list[Unit]) -> None:
             name="Báo cáo tháng về công tác thông tin trên mạng",
             period_type="monthly",
             owner=province,
-            by=None,
+            by=SYSTEM,
             indicators=[row[0] for row in MONTHLY_INDICATORS],
             units=units,
             deadline_days=5,
             reminder_days=2,
         )
         services.form_set_indicators(
-            form=form, indicators=[row[0] for row in MONTHLY_INDICATORS], required=["members_total"], by=None
+            form=form,
+            indicators=[row[0] for row in MONTHLY_INDICATORS],
+            required=["members_total"],
+            by=SYSTEM,
         )
         services.rule_create(
             form=form,
             left="members_studied",
             operator="<=",
             right="members_total",
-            by=None,
+            by=SYSTEM,
             name="Số đã học tập không vượt số cán bộ, đảng viên",
         )
         services.rule_create(
@@ -271,7 +275,7 @@ def _monthly(province: Unit, units: list[Unit]) -> None:
             operator="<=",
             right="trainings_held * 200",
             severity="warning",
-            by=None,
+            by=SYSTEM,
             name="Mỗi lớp tập huấn thường dưới 200 lượt người",
         )
     if Report.objects.filter(form=form).exists():
@@ -357,8 +361,8 @@ def _monthly_values(form: ReportForm, units: list[Unit], months: list[P.Period],
                     else None,
                 )
             )
-    services.values_import(rows=rows, by=None, source="Dữ liệu minh họa")
+    services.values_import(rows=rows, by=SYSTEM, source="Dữ liệu minh họa")
     for month in months[-3:]:
-        services.feed_refresh(form=form, period=month.id, by=None)
+        services.feed_refresh(form=form, period=month.id, by=SYSTEM)
     # Seeded workflow states of past months: no history rows (nobody acted on them in this product).
     Report.objects.bulk_create(reports, batch_size=1000)

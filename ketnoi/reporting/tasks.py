@@ -37,6 +37,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from ketnoi.accounts.models import RoleGrant, User
 from ketnoi.core import permissions
 from ketnoi.core.exceptions import ValidationError
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.lib import periods as P
 from ketnoi.reporting import selectors, services
 from ketnoi.reporting.models import ReminderLog, Report, ReportForm, ReportStatus
@@ -215,7 +216,7 @@ def _claim(form: ReportForm, period: P.Period, kind: str) -> list[Unit]:
         )
         units = [u for u in unsubmitted_units(form, period) if u.pk not in already]
         for unit in units:
-            services.reminder_record(form=form, unit=unit, period=period.id, kind=kind, by=None)
+            services.reminder_record(form=form, unit=unit, period=period.id, kind=kind, by=SYSTEM)
     return units
 
 

@@ -74,6 +74,8 @@ from ketnoi.reporting.services.metadata import (
 )
 from ketnoi.reporting.services.rollup import rollup_rebuild
 from ketnoi.reporting.services.workflow import (
+    approving_unit,
+    may_approve,
     reminder_record,
     report_approve,
     report_reopen,
@@ -89,6 +91,7 @@ __all__ = [
     "ImportRow",
     "ImportSummary",
     "SaveResult",
+    "approving_unit",
     "check_rules",
     "clean_value",
     "disaggregation_create",
@@ -103,6 +106,7 @@ __all__ = [
     "indicator_create",
     "indicator_update",
     "locked_reason",
+    "may_approve",
     "outlier_warning",
     "reminder_record",
     "report_approve",

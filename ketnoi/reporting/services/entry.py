@@ -6,11 +6,12 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
 from ketnoi.core.exceptions import Conflict, ValidationError
 from ketnoi.lib import periods as P
@@ -29,9 +30,11 @@ from ketnoi.reporting.models import (
     ValueType,
 )
 from ketnoi.reporting.periods import form_deadline, form_period
-from ketnoi.reporting.services._common import _check, _user
 from ketnoi.reporting.values import clean_value, fmt_number, value_key, where
 from ketnoi.units.models import Unit
+
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 
 def locked_reason(
@@ -74,9 +77,9 @@ def _require_reporting_unit(form: ReportForm, unit: Unit) -> None:
 
 
 @transaction.atomic
-def report_open(*, form: ReportForm, unit: Unit, period: str, by: Any) -> Report:
+def report_open(*, form: ReportForm, unit: Unit, period: str, by: Actor) -> Report:
     """The unit's report of the form for the period, created as a draft on first use."""
-    _check(by, "enter_data", unit)
+    permissions.require(by, "enter_data", unit)
     _require_reporting_unit(form, unit)
     p = form_period(form, period)
     report, _created = Report.objects.get_or_create(
@@ -184,7 +187,7 @@ def _write_values(
     *,
     unit: Unit,
     period: P.Period,
-    by: Any,
+    by: Actor,
     reason: str,
 ) -> tuple[int, int, int, int]:
     """Write (indicator, option, text, number, comment) for one unit and period, keeping roll-ups current.
@@ -201,7 +204,7 @@ def _write_values(
     ancestors = rollup.ancestors_as_of(unit.pk, period.end) if built else []
     deltas: rollup.Deltas = {}
     created = updated = deleted = unchanged = 0
-    user = _user(by)
+    user = permissions.person(by)
     for ind, opt, text, number, comment in changes:
         old = existing.get((ind.pk, opt.pk if opt else None))
         if text == "":
@@ -255,7 +258,7 @@ def report_values_save(
     unit: Unit,
     period: str,
     values: Mapping[str, Any],
-    by: Any,
+    by: Actor,
     comments: Mapping[str, str] | None = None,
     reason: str = "",
     dialect: V.Dialect = V.VIETNAMESE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +13,7 @@ from simple_history.utils import bulk_update_with_history
 
 from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
-from ketnoi.core.exceptions import ValidationError
+from ketnoi.core.exceptions import NotAuthenticated, ValidationError
 from ketnoi.lib import periods as P
 from ketnoi.lib import values as V
 from ketnoi.lib.vn_text import fold
@@ -29,10 +29,12 @@ from ketnoi.reporting.models import (
     ValueType,
 )
 from ketnoi.reporting.periods import form_period
-from ketnoi.reporting.services._common import _check, _user
 from ketnoi.reporting.services.entry import _form_items
 from ketnoi.reporting.values import clean_value
 from ketnoi.units.models import Unit
+
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 
 class ImportRow(NamedTuple):
@@ -139,7 +141,7 @@ def _import_units(texts: set[str]) -> tuple[UnitInfo, dict[str, int | None]]:
 def values_import(
     *,
     rows: Sequence[ImportRow],
-    by: Any,
+    by: Actor,
     source: str = "",
     dry_run: bool = False,
     dialect: V.Dialect = V.EXCHANGE,
@@ -152,6 +154,8 @@ def values_import(
     right on the unit, an unlocked report, and a valid value; any problem rejects the whole import.
     Codes, periods, rights and unit lifetimes are resolved once per distinct text, not per row.
     """
+    if by is None:
+        raise NotAuthenticated()
     summary = ImportSummary()
     src = source or _("The import")
 
@@ -236,16 +240,15 @@ def values_import(
                 row, ind.code, _("%(name)s is entered per option; give the option.") % {"name": ind.name}
             )
             continue
-        if by is not None:
-            if unit_id not in allowed:
-                allowed[unit_id] = permissions.can(by, "enter_data", unit_obj(unit_id))
-            if not allowed[unit_id]:
-                conflict(
-                    row,
-                    unit_info[unit_id][0],
-                    _("you may not enter data for %(unit)s.") % {"unit": unit_info[unit_id][1]},
-                )
-                continue
+        if unit_id not in allowed:
+            allowed[unit_id] = permissions.can(by, "enter_data", unit_obj(unit_id))
+        if not allowed[unit_id]:
+            conflict(
+                row,
+                unit_info[unit_id][0],
+                _("you may not enter data for %(unit)s.") % {"unit": unit_info[unit_id][1]},
+            )
+            continue
         live = alive.get((unit_id, p.id))
         if live is None:
             valid_from, valid_to = unit_info[unit_id][3], unit_info[unit_id][4]
@@ -353,14 +356,14 @@ def _check_locked(
 def _import_write(
     cleaned: Cleaned,
     periods: dict[str, P.Period],
-    by: Any,
+    by: Actor,
     summary: ImportSummary,
     source: str,
 ) -> None:
     """Write the checked values period by period: new ones in bulk with their audit rows, changed ones
     with bulk_update_with_history, emptied ones deleted (audited); roll-up deltas summed per group of
     units sharing their ancestors and applied once at the end."""
-    user = _user(by)
+    user = permissions.person(by)
     user_id = user.pk if user is not None else None
     reason = (_("Imported: %(source)s") % {"source": source})[:100]
     by_period: dict[str, list[tuple[int, int, str, int | None]]] = {}
@@ -466,12 +469,12 @@ def _import_write(
     rollup.apply(deltas)
 
 
-def feed_refresh(*, form: ReportForm, period: str, by: Any = None) -> ImportSummary:
+def feed_refresh(*, form: ReportForm, period: str, by: Actor) -> ImportSummary:
     """Fill the form's fed indicators (from the page registry) for every reporting unit whose report
     is still open. Without the page registry nothing changes."""
     from ketnoi.reporting import feeds
 
-    _check(by, "manage", form.owner)
+    permissions.require(by, "manage", form.owner)
     p = form_period(form, period)
     fed = [it.indicator for it in _form_items(form) if it.indicator.feed]
     if not fed or not feeds.available():
@@ -487,7 +490,7 @@ def feed_refresh(*, form: ReportForm, period: str, by: Any = None) -> ImportSumm
         figures = feeds.feed_values(ind.feed, units, p.end)
         for uid, unit in units.items():
             rows.append(ImportRow(ind.code, p.id, unit.code, _fmt_plain(figures.get(uid, 0.0))))
-    return values_import(rows=rows, by=None, source=_("Page registry"))
+    return values_import(rows=rows, by=permissions.SYSTEM, source=_("Page registry"))
 
 
 def _fmt_plain(n: float) -> str:

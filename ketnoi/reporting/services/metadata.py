@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
 from ketnoi.core.exceptions import Conflict, NotFound, ValidationError
 from ketnoi.lib.vn_text import normalise
@@ -25,8 +26,10 @@ from ketnoi.reporting.models import (
     ValidationRule,
     ValueType,
 )
-from ketnoi.reporting.services._common import _check
 from ketnoi.units.models import Unit
+
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 INDICATOR_FIELDS = {
     "name",
@@ -107,12 +110,12 @@ def indicator_create(
     *,
     code: str,
     name: str,
-    by: Any,
+    by: Actor,
     value_type: str = ValueType.INTEGER,
     owner: Unit | None = None,
     **fields: Any,
 ) -> Indicator:
-    _check(by, "manage", owner)
+    permissions.require(by, "manage", owner)
     unknown = set(fields) - INDICATOR_FIELDS
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -134,8 +137,8 @@ def indicator_create(
 
 
 @transaction.atomic
-def indicator_update(*, indicator: Indicator, by: Any, **fields: Any) -> Indicator:
-    _check(by, "manage", indicator.owner)
+def indicator_update(*, indicator: Indicator, by: Actor, **fields: Any) -> Indicator:
+    permissions.require(by, "manage", indicator.owner)
     unknown = set(fields) - INDICATOR_FIELDS
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -154,9 +157,9 @@ def indicator_update(*, indicator: Indicator, by: Any, **fields: Any) -> Indicat
 
 @transaction.atomic
 def disaggregation_create(
-    *, code: str, name: str, options: Sequence[tuple[str, str]], by: Any
+    *, code: str, name: str, options: Sequence[tuple[str, str]], by: Actor
 ) -> Disaggregation:
-    _check(by, "system", None)
+    permissions.require(by, "system", None)
     code = _check_code(code)
     if Disaggregation.objects.filter(code=code).exists():
         raise Conflict(
@@ -186,7 +189,7 @@ def form_create(
     name: str,
     period_type: str,
     owner: Unit,
-    by: Any,
+    by: Actor,
     indicators: Sequence[Indicator | str] = (),
     units: Sequence[Unit] = (),
     deadline_days: int = 10,
@@ -196,7 +199,7 @@ def form_create(
     description: str = "",
 ) -> ReportForm:
     """A form set up by an administrator of ``owner`` for units of ``owner``'s subtree."""
-    _check(by, "manage", owner)
+    permissions.require(by, "manage", owner)
     code = _check_code(code)
     if ReportForm.objects.filter(code=code).exists():
         raise Conflict(
@@ -230,8 +233,8 @@ def form_create(
 
 
 @transaction.atomic
-def form_update(*, form: ReportForm, by: Any, **fields: Any) -> ReportForm:
-    _check(by, "manage", form.owner)
+def form_update(*, form: ReportForm, by: Actor, **fields: Any) -> ReportForm:
+    permissions.require(by, "manage", form.owner)
     unknown = set(fields) - FORM_FIELDS
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -244,10 +247,10 @@ def form_update(*, form: ReportForm, by: Any, **fields: Any) -> ReportForm:
 
 @transaction.atomic
 def form_set_indicators(
-    *, form: ReportForm, indicators: Sequence[Indicator | str], by: Any, required: Sequence[str] = ()
+    *, form: ReportForm, indicators: Sequence[Indicator | str], by: Actor, required: Sequence[str] = ()
 ) -> None:
     """The form's indicators, in this order (codes or objects)."""
-    _check(by, "manage", form.owner)
+    permissions.require(by, "manage", form.owner)
     codes = [i if isinstance(i, str) else i.code for i in indicators]
     found = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
     unknown = [c for c in codes if c not in found]
@@ -264,9 +267,9 @@ def form_set_indicators(
 
 
 @transaction.atomic
-def form_set_units(*, form: ReportForm, units: Sequence[Unit], by: Any) -> None:
+def form_set_units(*, form: ReportForm, units: Sequence[Unit], by: Actor) -> None:
     """The units that must report this form; each must lie in the owner's subtree."""
-    _check(by, "manage", form.owner)
+    permissions.require(by, "manage", form.owner)
     outside = [u.name for u in units if not u.path.startswith(form.owner.path)]
     if outside:
         raise ValidationError(
@@ -284,12 +287,12 @@ def rule_create(
     left: str,
     operator: str,
     right: str,
-    by: Any,
+    by: Actor,
     name: str = "",
     severity: str = Severity.ERROR,
     message: str = "",
 ) -> ValidationRule:
-    _check(by, "manage", form.owner)
+    permissions.require(by, "manage", form.owner)
     if operator not in expressions.COMPARE:
         raise ValidationError(_("Unknown comparison."), fields={"operator": _("Unknown comparison.")})
     for side, text in (("left", left), ("right", right)):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,26 +19,28 @@ from ketnoi.reporting.models import (
     ReportForm,
     ReportStatus,
 )
-from ketnoi.reporting.services._common import _check, _user
 from ketnoi.reporting.services.entry import _form_items, _totals, check_rules
 from ketnoi.reporting.values import where
 from ketnoi.units.models import Unit
 
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
-def _parent(unit: Unit) -> Unit | None:
-    return Unit.objects.get_parent(unit)
+
+def approving_unit(unit: Unit) -> Unit:
+    """Where a unit's reports are approved: on its parent (on itself at the root of the tree)."""
+    parent = Unit.objects.get_parent(unit)
+    return parent if parent is not None else unit
 
 
-def _check_approver(by: Any, report: Report) -> None:
-    if by is None:
-        return
-    parent = _parent(report.unit)
-    permissions.require(by, "approve", parent if parent is not None else report.unit)
+def may_approve(user: Any, unit: Unit) -> bool:
+    """May ``user`` approve, return or remind about the reports of ``unit``? (Web and API ask this.)"""
+    return permissions.can(user, "approve", approving_unit(unit))
 
 
 @transaction.atomic
-def report_submit(*, report: Report, by: Any) -> Report:
-    _check(by, "enter_data", report.unit)
+def report_submit(*, report: Report, by: Actor) -> Report:
+    permissions.require(by, "enter_data", report.unit)
     report = Report.objects.select_for_update().select_related("form", "unit").get(pk=report.pk)
     if not report.is_editable:
         raise Conflict(_("Only a draft or a returned report can be submitted."))
@@ -60,7 +62,7 @@ def report_submit(*, report: Report, by: Any) -> Report:
         raise ValidationError(_("Some values break the form's rules."), fields=rule_errors)
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
-    report.submitted_by = _user(by)
+    report.submitted_by = permissions.person(by)
     report.reason = ""
     stamp(report, by, _("Submitted"))
     report.save()
@@ -68,22 +70,22 @@ def report_submit(*, report: Report, by: Any) -> Report:
 
 
 @transaction.atomic
-def report_approve(*, report: Report, by: Any) -> Report:
-    _check_approver(by, report)
+def report_approve(*, report: Report, by: Actor) -> Report:
+    permissions.require(by, "approve", approving_unit(report.unit))
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.SUBMITTED:
         raise Conflict(_("Only a submitted report can be approved."))
     report.status = ReportStatus.APPROVED
     report.approved_at = timezone.now()
-    report.approved_by = _user(by)
+    report.approved_by = permissions.person(by)
     stamp(report, by, _("Approved"))
     report.save()
     return report
 
 
 @transaction.atomic
-def report_return(*, report: Report, reason: str, by: Any) -> Report:
-    _check_approver(by, report)
+def report_return(*, report: Report, reason: str, by: Actor) -> Report:
+    permissions.require(by, "approve", approving_unit(report.unit))
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the report is returned."), fields={"reason": _("Required.")})
@@ -98,8 +100,8 @@ def report_return(*, report: Report, reason: str, by: Any) -> Report:
 
 
 @transaction.atomic
-def report_reopen(*, report: Report, reason: str, by: Any) -> Report:
-    _check(by, "manage", report.unit)
+def report_reopen(*, report: Report, reason: str, by: Actor) -> Report:
+    permissions.require(by, "manage", report.unit)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the report is reopened."), fields={"reason": _("Required.")})
@@ -116,11 +118,10 @@ def report_reopen(*, report: Report, reason: str, by: Any) -> Report:
 
 
 @transaction.atomic
-def reminder_record(*, form: ReportForm, unit: Unit, period: str, kind: str, by: Any) -> ReminderLog:
+def reminder_record(*, form: ReportForm, unit: Unit, period: str, kind: str, by: Actor) -> ReminderLog:
     """Record a reminder (``before``/``after`` the deadline by the scheduler, ``manual`` by an approver)."""
     if kind == "manual":
-        parent = _parent(unit)
-        _check(by, "approve", parent if parent is not None else unit)
+        permissions.require(by, "approve", approving_unit(unit))
     return ReminderLog.objects.create(
-        report_form=form, unit=unit, period=period, kind=kind, sent_by=_user(by)
+        report_form=form, unit=unit, period=period, kind=kind, sent_by=permissions.person(by)
     )

@@ -6,24 +6,27 @@ from typing import Any
 
 import pytest
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.reporting import services
 
 
 @pytest.fixture
 def indicators(province: Any) -> dict[str, Any]:
-    members = services.indicator_create(code="members", name="Số đảng viên", by=None, min_value=0)
-    trained = services.indicator_create(code="trained", name="Số người được tập huấn", by=None, min_value=0)
-    studied = services.indicator_create(code="studied", name="Số người học tập chỉ thị", by=None, min_value=0)
+    members = services.indicator_create(code="members", name="Số đảng viên", by=SYSTEM, min_value=0)
+    trained = services.indicator_create(code="trained", name="Số người được tập huấn", by=SYSTEM, min_value=0)
+    studied = services.indicator_create(
+        code="studied", name="Số người học tập chỉ thị", by=SYSTEM, min_value=0
+    )
     pct = services.indicator_create(
         code="studied_pct",
         name="Tỷ lệ học tập chỉ thị",
-        by=None,
+        by=SYSTEM,
         value_type="percentage",
         formula="studied / members * 100",
         decimals=1,
     )
     followers = services.indicator_create(
-        code="followers", name="Tổng số người theo dõi", by=None, time_aggregation="last"
+        code="followers", name="Tổng số người theo dõi", by=SYSTEM, time_aggregation="last"
     )
     return {
         "members": members,
@@ -41,12 +44,12 @@ def monthly_form(province: Any, indicators: dict[str, Any], unit: Any) -> Any:
         name="Báo cáo tháng",
         period_type="monthly",
         owner=province,
-        by=None,
+        by=SYSTEM,
         indicators=["members", "trained", "studied", "studied_pct", "followers"],
         units=[unit(c) for c in ("BP", "BP-BGM", "BP-DX", "BP-BGM-XPN", "BP-BGM-XDK", "BP-DX-PTP")],
         deadline_days=5,
     )
-    services.rule_create(form=form, left="trained", operator="<=", right="members", by=None)
+    services.rule_create(form=form, left="trained", operator="<=", right="members", by=SYSTEM)
     return form
 
 

@@ -7,12 +7,15 @@ from typing import Any
 import pytest
 
 from ketnoi.core.exceptions import ValidationError
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.lib import periods as P
 from ketnoi.reporting import selectors, services
 
 
 def _set(values: dict[tuple[str, str, str], str]) -> None:
-    services.values_import(rows=[services.ImportRow(c, p, u, v) for (c, p, u), v in values.items()], by=None)
+    services.values_import(
+        rows=[services.ImportRow(c, p, u, v) for (c, p, u), v in values.items()], by=SYSTEM
+    )
 
 
 def _get(code: str, unit: Any, pid: str) -> float | None:
@@ -23,26 +26,26 @@ def _get(code: str, unit: Any, pid: str) -> float | None:
 
 
 def test_average_min_max_and_weighted_average_over_units(province: Any, unit: Any) -> None:
-    services.indicator_create(code="staff", name="Cán bộ", by=None)
+    services.indicator_create(code="staff", name="Cán bộ", by=SYSTEM)
     services.indicator_create(
         code="avg_age",
         name="Tuổi bình quân",
-        by=None,
+        by=SYSTEM,
         value_type="number",
         unit_aggregation="average",
         time_aggregation="average",
     )
     services.indicator_create(
-        code="low", name="Thấp nhất", by=None, unit_aggregation="min", time_aggregation="min"
+        code="low", name="Thấp nhất", by=SYSTEM, unit_aggregation="min", time_aggregation="min"
     )
     services.indicator_create(
-        code="high", name="Cao nhất", by=None, unit_aggregation="max", time_aggregation="max"
+        code="high", name="Cao nhất", by=SYSTEM, unit_aggregation="max", time_aggregation="max"
     )
-    staff = services.indicator_create(code="staff_w", name="Cán bộ (trọng số)", by=None)
+    staff = services.indicator_create(code="staff_w", name="Cán bộ (trọng số)", by=SYSTEM)
     services.indicator_create(
         code="score",
         name="Mức độ hoàn thành",
-        by=None,
+        by=SYSTEM,
         value_type="percentage",
         unit_aggregation="average_weighted",
         time_aggregation="last",
@@ -73,7 +76,7 @@ def test_average_min_max_and_weighted_average_over_units(province: Any, unit: An
 
 def test_a_not_aggregated_indicator_shows_only_the_units_own_value(province: Any, unit: Any) -> None:
     services.indicator_create(
-        code="note_n", name="Số hiệu", by=None, unit_aggregation="none", time_aggregation="none"
+        code="note_n", name="Số hiệu", by=SYSTEM, unit_aggregation="none", time_aggregation="none"
     )
     _set({("note_n", "202001", "BP-BGM"): "7", ("note_n", "202001", "BP-BGM-XPN"): "5"})
     assert _get("note_n", unit("BP-BGM"), "202001") == 7
@@ -83,12 +86,15 @@ def test_a_not_aggregated_indicator_shows_only_the_units_own_value(province: Any
 
 def test_disaggregated_values_roll_up_per_option_and_in_total(province: Any, unit: Any) -> None:
     services.disaggregation_create(
-        code="platform", name="Nền tảng", options=[("fb", "Facebook"), ("zl", "Zalo")], by=None
+        code="platform", name="Nền tảng", options=[("fb", "Facebook"), ("zl", "Zalo")], by=SYSTEM
     )
     from ketnoi.reporting.models import Disaggregation, DisaggregationOption, Indicator
 
     services.indicator_create(
-        code="posts", name="Số bài đăng", by=None, disaggregation=Disaggregation.objects.get(code="platform")
+        code="posts",
+        name="Số bài đăng",
+        by=SYSTEM,
+        disaggregation=Disaggregation.objects.get(code="platform"),
     )
     services.values_import(
         rows=[
@@ -96,7 +102,7 @@ def test_disaggregated_values_roll_up_per_option_and_in_total(province: Any, uni
             services.ImportRow("posts", "202001", "BP-BGM-XPN", "4", option="zl"),
             services.ImportRow("posts", "202001", "BP-DX-PTP", "6", option="Facebook"),
         ],
-        by=None,
+        by=SYSTEM,
     )
     ind = Indicator.objects.get(code="posts")
     fb = DisaggregationOption.objects.get(code="fb").pk
@@ -108,14 +114,14 @@ def test_disaggregated_values_roll_up_per_option_and_in_total(province: Any, uni
         == 16
     )
     with pytest.raises(ValidationError):
-        services.values_import(rows=[services.ImportRow("posts", "202001", "BP-DX", "1")], by=None)
+        services.values_import(rows=[services.ImportRow("posts", "202001", "BP-DX", "1")], by=SYSTEM)
 
 
 def test_a_formula_may_use_only_known_codes_and_arithmetic(province: Any) -> None:
-    services.indicator_create(code="a", name="A", by=None)
+    services.indicator_create(code="a", name="A", by=SYSTEM)
     with pytest.raises(ValidationError):
-        services.indicator_create(code="r", name="R", by=None, formula="a / zz")
+        services.indicator_create(code="r", name="R", by=SYSTEM, formula="a / zz")
     with pytest.raises(ValidationError):
-        services.indicator_create(code="r", name="R", by=None, formula="__import__('os')")
+        services.indicator_create(code="r", name="R", by=SYSTEM, formula="__import__('os')")
     with pytest.raises(ValidationError):
-        services.indicator_create(code="w", name="W", by=None, unit_aggregation="average_weighted")
+        services.indicator_create(code="w", name="W", by=SYSTEM, unit_aggregation="average_weighted")

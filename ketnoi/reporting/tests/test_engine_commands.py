@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.lib import periods as P
 from ketnoi.reporting import feeds, selectors, services
 from ketnoi.reporting.models import DataValue, Rollup
@@ -53,7 +54,7 @@ def test_the_rollup_command_rebuilds_what_every_save_kept_current(monthly_form: 
             services.ImportRow("members", "202001", "BP-BGM-XPN", "4"),
             services.ImportRow("members", "202001", "BP-DX", "5"),
         ],
-        by=None,
+        by=SYSTEM,
     )
     selectors.aggregate(
         indicators=[monthly_form.indicators.get(code="members")], unit=unit("BP"), periods=[P.parse("202001")]

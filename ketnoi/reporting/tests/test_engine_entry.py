@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from ketnoi.core.exceptions import Conflict, PermissionDenied, ValidationError
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.lib import periods as P
 from ketnoi.reporting import selectors, services
 from ketnoi.reporting.models import DataValue, Report, ReportStatus, Rollup
@@ -182,7 +183,7 @@ def test_required_values_are_needed_to_submit(monthly_form: Any, unit: Any, cler
         form=monthly_form,
         indicators=["members", "trained", "studied", "studied_pct", "followers"],
         required=["members"],
-        by=None,
+        by=SYSTEM,
     )
     saved = services.report_values_save(
         form=monthly_form, unit=unit("BP-BGM-XPN"), period="202001", values={"trained": "0"}, by=clerk
@@ -293,3 +294,27 @@ def test_a_unit_administrator_sets_up_forms_only_for_their_subtree(
     with pytest.raises(PermissionDenied):
         services.form_create(code="x", name="X", period_type="monthly", owner=unit("BP"), by=admin)
     assert [f.code for f in selectors.form_list(for_user=admin)] == ["bgm_quarterly"]
+
+
+def test_a_call_with_no_actor_is_refused_never_a_bypass(monthly_form: Any, unit: Any) -> None:
+    """``by=None`` used to skip every check; now it is refused (work with no person passes ``SYSTEM``)."""
+    from ketnoi.core.exceptions import NotAuthenticated
+    from ketnoi.core.permissions import SYSTEM
+
+    xpn = unit("BP-BGM-XPN")
+    with pytest.raises(NotAuthenticated):
+        services.report_values_save(
+            form=monthly_form, unit=xpn, period="202001", values={"members": "5"}, by=None
+        )  # type: ignore[arg-type]
+    with pytest.raises(NotAuthenticated):
+        services.values_import(rows=[services.ImportRow("members", "202001", "BP-BGM-XPN", "5")], by=None)  # type: ignore[arg-type]
+    with pytest.raises(NotAuthenticated):
+        services.indicator_create(code="x", name="X", by=None)  # type: ignore[arg-type]
+    assert not DataValue.objects.exists()
+    report = services.report_open(form=monthly_form, unit=xpn, period="202001", by=SYSTEM)
+    with pytest.raises(NotAuthenticated):
+        services.report_approve(report=report, by=None)  # type: ignore[arg-type]
+    services.report_values_save(
+        form=monthly_form, unit=xpn, period="202001", values={"members": "5"}, by=SYSTEM
+    )
+    assert DataValue.objects.get(unit=xpn, period="202001").value == "5"

@@ -14,6 +14,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.lib import periods as P
 from ketnoi.reporting import selectors, services
 from ketnoi.reporting.models import Indicator, Rollup
@@ -56,10 +57,10 @@ def trees_and_values(draw: Any) -> tuple[list[int | None], dict[tuple[int, str, 
 @pytest.fixture
 def engine_indicators(db: Any) -> dict[str, Indicator]:
     return {
-        "m": services.indicator_create(code="m", name="Thành viên", by=None),
-        "s": services.indicator_create(code="s", name="Đã học tập", by=None),
+        "m": services.indicator_create(code="m", name="Thành viên", by=SYSTEM),
+        "s": services.indicator_create(code="s", name="Đã học tập", by=SYSTEM),
         "pct": services.indicator_create(
-            code="pct", name="Tỷ lệ", by=None, value_type="percentage", formula="s / m * 100"
+            code="pct", name="Tỷ lệ", by=SYSTEM, value_type="percentage", formula="s / m * 100"
         ),
     }
 
@@ -84,7 +85,7 @@ def _import(units: list[Unit], values: dict[tuple[int, str, str], int]) -> None:
     rows = [
         services.ImportRow(code, pid, units[node].code, str(v)) for (node, pid, code), v in values.items()
     ]
-    services.values_import(rows=rows, by=None, source="hypothesis")
+    services.values_import(rows=rows, by=SYSTEM, source="hypothesis")
 
 
 def _subtree(parents: list[int | None], root: int) -> set[int]:
@@ -205,7 +206,7 @@ def test_roll_ups_kept_current_by_each_save_equal_a_rebuild_from_scratch(
         ]
         dedup = {(r.period, r.org_unit): r for r in rows}
         if dedup:
-            services.values_import(rows=list(dedup.values()), by=None, source="changes")
+            services.values_import(rows=list(dedup.values()), by=SYSTEM, source="changes")
 
         def snapshot() -> dict[tuple[int, int, int, str], tuple[float, int]]:
             return {

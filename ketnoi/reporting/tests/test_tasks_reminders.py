@@ -10,6 +10,7 @@ import time_machine
 from django.core import mail
 
 from ketnoi.accounts.services import user_update
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.reporting import services, tasks
 from ketnoi.reporting.models import ReminderLog
 
@@ -28,8 +29,10 @@ def people(make_person: Any) -> dict[str, Any]:
 
 
 def _submit(form: Any, unit: Any, period: str) -> None:
-    services.report_values_save(form=form, unit=unit, period=period, values={"members": 10}, by=None)
-    services.report_submit(report=services.report_open(form=form, unit=unit, period=period, by=None), by=None)
+    services.report_values_save(form=form, unit=unit, period=period, values={"members": 10}, by=SYSTEM)
+    services.report_submit(
+        report=services.report_open(form=form, unit=unit, period=period, by=SYSTEM), by=SYSTEM
+    )
 
 
 def test_nothing_is_sent_before_the_reminder_lead_time(monthly_form: Any, people: Any) -> None:

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.reporting import services, xlsx
 from ketnoi.reporting.models import DataValue
 
@@ -60,12 +61,12 @@ def _february() -> Any:
 
 @pytest.fixture
 def form(monthly_form: Any) -> Any:
-    services.indicator_create(code="share", name="Tỷ lệ", by=None, value_type="number")
-    services.indicator_create(code="online", name="Có trang trực tuyến", by=None, value_type="boolean")
+    services.indicator_create(code="share", name="Tỷ lệ", by=SYSTEM, value_type="number")
+    services.indicator_create(code="online", name="Có trang trực tuyến", by=SYSTEM, value_type="boolean")
     services.form_set_indicators(
         form=monthly_form,
         indicators=["members", "trained", "studied", "studied_pct", "followers", "share", "online"],
-        by=None,
+        by=SYSTEM,
     )
     return monthly_form
 

@@ -15,6 +15,7 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.reporting import services
 
 FIGURES = {  # members per commune and month of the first quarter of 2026
@@ -39,7 +40,7 @@ def entered(monthly_form: Any) -> None:
             for code, months in FIGURES.items()
             for month, members in zip(("202601", "202602", "202603"), months, strict=True)
         ],
-        by=None,
+        by=SYSTEM,
         source="test",
     )
 
@@ -76,7 +77,7 @@ def test_the_province_total_for_a_quarter_appears_at_once_and_is_the_sum_of_its_
     assert _cells(html, "Toàn Tỉnh Bình Phước") == [f"{bgm + dx:,}".replace(",", ".")]
     # A value saved now counts at once.
     services.report_values_save(
-        form=monthly_form, unit=unit("BP-DX-PTP"), period="202603", values={"members": 2610}, by=None
+        form=monthly_form, unit=unit("BP-DX-PTP"), period="202603", values={"members": 2610}, by=SYSTEM
     )
     html = client.get(_url(**params)).content.decode()
     assert _cells(html, "Toàn Tỉnh Bình Phước") == [f"{bgm + dx + 100:,}".replace(",", ".")]
@@ -182,7 +183,7 @@ def test_a_review_span_of_years_is_rolled_up_for_its_own_period(
         span_years=4,
         span_anchor=2017,
         owner=province,
-        by=None,
+        by=SYSTEM,
         indicators=["members"],
         units=[unit("BP-BGM-XPN"), unit("BP-DX-PTP")],
     )
@@ -191,7 +192,7 @@ def test_a_review_span_of_years_is_rolled_up_for_its_own_period(
             services.ImportRow(data_element="members", period="2017-2020", org_unit="BP-BGM-XPN", value=61),
             services.ImportRow(data_element="members", period="2017-2020", org_unit="BP-DX-PTP", value=39),
         ],
-        by=None,
+        by=SYSTEM,
     )
     page = web_as(admin_user).get(_url(form="review", ou="BP", dx=["members"])).content.decode()
     assert "Giai đoạn 2017–2020" in page

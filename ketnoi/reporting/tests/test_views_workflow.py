@@ -12,6 +12,7 @@ from django.core import mail
 from django.urls import reverse
 
 from ketnoi.accounts.services import user_update
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.reporting import services
 from ketnoi.reporting.models import DataValue, ReminderLog, Report, ReportStatus
 
@@ -47,7 +48,7 @@ def test_the_entry_page_shows_each_field_with_last_periods_value(
     monthly_form: Any, clerk: Any, unit: Any, web_as: Any, django_assert_max_num_queries: Any
 ) -> None:
     services.report_values_save(
-        form=monthly_form, unit=unit("BP-BGM-XPN"), period="202512", values={"members": "16000"}, by=None
+        form=monthly_form, unit=unit("BP-BGM-XPN"), period="202512", values={"members": "16000"}, by=SYSTEM
     )
     client = web_as(clerk)
     with django_assert_max_num_queries(25):
@@ -100,7 +101,7 @@ def test_an_outlier_is_saved_with_a_warning_against_the_units_history(
     xpn = unit("BP-BGM-XPN")
     for period, members in (("202509", 100), ("202510", 102), ("202511", 99), ("202512", 101)):
         services.report_values_save(
-            form=monthly_form, unit=xpn, period=period, values={"members": members}, by=None
+            form=monthly_form, unit=xpn, period=period, values={"members": members}, by=SYSTEM
         )
     answer = web_as(clerk).post(_save(), {"members": "1000"}, HTTP_HX_REQUEST="true")
     text = answer.content.decode()
@@ -123,10 +124,10 @@ def test_the_commune_submits_and_the_district_approver_approves_and_locks(
     assert refused.status_code == 403
     xdk = unit("BP-BGM-XDK")
     services.report_values_save(
-        form=monthly_form, unit=xdk, period="202601", values={"members": "80"}, by=None
+        form=monthly_form, unit=xdk, period="202601", values={"members": "80"}, by=SYSTEM
     )
     services.report_submit(
-        report=services.report_open(form=monthly_form, unit=xdk, period="202601", by=None), by=None
+        report=services.report_open(form=monthly_form, unit=xdk, period="202601", by=SYSTEM), by=SYSTEM
     )
     client.force_login(district_approver)
     page = client.get(_entry())
@@ -181,11 +182,11 @@ def test_an_administrator_reopens_an_approved_report_with_a_reason(
 ) -> None:
     xpn = unit("BP-BGM-XPN")
     services.report_values_save(
-        form=monthly_form, unit=xpn, period="202601", values={"members": "120"}, by=None
+        form=monthly_form, unit=xpn, period="202601", values={"members": "120"}, by=SYSTEM
     )
-    report = services.report_open(form=monthly_form, unit=xpn, period="202601", by=None)
-    services.report_submit(report=report, by=None)
-    services.report_approve(report=report, by=None)
+    report = services.report_open(form=monthly_form, unit=xpn, period="202601", by=SYSTEM)
+    services.report_submit(report=report, by=SYSTEM)
+    services.report_approve(report=report, by=SYSTEM)
     client.force_login(clerk)
     refused = client.post(
         reverse("reporting:decide", args=["monthly", "202601", "BP-BGM-XPN", "reopen"]), {"reason": "sai"}
@@ -225,10 +226,10 @@ def test_the_approver_sees_late_communes_and_reminds_them(
 ) -> None:
     xdk = unit("BP-BGM-XDK")
     services.report_values_save(
-        form=monthly_form, unit=xdk, period="202601", values={"members": "50"}, by=None
+        form=monthly_form, unit=xdk, period="202601", values={"members": "50"}, by=SYSTEM
     )
     services.report_submit(
-        report=services.report_open(form=monthly_form, unit=xdk, period="202601", by=None), by=None
+        report=services.report_open(form=monthly_form, unit=xdk, period="202601", by=SYSTEM), by=SYSTEM
     )
     client.force_login(district_approver)
     with django_assert_max_num_queries(25):
@@ -330,7 +331,7 @@ def test_an_outsider_cannot_submit_a_communes_report_nor_read_a_figures_history(
 ) -> None:
     xpn = unit("BP-BGM-XPN")
     services.report_values_save(
-        form=monthly_form, unit=xpn, period="202601", values={"members": "7"}, by=None
+        form=monthly_form, unit=xpn, period="202601", values={"members": "7"}, by=SYSTEM
     )
     client = web_as(charlie)
     assert (
@@ -358,10 +359,10 @@ def test_the_district_approver_approves_several_submitted_communes_at_once(
     for code in ("BP-BGM-XPN", "BP-BGM-XDK"):
         u = unit(code)
         services.report_values_save(
-            form=monthly_form, unit=u, period="202601", values={"members": "9"}, by=None
+            form=monthly_form, unit=u, period="202601", values={"members": "9"}, by=SYSTEM
         )
         services.report_submit(
-            report=services.report_open(form=monthly_form, unit=u, period="202601", by=None), by=None
+            report=services.report_open(form=monthly_form, unit=u, period="202601", by=SYSTEM), by=SYSTEM
         )
     url = reverse("reporting:approve_many", args=["monthly", "202601"])
     client.force_login(charlie)

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.reporting import services, xlsx
 from ketnoi.reporting.models import DataValue, ReportStatus
 
@@ -53,7 +54,7 @@ def test_the_template_has_one_row_per_unit_the_person_enters_and_one_column_per_
     monthly_form: Any, clerk: Any, unit: Any, web_as: Any
 ) -> None:
     services.report_values_save(
-        form=monthly_form, unit=unit("BP-BGM-XDK"), period="202601", values={"members": 80}, by=None
+        form=monthly_form, unit=unit("BP-BGM-XDK"), period="202601", values={"members": 80}, by=SYSTEM
     )
     wb = _template(web_as(clerk))
     ws = wb[xlsx.DATA_SHEET]
@@ -133,10 +134,10 @@ def test_an_approved_units_row_is_locked_and_changing_it_is_refused(
 ) -> None:
     xpn = unit("BP-BGM-XPN")
     services.report_values_save(
-        form=monthly_form, unit=xpn, period="202601", values={"members": 100}, by=None
+        form=monthly_form, unit=xpn, period="202601", values={"members": 100}, by=SYSTEM
     )
-    report = services.report_open(form=monthly_form, unit=xpn, period="202601", by=None)
-    services.report_approve(report=services.report_submit(report=report, by=None), by=None)
+    report = services.report_open(form=monthly_form, unit=xpn, period="202601", by=SYSTEM)
+    services.report_approve(report=services.report_submit(report=report, by=SYSTEM), by=SYSTEM)
     client = web_as(clerk)
     wb = _template(client)
     ws = wb[xlsx.DATA_SHEET]
@@ -204,16 +205,18 @@ def test_a_disaggregated_indicator_has_one_column_per_option_in_the_template_and
     province: Any, unit: Any, clerk: Any, web_as: Any
 ) -> None:
     platform = services.disaggregation_create(
-        code="platform", name="Nền tảng", options=[("fb", "Facebook"), ("zalo", "Zalo")], by=None
+        code="platform", name="Nền tảng", options=[("fb", "Facebook"), ("zalo", "Zalo")], by=SYSTEM
     )
-    services.indicator_create(code="posts", name="Số bài đăng", by=None, disaggregation=platform, min_value=0)
-    services.indicator_create(code="has_page", name="Có trang chính thức", by=None, value_type="boolean")
+    services.indicator_create(
+        code="posts", name="Số bài đăng", by=SYSTEM, disaggregation=platform, min_value=0
+    )
+    services.indicator_create(code="has_page", name="Có trang chính thức", by=SYSTEM, value_type="boolean")
     services.form_create(
         code="posts_form",
         name="Bài đăng theo nền tảng",
         period_type="monthly",
         owner=province,
-        by=None,
+        by=SYSTEM,
         indicators=["posts", "has_page"],
         units=[unit("BP-BGM"), unit("BP-BGM-XPN")],
     )

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.http import HttpRequest
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from ketnoi.core import permissions
 from ketnoi.core.exceptions import ValidationError
 from ketnoi.lib import periods as P
 from ketnoi.reporting import selectors
@@ -39,16 +37,6 @@ def get_reporting_unit(request: HttpRequest, form: ReportForm, code: str) -> Uni
             fields={"unit": _("Not a reporting unit of this form.")},
         )
     return unit
-
-
-def parent_of(unit: Unit) -> Unit | None:
-    return Unit.objects.get_parent(unit)
-
-
-def may_approve(user: Any, unit: Unit) -> bool:
-    """The parent unit's approver approves (the root unit's own approver when it has no parent)."""
-    parent = parent_of(unit)
-    return permissions.can(user, "approve", parent if parent is not None else unit)
 
 
 def fmt_number(value: float | Decimal | int | None, decimals: int | None = None) -> str:

@@ -25,7 +25,6 @@ from ketnoi.reporting.views.common import (
     get_form,
     get_period,
     get_reporting_unit,
-    may_approve,
 )
 from ketnoi.units.models import Unit
 
@@ -76,7 +75,7 @@ def _context(
         "periods": ui_selectors.period_choices(form, period),
         "can_enter": permissions.can(user, "enter_data", unit),
         "can_submit": sheet.editable and permissions.can(user, "enter_data", unit),
-        "can_approve": status == ReportStatus.SUBMITTED and may_approve(user, unit),
+        "can_approve": status == ReportStatus.SUBMITTED and services.may_approve(user, unit),
         "can_reopen": status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
         and permissions.can(user, "manage", unit),
         "overdue": sheet.deadline < timezone.localdate()

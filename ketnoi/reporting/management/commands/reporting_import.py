@@ -25,12 +25,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from ketnoi.accounts.models import User
+        from ketnoi.core import permissions
         from ketnoi.reporting import dhis2, services
 
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        user = None
+        # Without --user the import runs as the product itself (an operator at the server's shell).
+        user: Any = permissions.SYSTEM
         if options["user"]:
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
