@@ -7,11 +7,11 @@ import datetime as dt
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django_otp import devices_for_user
 from ninja import Router, Schema, Status
 
 from ketnoi.accounts import selectors, services
 from ketnoi.accounts.models import Role
+from ketnoi.accounts.twofactor import has_device, verify_code
 from ketnoi.core import permissions
 from ketnoi.core.exceptions import NotAuthenticated, ValidationError
 from ketnoi.units.selectors import unit_get
@@ -39,11 +39,11 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise NotAuthenticated(_("Wrong user name or password, or the account is locked for a while."))
-    devices = list(devices_for_user(user, confirmed=True))
-    if devices and not (payload.otp and any(d.verify_token(payload.otp) for d in devices)):
+    code_ok = verify_code(user, payload.otp)
+    if not code_ok and has_device(user):
         raise NotAuthenticated(_('This account uses two-factor login: send the 6-digit code as "otp".'))
     token, raw = services.api_token_create(
-        user=user, name=payload.name, by=user, days=max(1, min(payload.days, 365))
+        user=user, name=payload.name, by=user, days=max(1, min(payload.days, 365)), second_factor=code_ok
     )
     return {"token": raw, "expires_at": token.expires_at}
 

@@ -60,19 +60,31 @@ class UserLanguageMiddleware:
 
 
 class RequireTwoFactorMiddleware:
-    """In production, administrators and approvers must log in with a TOTP code."""
+    """In production, administrators and approvers must log in with a TOTP code.
 
-    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/public/", "/api/", "/i18n/", "/healthz")
+    Until the session has passed the second factor, it may only enrol a device or log out (and read
+    the public pages and static files); every other page sends it to enrolment. The API refuses such
+    a session in its own authentication (``ketnoi.core.api.SessionCookie``), by the same rule.
+    """
+
+    EXEMPT_PREFIXES = (
+        "/accounts/login/",
+        "/accounts/logout/",
+        "/accounts/me/two-factor/",
+        "/static/",
+        "/public/",
+        "/api/",
+        "/i18n/",
+        "/healthz",
+    )
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if settings.KETNOI_REQUIRE_2FA and not request.path.startswith(self.EXEMPT_PREFIXES):
-            user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated and not user.is_verified():
-                from ketnoi.accounts.twofactor import needs_two_factor
+            from ketnoi.accounts.twofactor import second_factor_pending
 
-                if needs_two_factor(user):
-                    return redirect(reverse("accounts:otp_setup") + "?next=" + request.path)
+            if second_factor_pending(getattr(request, "user", None)):
+                return redirect(reverse("accounts:otp_setup") + "?" + urlencode({"next": request.path}))
         return self.get_response(request)

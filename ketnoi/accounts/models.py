@@ -89,6 +89,12 @@ class ApiToken(BaseModel):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # Issued after a second factor (a TOTP code, or a session that passed one): where two factors
+    # are required, a token issued without one does not authenticate.
+    second_factor = models.BooleanField(_("issued with a second factor"), default=False)
+    # A fingerprint of the password the token was issued under: a new password (from any path,
+    # the command line included) ends every token issued before it.
+    password_stamp = models.CharField(max_length=16, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("API token")

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ketnoi.accounts.models import ApiToken, Role, RoleGrant, User
+from ketnoi.accounts.twofactor import two_factor_required
 from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
-from ketnoi.core.exceptions import Conflict, PermissionDenied, ValidationError
+from ketnoi.core.exceptions import Conflict, NotAuthenticated, PermissionDenied, ValidationError
 from ketnoi.units.models import Unit
 
 TOKEN_PREFIX = "kn_"  # noqa: S105 - a visible prefix, not a secret
@@ -76,6 +77,29 @@ def user_create(
     return user
 
 
+def _is_person(by: Any) -> bool:
+    """A signed-in person, as opposed to the product itself (``SYSTEM``) or the old ``None``."""
+    return by is not None and not isinstance(by, permissions.SystemActor)
+
+
+def require_manage_person(*, person: User, by: Any) -> None:
+    """Refuse unless ``by`` may manage ``person`` (see ``permissions.can_manage_person``).
+
+    The one check before any change to another person's account: details, e-mail, activity,
+    password, roles and tokens, from the web, the API and the command line alike.
+    """
+    if by is None:
+        return
+    if not permissions.can_manage_person(by, person):
+        raise PermissionDenied(
+            _(
+                "You cannot manage %(person)s: they hold roles outside the units you manage, "
+                "or rights you do not hold yourself."
+            )
+            % {"person": person.display_name}
+        )
+
+
 @transaction.atomic
 def user_update(*, user: User, by: Any, **fields: Any) -> User:
     allowed = {"full_name", "email", "unit", "position", "phone", "language", "is_active", "left_unit_on"}
@@ -83,9 +107,9 @@ def user_update(*, user: User, by: Any, **fields: Any) -> User:
         raise ValidationError(
             _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(set(fields) - allowed)}
         )
-    self_service = by is not None and by.pk == user.pk and set(fields) <= {"full_name", "language", "phone"}
+    self_service = _is_person(by) and by.pk == user.pk and set(fields) <= {"full_name", "language", "phone"}
     if by is not None and not self_service:
-        permissions.require(by, "manage", user.unit)
+        require_manage_person(person=user, by=by)
         if "unit" in fields and fields["unit"] is not None:
             permissions.require(by, "manage", fields["unit"])
     for key, value in fields.items():
@@ -97,21 +121,35 @@ def user_update(*, user: User, by: Any, **fields: Any) -> User:
 
 @transaction.atomic
 def user_set_password(*, user: User, password: str, by: Any) -> None:
-    if by is not None and by.pk != user.pk:
-        permissions.require(by, "manage", user.unit)
+    """Set a new password. Every API token of the account ends with the old password, and so does
+    every session (Django checks a hash of the password on each request); the caller keeps their own
+    session with ``update_session_auth_hash`` when they changed their own password."""
+    if not (_is_person(by) and by.pk == user.pk):
+        require_manage_person(person=user, by=by)
     _validate_password(password, user)
     user.set_password(password)
     stamp(user, by, gettext_noop("Password changed"))
     user.save()
+    user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
-def _may_grant(by: Any, role: str, unit: Unit) -> None:
+def _may_grant(by: Any, person: User, role: str, unit: Unit) -> None:
+    """Separation of duties for grants and revocations: nobody grants themselves anything, and a
+    role on a unit is granted or taken back only by someone who manages the person, manages the unit
+    and holds every right of the role there (on that unit or above)."""
     if by is None:
         return
+    if _is_person(by) and by.pk == person.pk:
+        raise PermissionDenied(_("Nobody can grant roles to themselves: ask another administrator."))
     if role == Role.SYSTEM_ADMIN:
         permissions.require(by, "system", None)
-    else:
-        permissions.require(by, "manage", unit)
+        return
+    permissions.require(by, "manage", unit)
+    if not permissions.holds_role_rights(by, role, unit):
+        raise PermissionDenied(
+            _("You can only grant a role whose rights you hold yourself on %(unit)s.") % {"unit": unit.name}
+        )
+    require_manage_person(person=person, by=by)
 
 
 @transaction.atomic
@@ -123,8 +161,10 @@ def role_grant(
         raise ValidationError(
             _("Unknown role: %(role)s") % {"role": role}, fields={"role": _("Unknown role.")}
         )
-    _may_grant(by, role, unit)
-    grant = RoleGrant(user=user, unit=unit, role=role, valid_until=valid_until, granted_by=by if by else None)
+    _may_grant(by, user, role, unit)
+    grant = RoleGrant(
+        user=user, unit=unit, role=role, valid_until=valid_until, granted_by=by if _is_person(by) else None
+    )
     stamp(grant, by, gettext_noop("Role granted"))
     try:
         with transaction.atomic():
@@ -137,9 +177,12 @@ def role_grant(
 
 @transaction.atomic
 def role_revoke(*, grant: RoleGrant, by: Any) -> None:
-    _may_grant(by, grant.role, grant.unit)
-    if by is not None and by.pk == grant.user_id and grant.role in (Role.SYSTEM_ADMIN, Role.UNIT_ADMIN):
-        raise PermissionDenied(_("You cannot remove your own administrator role."))
+    if _is_person(by) and by.pk == grant.user_id:
+        permissions.require(by, "manage", grant.unit)
+        if grant.role in (Role.SYSTEM_ADMIN, Role.UNIT_ADMIN):
+            raise PermissionDenied(_("You cannot remove your own administrator role."))
+    else:
+        _may_grant(by, grant.user, grant.role, grant.unit)
     stamp(grant, by, gettext_noop("Role revoked"))
     grant.delete()
     permissions.forget(grant.user)
@@ -157,10 +200,23 @@ def api_token_create(
     by: Any,
     expires_at: dt.datetime | None = None,
     days: int | None = DEFAULT_TOKEN_DAYS,
+    second_factor: bool = False,
 ) -> tuple[ApiToken, str]:
-    """Create a token; the clear token is returned once and never stored."""
+    """Create a token; the clear token is returned once and never stored.
+
+    ``second_factor`` says the owner proved a second factor for this request (a TOTP code, or a web
+    session that passed one); where two factors are required for the owner's roles, none is issued
+    without it.
+    """
     if by is not None and by.pk != user.pk:
         raise PermissionDenied(_("Tokens are personal: only their owner can create them."))
+    if two_factor_required(user) and not second_factor:
+        raise NotAuthenticated(
+            _(
+                "Your role needs two-factor login: turn it on from your profile on the web, "
+                'then send the 6-digit code as "otp".'
+            )
+        )
     if expires_at is None and days:
         expires_at = timezone.now() + dt.timedelta(days=days)
     if expires_at is not None and expires_at <= timezone.now():
@@ -174,8 +230,15 @@ def api_token_create(
         prefix=raw[:11],
         token_hash=_hash(raw),
         expires_at=expires_at,
+        second_factor=second_factor,
+        password_stamp=password_stamp(user),
     )
     return token, raw
+
+
+def password_stamp(user: User) -> str:
+    """A short fingerprint of the account's current password hash (changes with every new password)."""
+    return hashlib.sha256(user.password.encode()).hexdigest()[:16]
 
 
 def api_token_authenticate(*, token: str) -> User | None:
@@ -185,6 +248,10 @@ def api_token_authenticate(*, token: str) -> User | None:
     row = ApiToken.objects.select_related("user").filter(token_hash=_hash(token)).first()
     if row is None or not row.is_usable or not row.user.is_active:
         return None
+    if row.password_stamp != password_stamp(row.user):
+        return None  # issued under a password that has since been changed
+    if two_factor_required(row.user) and not row.second_factor:
+        return None
     now = timezone.now()
     if row.last_used_at is None or now - row.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
@@ -192,8 +259,8 @@ def api_token_authenticate(*, token: str) -> User | None:
 
 
 def api_token_revoke(*, token: ApiToken, by: Any) -> None:
-    if by is not None and by.pk != token.user_id:
-        permissions.require(by, "manage", token.user.unit)
+    if not (_is_person(by) and by.pk == token.user_id):
+        require_manage_person(person=token.user, by=by)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])

@@ -35,7 +35,7 @@ from ketnoi.accounts.forms import (
     TokenForm,
 )
 from ketnoi.accounts.models import ApiToken, User
-from ketnoi.accounts.twofactor import needs_two_factor
+from ketnoi.accounts.twofactor import needs_two_factor, passed_second_factor
 from ketnoi.core import permissions
 from ketnoi.core.audit import history_rows
 from ketnoi.core.exceptions import ApplicationError, NotFound, PermissionDenied
@@ -155,14 +155,19 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def token_create(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if form.is_valid():
-        _token, raw = services.api_token_create(
-            user=_me(request),
-            name=form.cleaned_data["name"],
-            by=_me(request),
-            days=form.cleaned_data["days"],
-        )
-        request.session["new_token"] = raw
-        messages.success(request, _("Token created. Copy it now: it will not be shown again."))
+        try:
+            _token, raw = services.api_token_create(
+                user=_me(request),
+                name=form.cleaned_data["name"],
+                by=_me(request),
+                days=form.cleaned_data["days"],
+                second_factor=passed_second_factor(request.user),
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            request.session["new_token"] = raw
+            messages.success(request, _("Token created. Copy it now: it will not be shown again."))
     return redirect("accounts:profile")
 
 
@@ -239,8 +244,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     person = selectors.user_get(pk=user_id, for_user=_me(request))
     units = list(unit_list(for_user=_me(request), verb="manage"))
-    may_manage = person.unit is not None and permissions.can(_me(request), "manage", person.unit)
-    may_manage = may_manage or permissions.is_system_admin(_me(request))
+    may_manage = permissions.can_manage_person(_me(request), person)
     edit_form = None
     if may_manage and units:
         edit_form = PersonEditForm(
@@ -260,7 +264,7 @@ def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         {
             "person": person,
             "grants": selectors.grant_list(for_user=_me(request), user=person),
-            "role_form": RoleForm(units=units) if units else None,
+            "role_form": RoleForm(units=units) if units and may_manage else None,
             "edit_form": edit_form,
             "password_form": SetPasswordForm() if may_manage else None,
             "history": history_rows(person),

@@ -144,12 +144,16 @@ def can(user: Any, verb: str, unit: Unit | None) -> bool:
     ``unit=None`` asks about product-wide things, which only a system administrator may do
     (except ``view``, which any signed-in person has for unowned, shared things).
     """
-    paths = _paths_for(user, verb)
-    if paths is None:
-        return True
     if unit is None:
-        return verb == "view" and bool(_grants(user))
-    return any(unit.path.startswith(p) for p in paths)
+        paths = _paths_for(user, verb)
+        return paths is None or (verb == "view" and bool(_grants(user)))
+    return _can_at(user, verb, unit.path)
+
+
+def _can_at(user: Any, verb: str, path: str) -> bool:
+    """``can`` for the unit at tree ``path``."""
+    paths = _paths_for(user, verb)
+    return paths is None or any(path.startswith(p) for p in paths)
 
 
 def can_any(user: Any, verb: str) -> bool:
@@ -171,6 +175,73 @@ def require(user: Any, verb: str, unit: Unit | None) -> None:
 def require_all(user: Any, verb: str, units: Iterable[Unit]) -> None:
     for unit in units:
         require(user, verb, unit)
+
+
+def holds_role_rights(user: Any, role: str, unit: Unit) -> bool:
+    """Does the user hold every verb of ``role`` on ``unit`` (through grants on it or above)?
+
+    The measure of "rights that exceed one's own": a role is granted, revoked or managed only by
+    someone who already holds all it gives, on that unit or higher.
+    """
+    return _holds_role_rights_at(user, role, unit.path)
+
+
+def _holds_role_rights_at(user: Any, role: str, path: str) -> bool:
+    return all(_can_at(user, verb, path) for verb in ROLE_VERBS[role])
+
+
+def can_reshape(user: Any, unit: Unit) -> bool:
+    """May the user rename, re-level, move, merge, split or dissolve ``unit`` itself?
+
+    A right on a subtree covers the units below its root, not the root: reshaping a unit needs
+    ``reorganise`` granted on a unit strictly above it (or a system administrator).
+    """
+    paths = _paths_for(user, "reorganise")
+    if paths is None:
+        return True
+    return any(unit.path.startswith(p) and unit.path != p for p in paths)
+
+
+def require_reshape(user: Any, unit: Unit) -> None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise NotAuthenticated()
+    if not can_reshape(user, unit):
+        from django.utils.translation import gettext as _
+
+        raise PermissionDenied(
+            _(
+                "You do not have permission to change %(unit)s itself: only an administrator of a unit "
+                "above it can rename, re-level, move, merge, split or dissolve it."
+            )
+            % {"unit": unit.name}
+        )
+
+
+def can_manage_person(user: Any, person: Any) -> bool:
+    """May ``user`` manage ``person``'s account (password, e-mail, activity, roles)?
+
+    Only with ``manage`` over the person's home unit and over every unit where the person holds a
+    role, and only when the person's rights do not exceed the user's own there (each verb of each of
+    the person's roles, on that role's unit). Nobody manages themselves through this rule: a person
+    changes their own password and details through the self-service paths.
+    """
+    if isinstance(user, SystemActor):
+        return True
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if person.pk is not None and person.pk == user.pk:
+        return False
+    if is_system_admin(user):
+        return True
+    home = person.unit
+    if home is None or not can(user, "manage", home):
+        return False
+    return all(
+        grant.role != "system_admin"
+        and _can_at(user, "manage", grant.path)
+        and _holds_role_rights_at(user, grant.role, grant.path)
+        for grant in _grants(person)
+    )
 
 
 def scope_q(user: Any, verb: str = "view", field: str = "") -> Q:

@@ -17,8 +17,9 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from ketnoi.accounts.api import router as accounts_router
 from ketnoi.accounts.services import api_token_authenticate
+from ketnoi.accounts.twofactor import second_factor_pending
 from ketnoi.connectors.api import router as connectors_router
-from ketnoi.core.exceptions import ApplicationError
+from ketnoi.core.exceptions import ApplicationError, NotAuthenticated
 from ketnoi.directives.api import router as directives_router
 from ketnoi.pages.api import router as pages_router
 from ketnoi.publishing.api import router as publishing_router
@@ -46,9 +47,12 @@ class SessionCookie(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return user
-        return None
+        if user is None or not user.is_authenticated:
+            return None
+        if second_factor_pending(user):
+            # The same rule as the web: until the second factor is passed, nothing but enrolment.
+            raise NotAuthenticated(_("Finish two-factor login on the web first, then call the API again."))
+        return user
 
 
 api = NinjaAPI(

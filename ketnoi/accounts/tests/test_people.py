@@ -72,10 +72,10 @@ def test_a_revoked_role_stops_giving_rights_at_once(bgm_admin: Any, bob: Any, ap
 
 def test_roles_through_the_api(bgm_admin: Any, bob: Any, charlie: Any, api_as: Any) -> None:
     api = api_as(bgm_admin)
-    response = api.post(f"users/{bob.pk}/roles", {"role": "approver", "unit_code": "BP-BGM-XPN"})
+    response = api.post(f"users/{bob.pk}/roles", {"role": "data_entry", "unit_code": "BP-BGM-XPN"})
     assert response.status_code == 201
     grant_id = response.json()["id"]
-    assert {r["role"] for r in api.get(f"users/{bob.pk}/roles").json()} == {"editor", "approver"}
+    assert {r["role"] for r in api.get(f"users/{bob.pk}/roles").json()} == {"editor", "data_entry"}
     assert api.get(f"users/{charlie.pk}").status_code == 403
     assert api.post(f"users/{bob.pk}/roles", {"role": "editor", "unit_code": "BP-DX"}).status_code == 403
     assert api.post(f"users/{bob.pk}/roles", {"role": "chief", "unit_code": "BP-BGM"}).status_code == 422

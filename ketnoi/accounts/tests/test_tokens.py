@@ -124,3 +124,41 @@ def test_tokens_are_created_and_revoked_from_the_profile_page(bob: Any, web_as: 
     assert ApiToken.objects.get(pk=row.pk).revoked_at is not None
     # The token is shown once only.
     assert "chỉ hiển thị một lần" not in client.get("/accounts/me/").content.decode()
+
+
+def test_a_password_reset_by_an_administrator_ends_every_token_and_session_of_the_account(
+    bob: Any, make_person: Any, client: Client
+) -> None:
+    bgm_admin = make_person("bgm.admin", "BP-BGM", [("unit_admin", "BP-BGM")])
+    _row, raw = services.api_token_create(user=bob, name="script", by=bob)
+    bob_browser = Client()
+    bob_browser.post("/accounts/login/", {"username": "bob", "password": "test-password-123"})
+    assert bob_browser.get("/units/").status_code == 200
+    assert client.get("/api/v1/me", **bearer(raw)).status_code == 200
+    services.user_set_password(user=bob, password="Mat-khau-moi-2026", by=bgm_admin)
+    assert client.get("/api/v1/me", **bearer(raw)).status_code == 401
+    assert ApiToken.objects.get(user=bob).revoked_at is not None
+    response = bob_browser.get("/units/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_changing_ones_own_password_ends_the_tokens_and_the_other_sessions_but_not_this_one(
+    bob: Any, client: Client
+) -> None:
+    _row, raw = services.api_token_create(user=bob, name="script", by=bob)
+    other_browser = Client()
+    other_browser.post("/accounts/login/", {"username": "bob", "password": "test-password-123"})
+    client.post("/accounts/login/", {"username": "bob", "password": "test-password-123"})
+    client.post("/accounts/me/password/", {"current": "test-password-123", "password": "Bu-Gia-Map-2026"})
+    assert client.get("/units/").status_code == 200
+    assert other_browser.get("/units/").status_code == 302
+    assert Client().get("/api/v1/me", **bearer(raw)).status_code == 401
+
+
+def test_a_password_set_outside_the_services_still_ends_the_tokens(bob: Any, client: Client) -> None:
+    """``ketnoi changepassword`` (Django's command) sets the password directly: the token still ends."""
+    _row, raw = services.api_token_create(user=bob, name="script", by=bob)
+    bob.set_password("Doi-tu-dong-lenh-2026")
+    bob.save()
+    assert client.get("/api/v1/me", **bearer(raw)).status_code == 401
