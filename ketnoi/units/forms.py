@@ -74,3 +74,11 @@ class UnitDetailsForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices)
     level = forms.ChoiceField(label=_("Level"), choices=UnitLevel.choices)
     email = forms.EmailField(label=_("Official e-mail"), required=False)
+
+    def __init__(self, *args: Any, shape_fixed: bool = False, **kwargs: Any) -> None:
+        """``shape_fixed``: the caller may describe the unit but not reshape it (the root of their scope)."""
+        super().__init__(*args, **kwargs)
+        if shape_fixed:
+            for name in ("short_name", "kind", "level"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Only an administrator of a unit above can change this.")

@@ -38,6 +38,20 @@ def _check(by: Any, verb: str, *units: Unit | None) -> None:
             permissions.require(by, verb, unit)
 
 
+# Fields that change what a unit is (its place in the administrative order), not just how it is
+# described: changing them reshapes the unit, like a rename or a move.
+SHAPE_FIELDS = {"short_name", "kind", "level"}
+
+
+def _check_reshape(by: Any, *units: Unit) -> None:
+    """Reshaping a unit (rename, re-level, move, merge, split, dissolve) needs a right from above it:
+    a unit administrator's right on their subtree does not include reshaping the subtree's root."""
+    if by is None:
+        return
+    for unit in units:
+        permissions.require_reshape(by, unit)
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -218,8 +232,11 @@ def unit_update(*, unit: Unit, by: Any, **fields: Any) -> Unit:
         raise ValidationError(
             _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
+    fields = {key: normalise(value) if key == "short_name" else value for key, value in fields.items()}
+    if any(getattr(unit, key) != value for key, value in fields.items() if key in SHAPE_FIELDS):
+        _check_reshape(by, unit)
     for key, value in fields.items():
-        setattr(unit, key, normalise(value) if key == "short_name" else value)
+        setattr(unit, key, value)
     stamp(unit, by, gettext_noop("Details changed"))
     unit.save()
     return unit
@@ -230,6 +247,7 @@ def unit_rename(
     *, unit: Unit, new_name: str, effective_date: dt.date, by: Any, decision: str = "", note: str = ""
 ) -> Reorganisation:
     _check(by, "reorganise", unit)
+    _check_reshape(by, unit)
     new_name = normalise(new_name)
     if not new_name:
         raise ValidationError(_("A unit needs a name."), fields={"new_name": _("Required.")})
@@ -270,6 +288,7 @@ def unit_move(
     *, unit: Unit, new_parent: Unit, effective_date: dt.date, by: Any, decision: str = "", note: str = ""
 ) -> Reorganisation:
     _check(by, "reorganise", unit, new_parent)
+    _check_reshape(by, unit)
     _refuse_cycle(unit, new_parent, effective_date)
     if not new_parent.is_active_on(effective_date):
         raise ValidationError(
@@ -325,6 +344,7 @@ def unit_merge(
     """Merge ``sources`` into ``target`` on ``effective_date``: the sources end, their units and
     records pass to the target; reports of earlier periods still show them in their old place."""
     _check(by, "reorganise", target, *sources)
+    _check_reshape(by, *sources)
     if not sources:
         raise ValidationError(_("Choose at least one unit to merge."), fields={"sources": _("Required.")})
     if any(s.pk == target.pk for s in sources):
@@ -366,6 +386,7 @@ def unit_split(
     codes of units under the old one to the part they go to (the heir by default).
     """
     _check(by, "reorganise", unit)
+    _check_reshape(by, unit)
     if len(parts) < 2:
         raise ValidationError(
             _("A split needs at least two new units."), fields={"parts": _("At least two.")}
@@ -410,6 +431,7 @@ def unit_dissolve(
     note: str = "",
 ) -> Reorganisation:
     _check(by, "reorganise", unit, *([successor] if successor else []))
+    _check_reshape(by, unit)
     if successor is not None:
         _refuse_cycle(unit, successor, effective_date)
     moves: list[tuple[int, int]] = []

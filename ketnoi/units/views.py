@@ -72,15 +72,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     can_manage = permissions.can(request.user, "manage", unit)
     details_form = None
     if can_manage:
-        details_form = UnitDetailsForm(
-            initial={
-                "short_name": unit.short_name,
-                "aliases": unit.aliases,
-                "kind": unit.kind,
-                "level": unit.level,
-                "email": unit.email,
-            }
-        )
+        details_form = _details_form(request, unit)
     form = None
     if can_reorganise:
         form = ReorganiseForm(
@@ -118,12 +110,26 @@ def _unit_grants(request: HttpRequest, unit: Unit) -> list[Any]:
     return list(grants.order_by("unit__path", "user__username")[:200])
 
 
+def _details_form(request: HttpRequest, unit: Unit) -> UnitDetailsForm:
+    """The details form; the fields that reshape the unit are fixed for the root of the caller's scope."""
+    initial = {
+        "short_name": unit.short_name,
+        "aliases": unit.aliases,
+        "kind": unit.kind,
+        "level": unit.level,
+        "email": unit.email,
+    }
+    shape_fixed = not permissions.can_reshape(request.user, unit)
+    data = request.POST if request.method == "POST" else None
+    return UnitDetailsForm(data, initial=initial, shape_fixed=shape_fixed)
+
+
 @login_required
 @require_POST
 def edit_details(request: HttpRequest, code: str) -> HttpResponse:
     """A unit administrator changes the unit's short name, other names, kind, level and e-mail."""
     unit = selectors.unit_get(code=code, for_user=request.user, verb="manage")
-    form = UnitDetailsForm(request.POST)
+    form = _details_form(request, unit)
     if not form.is_valid():
         messages.error(request, _("Please check the form: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect("units:detail", code)
