@@ -5,6 +5,7 @@ Small helpers below fail loudly on a bad value instead of silently falling back.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import sys
@@ -48,6 +49,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """A comma-separated list of IP addresses or networks (``127.0.0.1,10.0.0.0/8``)."""
+    items = env_list(name, [])
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks (127.0.0.1, 10.0.0.0/8), got {item!r}"
+            ) from exc
+    return items
 
 
 def _default_data_dir() -> Path:
@@ -226,7 +240,7 @@ if TESTING:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "ketnoi.accounts.backends.AccountBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -249,6 +263,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "ketnoi.accounts.lockout.lockout_response"
 AXES_ENABLED = True
+# Behind a reverse proxy: the proxies whose X-Forwarded-For is believed. The client's address (for the
+# lockout, the public rate limit and the login records) comes from ketnoi.core.client, nowhere else.
+KETNOI_TRUSTED_PROXIES = env_networks("KETNOI_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "ketnoi.core.client.client_address"
 OTP_TOTP_ISSUER = "Kết Nối"
 # TOTP two-factor is required for administrators and approvers in production.
 KETNOI_REQUIRE_2FA = env_bool("KETNOI_REQUIRE_2FA", PRODUCTION)

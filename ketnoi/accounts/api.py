@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from ketnoi.accounts import selectors, services
+from ketnoi.accounts.backends import DEMO_PASSWORD_REFUSED, known_demo_password
 from ketnoi.accounts.models import Role
 from ketnoi.accounts.twofactor import has_device, verify_code
 from ketnoi.core import permissions
@@ -37,6 +38,8 @@ class TokenOut(Schema):
 )
 def auth_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
     user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None and known_demo_password(payload.password):
+        raise NotAuthenticated(DEMO_PASSWORD_REFUSED)
     if user is None:
         raise NotAuthenticated(_("Wrong user name or password, or the account is locked for a while."))
     code_ok = verify_code(user, payload.otp)

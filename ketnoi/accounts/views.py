@@ -23,6 +23,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ketnoi.accounts import selectors, services
+from ketnoi.accounts.backends import DEMO_PASSWORD_REFUSED, known_demo_password
 from ketnoi.accounts.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -64,7 +65,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         )
         if getattr(request, "axes_locked_out", False):
             return render(request, "accounts/locked_out.html", status=429)
-        if user is None:
+        if user is None and known_demo_password(form.cleaned_data["password"]):
+            form.add_error(None, DEMO_PASSWORD_REFUSED)
+        elif user is None:
             form.add_error(None, _("Wrong user name or password."))
         else:
             devices = list(devices_for_user(user, confirmed=True))

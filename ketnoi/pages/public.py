@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from ketnoi.core.client import client_address
 from ketnoi.pages import selectors
 from ketnoi.pages.dashboards import safe_text
 from ketnoi.pages.models import Page, PageStatus, Platform
@@ -41,7 +42,7 @@ def rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        address = request.META.get("REMOTE_ADDR", "unknown")
+        address = client_address(request)
         window = int(time.time() // WINDOW_SECONDS)
         key = f"pages:public:{address}:{window}"
         cache.add(key, 0, WINDOW_SECONDS + 5)
