@@ -177,6 +177,19 @@ def require_all(user: Any, verb: str, units: Iterable[Unit]) -> None:
         require(user, verb, unit)
 
 
+def acting_level(user: Any, verb: str, unit: Unit) -> str | None:
+    """The tree path of the highest unit from which the user holds ``verb`` over ``unit``.
+
+    "" for a product-wide right (a system administrator, the product itself), None when the user does
+    not hold ``verb`` there. Records the level a decision came from (an approval, say).
+    """
+    paths = _paths_for(user, verb)
+    if paths is None:
+        return ""
+    covering = [p for p in paths if unit.path.startswith(p)]
+    return min(covering, key=len) if covering else None
+
+
 def holds_role_rights(user: Any, role: str, unit: Unit) -> bool:
     """Does the user hold every verb of ``role`` on ``unit`` (through grants on it or above)?
 

@@ -468,7 +468,11 @@ def report_return(
     return _sheet(request, form, unit, period, [])
 
 
-@router.post("/reports/{form}/{unit}/{period}/reopen", response=SheetOut, summary="Reopen (an administrator)")
+@router.post(
+    "/reports/{form}/{unit}/{period}/reopen",
+    response=SheetOut,
+    summary="Reopen (an approver at or above the level that approved it)",
+)
 def report_reopen(
     request: HttpRequest, form: str, unit: str, period: str, payload: ReasonIn
 ) -> dict[str, Any]:

@@ -289,6 +289,16 @@ class Report(BaseModel):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The level the approval came from: the highest unit from which the approver held ``approve``
+    # over this report. Only an approver at that level or above may reopen it.
+    approval_unit = models.ForeignKey(
+        "units.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved at the level of"),
+    )
     reason = models.TextField(_("reason"), blank=True, help_text=_("Why it was last returned or reopened."))
 
     history = HistoricalRecords()

@@ -25,7 +25,10 @@ Workflow
     report_submit(*, report, by) -> Report            ``enter_data`` on the unit; required fields, rules
     report_approve(*, report, by) -> Report           ``approve`` on the unit's parent; locks the values
     report_return(*, report, reason, by) -> Report    ``approve`` on the unit's parent; reason required
-    report_reopen(*, report, reason, by) -> Report    ``manage`` on the unit; reason required
+    report_reopen(*, report, reason, by) -> Report    reason required; an approved report only by an
+                                                      approver at or above the level that approved it,
+                                                      a submitted one by an administrator of the unit
+    may_reopen(user, report) -> bool                  the same rule, for showing the button
     reminder_record(*, form, unit, period, kind, by) -> ReminderLog
 
 Roll-up
@@ -74,8 +77,10 @@ from ketnoi.reporting.services.metadata import (
 )
 from ketnoi.reporting.services.rollup import rollup_rebuild
 from ketnoi.reporting.services.workflow import (
+    approval_level,
     approving_unit,
     may_approve,
+    may_reopen,
     reminder_record,
     report_approve,
     report_reopen,
@@ -91,6 +96,7 @@ __all__ = [
     "ImportRow",
     "ImportSummary",
     "SaveResult",
+    "approval_level",
     "approving_unit",
     "check_rules",
     "clean_value",
@@ -107,6 +113,7 @@ __all__ = [
     "indicator_update",
     "locked_reason",
     "may_approve",
+    "may_reopen",
     "outlier_warning",
     "reminder_record",
     "report_approve",

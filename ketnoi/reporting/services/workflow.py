@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
-from ketnoi.core.exceptions import Conflict, ValidationError
+from ketnoi.core.exceptions import Conflict, PermissionDenied, ValidationError
 from ketnoi.lib import periods as P
 from ketnoi.reporting.models import (
     DataValue,
@@ -36,6 +36,32 @@ def approving_unit(unit: Unit) -> Unit:
 def may_approve(user: Any, unit: Unit) -> bool:
     """May ``user`` approve, return or remind about the reports of ``unit``? (Web and API ask this.)"""
     return permissions.can(user, "approve", approving_unit(unit))
+
+
+def _approval_level(by: Actor, report: Report) -> Unit:
+    """The unit at whose level ``by`` approves: the highest unit of their ``approve`` right over the
+    report (the top of the tree for a product-wide right or the product itself)."""
+    approving = approving_unit(report.unit)
+    path = permissions.acting_level(by, "approve", approving)
+    if not path:
+        return Unit.objects.get(path=approving.path[: Unit.steplen])
+    return Unit.objects.get(path=path)
+
+
+def approval_level(report: Report) -> Unit:
+    """The level a report was approved from (for one approved before it was recorded: its parent)."""
+    return report.approval_unit or approving_unit(report.unit)
+
+
+def may_reopen(user: Any, report: Report) -> bool:
+    """Separation of duties: an approved report is reopened only by an approver at or above the level
+    that approved it (a district cannot reopen what the province approved); a submitted one, not yet
+    approved, by an administrator of the unit."""
+    if report.status == ReportStatus.APPROVED:
+        return permissions.can(user, "approve", approval_level(report))
+    if report.status == ReportStatus.SUBMITTED:
+        return permissions.can(user, "manage", report.unit)
+    return False
 
 
 @transaction.atomic
@@ -75,9 +101,12 @@ def report_approve(*, report: Report, by: Actor) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.SUBMITTED:
         raise Conflict(_("Only a submitted report can be approved."))
+    if getattr(by, "pk", None) is not None and report.submitted_by_id == by.pk:
+        raise PermissionDenied(_("Nobody approves a report they submitted themselves."))
     report.status = ReportStatus.APPROVED
     report.approved_at = timezone.now()
     report.approved_by = permissions.person(by)
+    report.approval_unit = _approval_level(by, report)
     stamp(report, by, _("Approved"))
     report.save()
     return report
@@ -101,16 +130,28 @@ def report_return(*, report: Report, reason: str, by: Actor) -> Report:
 
 @transaction.atomic
 def report_reopen(*, report: Report, reason: str, by: Actor) -> Report:
-    permissions.require(by, "manage", report.unit)
+    """Back to draft, with a reason; see ``may_reopen`` for who may."""
+    report = Report.objects.select_for_update().select_related("unit", "approval_unit").get(pk=report.pk)
+    if not may_reopen(by, report):
+        if report.status == ReportStatus.APPROVED:
+            permissions.require(by, "view", report.unit)
+            raise PermissionDenied(
+                _(
+                    "This report was approved at the level of %(unit)s: only an approver of %(unit)s "
+                    "or a unit above it can reopen it."
+                )
+                % {"unit": approval_level(report).name}
+            )
+        permissions.require(by, "manage", report.unit)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the report is reopened."), fields={"reason": _("Required.")})
-    report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status not in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
         raise Conflict(_("Only a submitted or approved report can be reopened."))
     report.status = ReportStatus.DRAFT
     report.approved_at = None
     report.approved_by = None
+    report.approval_unit = None
     report.reason = reason
     stamp(report, by, reason)
     report.save()

@@ -148,11 +148,14 @@ def test_the_workflow_submit_return_resubmit_approve_then_locked_until_reopened(
         services.report_values_save(
             form=monthly_form, unit=xpn, period="202001", values={"members": "12"}, by=clerk
         )
-    # Reopening needs an administrator of the unit and a reason.
-    with pytest.raises(PermissionDenied):
-        services.report_reopen(report=report, reason="Sửa số liệu", by=district_approver)
+    # Reopening an approved report needs an approver at or above the level that approved it, and a
+    # reason: the district's administrator, who does not approve, cannot.
     admin = make_person("bgm_admin", "BP-BGM", [("unit_admin", "BP-BGM")])
-    report = services.report_reopen(report=report, reason="Sửa số liệu", by=admin)
+    with pytest.raises(PermissionDenied):
+        services.report_reopen(report=report, reason="Sửa số liệu", by=admin)
+    with pytest.raises(ValidationError):
+        services.report_reopen(report=report, reason=" ", by=district_approver)
+    report = services.report_reopen(report=report, reason="Sửa số liệu", by=district_approver)
     assert report.status == ReportStatus.DRAFT
     services.report_values_save(
         form=monthly_form, unit=xpn, period="202001", values={"members": "12"}, by=clerk

@@ -76,8 +76,7 @@ def _context(
         "can_enter": permissions.can(user, "enter_data", unit),
         "can_submit": sheet.editable and permissions.can(user, "enter_data", unit),
         "can_approve": status == ReportStatus.SUBMITTED and services.may_approve(user, unit),
-        "can_reopen": status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
-        and permissions.can(user, "manage", unit),
+        "can_reopen": report is not None and services.may_reopen(user, report),
         "overdue": sheet.deadline < timezone.localdate()
         and status not in (ReportStatus.SUBMITTED, ReportStatus.APPROVED),
         "next_pending": selectors.approvals_pending(for_user=user, form=form)
