@@ -2,15 +2,35 @@
 
 Services call ``stamp`` before saving so the history row records who made the change and why (the
 reason is stored as an English msgid, marked with ``gettext_noop``, and shown in the reader's language);
-views call ``history_rows`` to show an object's history with before and after values.
+views call ``history_rows`` to show an object's history: one renderer for every app, so every row says
+who, when (local time, d/m/Y H:i), what was done, and each field (its label in the reader's language)
+from what to what (choice labels, names of related rows, dates and numbers written the Vietnamese way).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_noop
+
+# Reasons written by older versions as internal words, shown as the actions they were.
+LEGACY_REASONS = {
+    "register": gettext_noop("Registered"),
+    "edit": gettext_noop("Details changed"),
+    "security review": gettext_noop("Security review recorded"),
+    "administrator": gettext_noop("Administrator added"),
+    "remove administrator": gettext_noop("Administrator removed"),
+}
+ACTIONS = {"+": gettext_noop("Created"), "~": gettext_noop("Changed"), "-": gettext_noop("Deleted")}
+# Bookkeeping columns that say nothing a reader needs.
+QUIET_FIELDS = {"id", "created_at", "updated_at", "search_folded", "path", "depth", "numchild"}
+MAX_TEXT = 200
 
 
 def stamp(instance: models.Model, by: Any, reason: str = "") -> None:
@@ -20,7 +40,21 @@ def stamp(instance: models.Model, by: Any, reason: str = "") -> None:
     instance._change_reason = reason[:100] if reason else None  # type: ignore[attr-defined]
 
 
-def _display(record: Any, field: models.Field[Any, Any], value: Any) -> str:
+def reason_text(raw: str | None) -> str:
+    """A stored reason in the reader's language (msgids are translated, legacy words mapped)."""
+    if not raw:
+        return ""
+    if raw.startswith("status: "):
+        return gettext("Status changed")
+    return gettext(LEGACY_REASONS.get(raw, raw))
+
+
+def when_text(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+
+
+def display(field: models.Field[Any, Any], value: Any) -> str:
+    """One stored value as a person reads it."""
     if value is None or value == "":
         return "—"
     if field.choices:
@@ -29,40 +63,66 @@ def _display(record: Any, field: models.Field[Any, Any], value: Any) -> str:
         related = field.related_model
         if isinstance(related, type):
             found = related._default_manager.filter(pk=value).first()
-            return str(found) if found is not None else f"#{value}"
-        return f"#{value}"
-    return str(value)
+            if found is not None:
+                return str(getattr(found, "display_name", "") or found)
+        return gettext("(deleted)")
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, dt.datetime):
+        return when_text(value)
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, (int, float, Decimal)):
+        return number_format(value, force_grouping=True)
+    text = str(value)
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def _label(field: models.Field[Any, Any]) -> str:
+    return str(capfirst(field.verbose_name))
 
 
 def history_rows(obj: models.Model, limit: int = 100) -> list[dict[str, Any]]:
-    """Newest first: when, who, what kind of change, and each field's before and after."""
+    """Newest first: when, who, what was done, and each field's before and after."""
     history = getattr(obj, "history", None)
     if history is None:
         return []
     records = list(
         history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
+    model = obj._meta.model
     rows = []
     for i, record in enumerate(records[:limit]):
         previous = records[i + 1] if i + 1 < len(records) else None
         changes = []
-        if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                field = record.instance_type._meta.get_field(change.field)
+        if previous is not None and record.history_type == "~":
+            for change in record.diff_against(previous).changes:
+                field = model._meta.get_field(change.field)
+                if change.field in QUIET_FIELDS or not isinstance(field, models.Field):
+                    continue
                 changes.append(
                     {
-                        "field": str(getattr(field, "verbose_name", change.field)),
-                        "old": _display(record, field, change.old),
-                        "new": _display(record, field, change.new),
+                        "field": _label(field),
+                        "old": display(field, change.old),
+                        "new": display(field, change.new),
                     }
                 )
+        elif record.history_type == "+":
+            for field in record.instance_type._meta.fields:
+                if field.name in QUIET_FIELDS or not field.editable or not hasattr(record, field.attname):
+                    continue
+                value = getattr(record, field.attname)
+                if value not in (None, "", False):
+                    changes.append({"field": _label(field), "old": "—", "new": display(field, value)})
+        who = record.history_user
         rows.append(
             {
                 "when": record.history_date,
-                "who": record.history_user,
+                "when_text": when_text(record.history_date),
+                "who": (getattr(who, "display_name", "") or str(who)) if who is not None else "",
                 "type": record.history_type,
-                "reason": gettext(record.history_change_reason) if record.history_change_reason else "",
+                "action": reason_text(record.history_change_reason) or gettext(ACTIONS[record.history_type]),
+                "reason": reason_text(record.history_change_reason),
                 "changes": changes,
             }
         )

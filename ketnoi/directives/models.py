@@ -79,10 +79,14 @@ class Document(BaseModel):
         _("kind"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER
     )
     number = models.CharField(_("number and symbol"), max_length=60, blank=True, db_index=True)
-    number_value = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    kind_code = models.CharField(max_length=10, blank=True, editable=False)
-    issuer_code = models.CharField(max_length=30, blank=True, editable=False)
-    number_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    number_value = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, verbose_name=_("number (figure)")
+    )
+    kind_code = models.CharField(max_length=10, blank=True, editable=False, verbose_name=_("kind code"))
+    issuer_code = models.CharField(max_length=30, blank=True, editable=False, verbose_name=_("issuer code"))
+    number_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, verbose_name=_("year of the number")
+    )
     title = models.CharField(_("title"), max_length=500)
     summary = models.TextField(_("summary"), blank=True)
     issuing_body = models.CharField(_("issuing body"), max_length=255, blank=True)
@@ -96,7 +100,12 @@ class Document(BaseModel):
     body = models.TextField(_("text"), blank=True)
     search_folded = models.TextField(editable=False, default="")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     history = HistoricalRecords(excluded_fields=["search_folded", "body"])
@@ -240,7 +249,12 @@ class Task(BaseModel):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     search_folded = models.TextField(editable=False, default="")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     history = HistoricalRecords(excluded_fields=["search_folded", "rollup", "lower_units"])

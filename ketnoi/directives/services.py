@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
@@ -224,7 +225,7 @@ def document_create(
     )
     _apply_number(document, number)
     _refuse_duplicate(document)
-    stamp(document, by, _("Registered"))
+    stamp(document, by, gettext_noop("Registered"))
     document.save()
     document.recipients.set(recipient_units)
     for upload, text in texts:
@@ -261,7 +262,7 @@ def document_update(
     if recipients is not None:
         document.recipients.set(list(recipients))
     document.search_folded = _search_text(document)
-    stamp(document, by, _("Details changed"))
+    stamp(document, by, gettext_noop("Details changed"))
     document.save()
     return document
 
@@ -428,7 +429,7 @@ def task_create(
         created_by=_user(by),
     )
     task.search_folded = _task_search_text(task)
-    stamp(task, by, _("Assigned"))
+    stamp(task, by, gettext_noop("Assigned"))
     task.save()
     task.coordinating_units.set([u for u in coordinating if u.pk != lead_unit.pk])
     if parent is not None:
@@ -507,7 +508,7 @@ def task_update(*, task: Task, by: Any, coordinating: Iterable[Unit] | None = No
     if "text" in fields:
         _refuse_out_of_scope(task.text)
     task.search_folded = _task_search_text(task)
-    stamp(task, by, _("Assignment changed"))
+    stamp(task, by, gettext_noop("Assignment changed"))
     task.save()
     if coordinating is not None:
         task.coordinating_units.set([u for u in coordinating if u.pk != task.lead_unit_id])
@@ -586,7 +587,7 @@ def task_report_progress(
     task.status = status
     task.progress = progress
     task.done_on = today if status == TaskStatus.DONE else None
-    stamp(task, by, _("Progress reported"))
+    stamp(task, by, gettext_noop("Progress reported"))
     task.save()
     _roll_up(task)
     return update
@@ -636,7 +637,7 @@ def task_cascade(
         )
     if task.status == TaskStatus.NOT_STARTED:
         task.status = TaskStatus.IN_PROGRESS
-        stamp(task, by, _("Cascaded to units below"))
+        stamp(task, by, gettext_noop("Cascaded to units below"))
         task.save(update_fields=["status", "updated_at"])
     return children
 

@@ -100,8 +100,15 @@ class PageRole(models.TextChoices):
 class PageAdministrator(BaseModel):
     """A staff account with a role on a page (accounts of the product only)."""
 
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="administrators")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="page_roles")
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="administrators", verbose_name=_("page")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="page_roles",
+        verbose_name=_("person"),
+    )
     role = models.CharField(
         _("role on the page"), max_length=20, choices=PageRole.choices, default=PageRole.ADMIN
     )
@@ -121,10 +128,15 @@ class PageAdministrator(BaseModel):
 class SecurityReview(BaseModel):
     """One review of the checklist; the result of each check as it stood on the day."""
 
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="reviews")
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("page"))
     reviewed_on = models.DateField(_("reviewed on"))
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     results = models.JSONField(_("results"), default=dict)
     passed = models.BooleanField(_("passed"), default=False)

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
@@ -179,7 +180,7 @@ def page_register(
         status_changed_on=on or _today(),
         status_changed_by=by if getattr(by, "is_authenticated", False) else None,
     )
-    stamp(page, by, "register")
+    stamp(page, by, gettext_noop("Registered"))
     try:
         with transaction.atomic():
             page.save()
@@ -231,7 +232,7 @@ def page_update(*, page: Page, by: Any, **fields: Any) -> Page:
         setattr(page, key_name, value)
     repointed = (page.canonical_url, page.platform, page.platform_id) != old_identity
     if fields:
-        stamp(page, by, "edit")
+        stamp(page, by, gettext_noop("Details changed"))
         page.save()
     if page.unit_id != old_unit.pk:
         units = aggregates._ancestor_ids([page.pk]) + _unit_and_ancestors(old_unit)
@@ -283,7 +284,7 @@ def page_set_status(*, page: Page, status: str, by: Any, on: dt.date | None = No
         page.retired_on = day
     elif status == PageStatus.REGISTERED:
         page.verified_on = None
-    stamp(page, by, reason or f"status: {status}")
+    stamp(page, by, reason or gettext_noop("Status changed"))
     page.save()
     return page
 
@@ -302,7 +303,7 @@ def page_administrator_set(
     )
     admin.role = role
     admin.two_factor = two_factor
-    stamp(admin, by, "administrator")
+    stamp(admin, by, gettext_noop("Administrator added"))
     admin.save()
     return admin
 
@@ -310,7 +311,7 @@ def page_administrator_set(
 @transaction.atomic
 def page_administrator_remove(*, admin: PageAdministrator, by: Any) -> None:
     _require(by, "edit", admin.page.unit)
-    stamp(admin, by, "remove administrator")
+    stamp(admin, by, gettext_noop("Administrator removed"))
     admin.delete()
 
 
@@ -324,7 +325,7 @@ def security_review_record(
     _require(by, "edit", page.unit)
     day = on or _today()
     page.last_reviewed_on = day
-    stamp(page, by, "security review")
+    stamp(page, by, gettext_noop("Security review recorded"))
     page.save(update_fields=["last_reviewed_on", "updated_at"])
     result = evaluate(page, today=day)
     review = SecurityReview(
@@ -335,7 +336,7 @@ def security_review_record(
         passed=result.ok,
         note=note,
     )
-    stamp(review, by, "security review")
+    stamp(review, by, gettext_noop("Security review recorded"))
     review.save()
     return review
 

@@ -80,10 +80,12 @@ class Disaggregation(BaseModel):
 class DisaggregationOption(BaseModel):
     """One option of a disaggregation, e.g. Facebook (DHIS2 category option combo, by code)."""
 
-    disaggregation = models.ForeignKey(Disaggregation, on_delete=models.CASCADE, related_name="options")
+    disaggregation = models.ForeignKey(
+        Disaggregation, on_delete=models.CASCADE, related_name="options", verbose_name=_("disaggregation")
+    )
     code = models.CharField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=255)
-    sort_order = models.PositiveIntegerField(default=0)
+    sort_order = models.PositiveIntegerField(default=0, verbose_name=_("order"))
 
     history = HistoricalRecords()
 
@@ -233,7 +235,9 @@ class Severity(models.TextChoices):
 class ValidationRule(BaseModel):
     """``left operator right``, both sides expressions over indicator codes, e.g. trained <= members."""
 
-    form = models.ForeignKey(ReportForm, on_delete=models.CASCADE, related_name="rules")
+    form = models.ForeignKey(
+        ReportForm, on_delete=models.CASCADE, related_name="rules", verbose_name=_("form")
+    )
     name = models.CharField(_("name"), max_length=255, blank=True)
     left = models.CharField(_("left side"), max_length=500)
     operator = models.CharField(
@@ -275,19 +279,29 @@ class Report(BaseModel):
         "units.Unit", on_delete=models.PROTECT, related_name="reports", verbose_name=_("unit")
     )
     period = models.CharField(_("period"), max_length=16)
-    period_start = models.DateField()
-    period_end = models.DateField()
+    period_start = models.DateField(verbose_name=_("period start"))
+    period_end = models.DateField(verbose_name=_("period end"))
     deadline = models.DateField(_("deadline"))
     status = models.CharField(
         _("status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
     # The level the approval came from: the highest unit from which the approver held ``approve``
     # over this report. Only an approver at that level or above may reopen it.
@@ -324,18 +338,33 @@ class Report(BaseModel):
 class DataValue(models.Model):
     # No single-column indexes on indicator and unit: the unique constraints and (unit, period) cover them,
     # and every index costs on bulk loads of millions of values.
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values", db_index=False)
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="values",
+        db_index=False,
+        verbose_name=_("indicator"),
+    )
     unit = models.ForeignKey(
-        "units.Unit", on_delete=models.PROTECT, related_name="data_values", db_index=False
+        "units.Unit",
+        on_delete=models.PROTECT,
+        related_name="data_values",
+        db_index=False,
+        verbose_name=_("unit"),
     )
     period = models.CharField(_("period"), max_length=16)
     period_start = models.DateField()
     period_end = models.DateField()
     option = models.ForeignKey(
-        DisaggregationOption, null=True, blank=True, on_delete=models.PROTECT, db_index=False
+        DisaggregationOption,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
+        verbose_name=_("breakdown option"),
     )
     value = models.CharField(_("value"), max_length=2000)
-    number = models.FloatField(null=True, blank=True)
+    number = models.FloatField(null=True, blank=True, verbose_name=_("value"))
     comment = models.CharField(_("comment"), max_length=1000, blank=True)
     stored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -344,6 +373,7 @@ class DataValue(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        verbose_name=_("entered by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
