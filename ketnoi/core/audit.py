@@ -119,7 +119,8 @@ def history_rows(obj: models.Model, limit: int = 100) -> list[dict[str, Any]]:
             {
                 "when": record.history_date,
                 "when_text": when_text(record.history_date),
-                "who": (getattr(who, "display_name", "") or str(who)) if who is not None else "",
+                "who": who,
+                "who_text": (getattr(who, "display_name", "") or str(who)) if who is not None else "",
                 "type": record.history_type,
                 "action": reason_text(record.history_change_reason) or gettext(ACTIONS[record.history_type]),
                 "reason": reason_text(record.history_change_reason),

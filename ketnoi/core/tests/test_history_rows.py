@@ -34,7 +34,8 @@ def test_a_pages_history_reads_in_vietnamese_with_local_times_and_labels(unit, b
             gettext("Registered"),
         ]
         assert rows[-1]["when_text"] == "02/12/2026 03:25"  # 20:25 UTC is 03:25 the next day in Viet Nam
-        assert rows[-1]["who"] == bob.display_name
+        assert rows[-1]["who"] == bob
+        assert rows[-1]["who_text"] == bob.display_name
         status = next(c for c in rows[0]["changes"] if c["old"] != "—")
         assert (status["field"], status["old"], status["new"]) == (
             "Trạng thái",
