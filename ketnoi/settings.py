@@ -154,6 +154,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ketnoi.accounts.middleware.SessionLifetimeMiddleware",
     "ketnoi.core.middleware.LanguageMiddleware",
+    "ketnoi.core.middleware.UploadSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -299,7 +300,18 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# --- Uploads --------------------------------------------------------------------------------------
+# The largest file accepted per kind, in MB (ketnoi/lib/uploads.py checks every upload and import
+# against these and against fixed limits on unpacked size, rows, columns and line length).
+KETNOI_UPLOAD_LIMITS_MB = {
+    "metrics": env_int("KETNOI_UPLOAD_METRICS_MB", 64),  # page metrics, CSV or XLSX
+    "report_sheet": env_int("KETNOI_UPLOAD_REPORT_SHEET_MB", 10),  # filled-in report templates (.xlsx)
+    "data_values": env_int("KETNOI_UPLOAD_DATA_VALUES_MB", 20),  # dataValueSets JSON or CSV
+    "document": env_int("KETNOI_UPLOAD_DOCUMENT_MB", 20),  # attached documents (.docx, .pdf, .txt)
+    "evidence": env_int("KETNOI_UPLOAD_EVIDENCE_MB", 20),  # evidence of a task's progress
+}
+# Bodies that are not files (dataValueSets JSON or CSV sent as the body) up to their limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = KETNOI_UPLOAD_LIMITS_MB["data_values"] * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

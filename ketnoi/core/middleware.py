@@ -7,8 +7,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from ketnoi.core.exceptions import ApplicationError
+from ketnoi.lib import uploads
 
 
 class ApplicationErrorMiddleware:
@@ -45,3 +47,43 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language() or language)
         return response
+
+
+class UploadSizeMiddleware:
+    """A request body larger than the largest upload of any kind is refused before a byte of it is read.
+
+    Each upload is then measured against the limit of its own kind (``ketnoi.lib.uploads``); this only
+    keeps a huge body from being spooled to disk or memory by the request parser first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        # Multipart forms carry their fields and boundaries besides the file: one megabyte of room.
+        if length > uploads.largest_upload_bytes() + uploads.MB:
+            try:
+                uploads.check_size(length, name=_("The request"), kind=_largest_kind())
+            except uploads.UploadRefused as exc:
+                return _refusal(request, exc)
+        return self.get_response(request)
+
+
+def _largest_kind() -> uploads.Kind:
+    kinds: list[uploads.Kind] = ["metrics", "report_sheet", "data_values", "document", "evidence"]
+    return max(kinds, key=uploads.max_bytes)
+
+
+def _refusal(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        body = {"error": {"code": exc.code, "message": str(exc.message), "fields": {}}}
+        return JsonResponse(body, status=exc.status)
+    from ketnoi.core.views import render_error
+
+    return render_error(request, exc)

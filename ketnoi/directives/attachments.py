@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from ketnoi.core.exceptions import ValidationError
-from ketnoi.lib import filetypes
+from ketnoi.lib import filetypes, uploads
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 ALLOWED_EXTENSIONS = (".txt", ".docx", ".pdf")
 EVIDENCE_EXTENSIONS = (".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png", ".txt")
 
@@ -22,13 +21,12 @@ class Upload:
     data: bytes
 
 
-def check_upload(upload: Upload, allowed: tuple[str, ...], field_name: str = "file") -> None:
-    """A stored upload is small enough, of an allowed kind, and its bytes are of that kind."""
-    if len(upload.data) > MAX_FILE_BYTES:
-        raise ValidationError(
-            _("%(file)s is larger than 20 MB.") % {"file": upload.name},
-            fields={field_name: _("File too large.")},
-        )
+def check_upload(
+    upload: Upload, allowed: tuple[str, ...], field_name: str = "file", *, kind: uploads.Kind = "document"
+) -> None:
+    """A stored upload passes the upload guard (size of its kind, unpacked size of a .docx or .xlsx),
+    is of an allowed kind, and its bytes are of that kind."""
+    uploads.check(upload.data, name=upload.name, kind=kind)
     trouble = filetypes.problem(upload.name, upload.data, allowed)
     if trouble == "type":
         kinds = ", ".join(e.lstrip(".").upper() for e in allowed)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ketnoi.directives.models import DocumentKind, Recurrence, Task, TaskStatus
+from ketnoi.lib import uploads
 from ketnoi.units.models import Unit
 
 DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y")
@@ -42,7 +43,9 @@ class MultipleFileField(forms.FileField):
 
 class DocumentForm(forms.Form):
     unit = UnitChoice(queryset=Unit.objects.none(), label=_("Registered by (issuing unit)"))
-    attachments = MultipleFileField(label=_("Files (PDF, DOCX, TXT)"), required=False)
+    attachments = MultipleFileField(
+        label=_("Files (PDF, DOCX, TXT)"), required=False, help_text=uploads.limit_help("document")
+    )
     text = forms.CharField(
         label=_("Or paste the text"), required=False, widget=forms.Textarea(attrs={"rows": 8})
     )
@@ -87,7 +90,7 @@ class ProgressForm(forms.Form):
     progress = forms.IntegerField(label=_("Progress (%)"), required=False, min_value=0, max_value=100)
     note = forms.CharField(label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     link = forms.URLField(label=_("Link to evidence"), required=False, assume_scheme="https")
-    file = forms.FileField(label=_("Evidence file"), required=False)
+    file = forms.FileField(label=_("Evidence file"), required=False, help_text=uploads.limit_help("evidence"))
     period_end = forms.DateField(
         label=_("Report for the period ending"), required=False, input_formats=DATE_FORMATS, widget=DATE_INPUT
     )
@@ -151,7 +154,7 @@ class DocumentEditForm(forms.Form):
 
 
 class AttachForm(forms.Form):
-    file = forms.FileField(label=_("File (PDF, DOCX, TXT)"))
+    file = forms.FileField(label=_("File (PDF, DOCX, TXT)"), help_text=uploads.limit_help("document"))
 
 
 class TaskAddForm(forms.Form):

@@ -569,7 +569,7 @@ def task_report_progress(
         status = TaskStatus.IN_PROGRESS
         period_end = ended
     if file is not None:
-        check_upload(file, EVIDENCE_EXTENSIONS)
+        check_upload(file, EVIDENCE_EXTENSIONS, kind="evidence")
     update = ProgressUpdate(
         task=task,
         status=status,

@@ -29,6 +29,7 @@ from ketnoi.directives.forms import (
     TaskEditForm,
 )
 from ketnoi.directives.models import DocumentKind, Recurrence, TaskStatus
+from ketnoi.lib import uploads as upload_guard
 from ketnoi.lib.docnumber import parse_date
 from ketnoi.units.addressing import addressing_root
 from ketnoi.units.models import Unit
@@ -94,6 +95,11 @@ def document_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _upload(file: Any, kind: upload_guard.Kind) -> services.Upload:
+    """An uploaded file for the services, read only once the upload guard has measured its size."""
+    return services.Upload(file.name or "file", upload_guard.read_uploaded(file, kind=kind))
+
+
 @login_required
 def document_new(request: HttpRequest) -> HttpResponse:
     units = _editable_units(request.user)
@@ -102,8 +108,8 @@ def document_new(request: HttpRequest) -> HttpResponse:
     form = DocumentForm(request.POST or None, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        uploads = [services.Upload(f.name or "file", f.read()) for f in request.FILES.getlist("attachments")]
         try:
+            files = [_upload(f, "document") for f in request.FILES.getlist("attachments")]
             document = services.document_create(
                 unit=data["unit"],
                 by=request.user,
@@ -116,7 +122,7 @@ def document_new(request: HttpRequest) -> HttpResponse:
                 signer=data["signer"],
                 signer_capacity=data["signer_capacity"],
                 body=data["text"],
-                files=uploads,
+                files=files,
             )
         except ApplicationError as exc:
             add_application_error(form, exc)
@@ -262,7 +268,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         status=data["status"] or None,
                         note=data["note"],
                         link=data["link"],
-                        file=services.Upload(upload.name or "file", upload.read()) if upload else None,
+                        file=_upload(upload, "evidence") if upload else None,
                         period_end=data["period_end"],
                     )
                 except ApplicationError as exc:
@@ -388,7 +394,7 @@ def document_attach(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.document_attach(
                 document=document,
-                upload=services.Upload(upload.name or "file", upload.read()),
+                upload=_upload(upload, "document"),
                 by=request.user,
             )
         except ApplicationError as exc:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ketnoi.core.forms import NumberField
+from ketnoi.lib import uploads
 from ketnoi.pages.models import METRIC_KEYS, MetricSnapshot, PageRole, PageStatus, Platform
 from ketnoi.units.models import Unit
 
@@ -83,7 +84,7 @@ class AdministratorForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    file = forms.FileField(label=_("File (CSV or XLSX)"), help_text=uploads.limit_help("metrics"))
     page = forms.TypedChoiceField(
         label=_("Page"),
         required=False,

@@ -19,6 +19,7 @@ from ketnoi.core import asof, permissions
 from ketnoi.core.audit import history_rows
 from ketnoi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from ketnoi.core.forms import add_application_error
+from ketnoi.lib import uploads
 from ketnoi.pages import dashboards, selectors, services
 from ketnoi.pages.checklist import evaluate
 from ketnoi.pages.context import rights
@@ -27,8 +28,6 @@ from ketnoi.pages.imports import ImportFailed, import_metrics, template_csv
 from ketnoi.pages.models import METRIC_KEYS, PageAdministrator, PageStatus, Platform
 from ketnoi.units.models import Unit
 from ketnoi.units.selectors import unit_get, unit_list
-
-MAX_UPLOAD = 200 * 1024 * 1024
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -302,15 +301,15 @@ def import_view(request: HttpRequest) -> HttpResponse:
         page = None
         if form.cleaned_data["page"]:
             page = selectors.page_get(pk=form.cleaned_data["page"], for_user=request.user)
-        if upload.size > MAX_UPLOAD:
-            messages.error(request, _("The file is too large."))
+        try:
+            data = uploads.read_uploaded(upload, kind="metrics")
+            result = import_metrics(data=data, file_name=upload.name, by=request.user, page=page)
+        except uploads.UploadRefused as exc:
+            form.add_error("file", str(exc.message))
+        except ImportFailed as exc:
+            context["failed"] = exc
         else:
-            try:
-                result = import_metrics(data=upload.read(), file_name=upload.name, by=request.user, page=page)
-            except ImportFailed as exc:
-                context["failed"] = exc
-            else:
-                context["result"] = result
+            context["result"] = result
     return _render(request, "pages/import.html", context)
 
 

@@ -25,6 +25,7 @@ from ninja import Field, Router, Schema, Status
 
 from ketnoi.core.exceptions import NotFound, ValidationError
 from ketnoi.lib import values as V
+from ketnoi.lib import uploads
 from ketnoi.reporting import dhis2, selectors, services
 from ketnoi.reporting.models import Report, ReportForm
 from ketnoi.units.selectors import unit_get
@@ -196,9 +197,18 @@ def _import(request: HttpRequest, rows: list[services.ImportRow], dry_run: bool,
     return summary.as_dhis2()
 
 
-def _body_text(request: HttpRequest) -> str:
+def _body_text(request: HttpRequest, *, lines: bool = True) -> str:
+    """The body as text, once the upload guard has measured it (size before reading, then lines)."""
+    name = "dataValueSets"
     try:
-        return request.body.decode("utf-8-sig")
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    uploads.check_size(declared, name=name, kind="data_values", field="body")
+    data = request.body
+    uploads.check(data, name=name, kind="data_values", lines=lines)
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(
             _("The file is not UTF-8 text."), fields={"body": _("Save the file as UTF-8.")}
@@ -217,7 +227,7 @@ def data_value_sets_import(request: HttpRequest, dryRun: bool = False) -> Any:
         rows = dhis2.rows_from_csv(_body_text(request))
         return _import(request, rows, dryRun, "dataValueSets.csv")
     try:
-        payload = json.loads(_body_text(request) or "null")
+        payload = uploads.loads_json(_body_text(request, lines=False) or "null", name="dataValueSets")
     except json.JSONDecodeError as exc:
         raise ValidationError(
             _("dataValueSets: not valid JSON (line %(line)d, column %(col)d).")

@@ -118,7 +118,13 @@ def rows_from_csv(text: str, *, source: str = "dataValueSets.csv") -> list[Impor
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
-    all_rows = list(reader)
+    try:
+        all_rows = list(reader)
+    except csv.Error:  # a field past the reader's limit (131.072 characters), e.g. an unclosed quote
+        message = _(
+            "%(source)s, line %(n)d: a field is longer than 131.072 characters or its quotes are not closed."
+        ) % {"source": source, "n": reader.line_num}
+        raise ValidationError(message, fields={f"line {reader.line_num}": message}) from None
     if not all_rows:
         raise ValidationError(_("%(source)s is empty.") % {"source": source}, fields={"file": _("Empty.")})
     header = [

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ketnoi.lib import uploads
 
 class ReasonForm(forms.Form):
     """A reason is required to return or reopen a report; it is shown to the unit and kept in the audit."""
@@ -33,9 +34,8 @@ class UploadForm(forms.Form):
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
         error_messages={"required": gettext_lazy("Choose the .xlsx file to upload.")},
+        help_text=uploads.limit_help("report_sheet"),
     )
-
-    MAX_BYTES = 10 * 1024 * 1024
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]
@@ -48,8 +48,8 @@ class UploadForm(forms.Form):
                 )
                 % {"file": f.name}
             )
-        if f.size > self.MAX_BYTES:
-            raise forms.ValidationError(
-                _("%(file)s is larger than 10 MB; upload one district at a time.") % {"file": f.name}
-            )
+        try:
+            uploads.check_size(f.size, name=f.name, kind="report_sheet")
+        except uploads.UploadRefused as exc:
+            raise forms.ValidationError(str(exc.message)) from None
         return f

@@ -38,6 +38,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ketnoi.lib import values as V
+from ketnoi.lib import uploads
 
 DATA_SHEET = "Số liệu"
 META_SHEET = "_meta"
@@ -388,10 +389,13 @@ def read_upload(
     other units, unknown codes, locked rows that changed and values of the wrong type become errors.
     Unchanged cells are left out, so re-uploading a pre-filled file only writes what was changed.
     """
+    raw = data if isinstance(data, bytes) else data.getvalue()
     try:
-        wb = load_workbook(
-            io.BytesIO(data) if isinstance(data, bytes) else data, data_only=True, read_only=False
-        )
+        uploads.check(raw, name=filename, kind="report_sheet")
+    except uploads.UploadRefused as exc:
+        raise TemplateError(str(exc.message)) from None
+    try:
+        wb = load_workbook(io.BytesIO(raw), data_only=True, read_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise TemplateError(
             _("%(file)s cannot be opened as an Excel workbook (.xlsx).") % {"file": filename}

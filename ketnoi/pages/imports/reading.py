@@ -178,18 +178,28 @@ def _header(text: str, delimiter: str) -> list[str]:
 def read_table(data: bytes, file_name: str) -> Table:
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data, file_name)
-    text, delimiter, skip = _sniff(data)
+    try:
+        text, delimiter, skip = _sniff(data)
+    except UnicodeDecodeError:
+        raise ImportFailed(file_name, [RowError(0, "", _("The file cannot be read as text."))]) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     append = rows.append
-    for cells in reader:
-        if not (cells and cells[0] and not cells[0].isspace()) and not any(c.strip() for c in cells):
-            continue
-        if header is None:
-            header = [c.strip() for c in cells]
-            continue
-        append((reader.line_num + skip, cells))
+    try:
+        for cells in reader:
+            if not (cells and cells[0] and not cells[0].isspace()) and not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = [c.strip() for c in cells]
+                continue
+            append((reader.line_num + skip, cells))
+    except csv.Error as exc:  # a quoted field running over many lines past the reader's limit
+        line = reader.line_num + skip
+        message = _("A field is longer than %(limit)s characters or its quotes are not closed.") % {
+            "limit": "131.072"
+        }
+        raise ImportFailed(file_name, [RowError(line, "", message)]) from exc
     if header is None:
         raise ImportFailed(file_name, [RowError(0, "", _("The file is empty."))])
     return Table(header, rows)

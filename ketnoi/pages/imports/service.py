@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketnoi.core import permissions
+from ketnoi.lib import uploads
 from ketnoi.pages.imports import writer
 from ketnoi.pages.imports.formats import (
     Merged,
@@ -57,6 +58,7 @@ def import_metrics(
     progress: Callable[[str], None] | None = None,
 ) -> ImportResult:
     """Import a metrics file all-or-nothing; ``ImportFailed`` lists every bad row (nothing is written)."""
+    uploads.check(data, name=file_name, kind="metrics")
     today = today or timezone.localdate()
     digest = hashlib.sha256(data).hexdigest()
     fast = None if page is not None else _fast_lane(data, file_name, by, today, digest)

@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ketnoi.lib import uploads
+
 
 class Command(BaseCommand):
     help = (
@@ -48,7 +50,11 @@ class Command(BaseCommand):
             if page is None:
                 raise CommandError(_("No page with id %(id)s.") % {"id": options["page"]})
         try:
-            result = import_metrics(data=path.read_bytes(), file_name=path.name, by=by, page=page)
+            data = uploads.read_path(path, kind="metrics")
+        except uploads.UploadRefused as exc:
+            raise CommandError(str(exc.message)) from None
+        try:
+            result = import_metrics(data=data, file_name=path.name, by=by, page=page)
         except ImportFailed as exc:
             self.stderr.write(str(exc.message))
             for error in exc.errors:

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ketnoi.core.exceptions import ValidationError
+from ketnoi.lib import uploads
 
 
 class Command(BaseCommand):
@@ -37,10 +38,17 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"no account {options['user']!r}")
-        text = path.read_text(encoding="utf-8-sig")
+        try:
+            data = uploads.read_path(path, kind="data_values")
+            uploads.check(data, name=path.name, kind="data_values", lines=path.suffix.lower() != ".json")
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise CommandError(f"{path.name}: not UTF-8 text") from None
+        except ValidationError as exc:
+            raise CommandError(str(exc.message)) from None
         try:
             if path.suffix.lower() == ".json":
-                rows = dhis2.rows_from_json(json.loads(text), source=path.name)
+                rows = dhis2.rows_from_json(uploads.loads_json(text, name=path.name), source=path.name)
             else:
                 rows = dhis2.rows_from_csv(text, source=path.name)
             summary = services.values_import(rows=rows, by=user, source=path.name, dry_run=options["dry_run"])
