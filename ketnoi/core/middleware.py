@@ -79,11 +79,6 @@ def _largest_kind() -> uploads.Kind:
 
 
 def _refusal(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        from django.http import JsonResponse
+    from ketnoi.core.views import api_error, render_error
 
-        body = {"error": {"code": exc.code, "message": str(exc.message), "fields": {}}}
-        return JsonResponse(body, status=exc.status)
-    from ketnoi.core.views import render_error
-
-    return render_error(request, exc)
+    return api_error(exc) if request.path.startswith("/api/") else render_error(request, exc)

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from ketnoi.core.exceptions import ApplicationError
+from ketnoi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 
 
 @require_GET
@@ -36,12 +36,24 @@ def plotly_js(request: HttpRequest) -> HttpResponse:
     return HttpResponse(_plotly_source(), content_type="application/javascript; charset=utf-8")
 
 
+def api_error(exc: ApplicationError) -> JsonResponse:
+    """The API's one error shape, for answers given outside the API's own handlers (URL not matched,
+    request refused by a middleware)."""
+    fields = {k: str(v) for k, v in exc.fields.items()}
+    body = {"error": {"code": exc.code, "message": str(exc.message), "fields": fields}}
+    return JsonResponse(body, status=exc.status)
+
+
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     message = getattr(exception, "message", None) if isinstance(exception, ApplicationError) else None
+    if request.path.startswith("/api/"):
+        return api_error(PermissionDenied(message))
     return render(request, "core/error.html", {"status": 403, "message": message}, status=403)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):  # e.g. /api/v1/pages/abc where an id is a number
+        return api_error(NotFound())
     return render(request, "core/error.html", {"status": 404}, status=404)
 
 

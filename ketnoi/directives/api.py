@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from ketnoi.core import files
+from ketnoi.core import files, paging
 from ketnoi.core.exceptions import PermissionDenied, ValidationError
 from ketnoi.directives import selectors, services
 from ketnoi.directives.apps import ATTACHMENT, EVIDENCE
@@ -171,13 +171,18 @@ def _units(request: HttpRequest, codes: list[str], field: str) -> list[Unit]:
     summary="Documents the caller may see; q searches with or without diacritics",
 )
 def document_list(
-    request: HttpRequest, q: str = "", kind: str = "", unit: str = "", limit: int = 100, offset: int = 0
+    request: HttpRequest,
+    q: str = "",
+    kind: str = "",
+    unit: str = "",
+    limit: paging.Limit500 = 100,
+    offset: paging.Offset = 0,
 ) -> list[dict[str, Any]]:
     under = unit_get(code=unit, for_user=request.user) if unit else None
     qs = selectors.document_list(for_user=request.user, q=q, kind=kind, unit=under).prefetch_related(
         "recipients", "files"
     )
-    return [_doc_out(d) for d in qs[offset : offset + min(limit, 500)]]
+    return [_doc_out(d) for d in qs[offset : offset + limit]]
 
 
 @router.post(
@@ -288,15 +293,15 @@ def task_list(
     unit: str = "",
     status: str = "",
     q: str = "",
-    limit: int = 200,
-    offset: int = 0,
+    limit: paging.Limit1000 = 200,
+    offset: paging.Offset = 0,
 ) -> list[dict[str, Any]]:
     doc = selectors.document_get(pk=document, for_user=request.user) if document else None
     under = unit_get(code=unit, for_user=request.user) if unit else None
     qs = selectors.task_list(
         for_user=request.user, document=doc, unit=under, status=status, q=q
     ).prefetch_related("coordinating_units")
-    return [_task_out(t) for t in qs[offset : offset + min(limit, 1000)]]
+    return [_task_out(t) for t in qs[offset : offset + limit]]
 
 
 @router.post("/tasks", response={201: TaskOut}, summary="Assign a task (or cascade one, with parent)")
@@ -331,6 +336,10 @@ def task_detail(request: HttpRequest, task_id: int) -> dict[str, Any]:
 def task_patch(request: HttpRequest, task_id: int, payload: TaskPatch) -> dict[str, Any]:
     task = selectors.task_get(pk=task_id, for_user=request.user)
     data = payload.dict(exclude_unset=True)
+    nulls = [k for k in ("text", "number", "recurrence") if k in data and data[k] is None]
+    if nulls:
+        message = _("Leave the field out to keep its value; it cannot be null.")
+        raise ValidationError(message, fields=dict.fromkeys(nulls, message))
     assignment: dict[str, Any] = {
         k: data[k] for k in ("text", "number", "due_date", "recurrence") if k in data
     }
@@ -416,8 +425,8 @@ class SearchOut(Schema):
 
 
 @router.get("/search", response=SearchOut, summary="Documents and tasks, with or without diacritics")
-def search(request: HttpRequest, q: str, limit: int = 30) -> dict[str, Any]:
-    found = selectors.search(for_user=request.user, q=q, limit=min(limit, 100))
+def search(request: HttpRequest, q: str, limit: paging.Limit100 = 30) -> dict[str, Any]:
+    found = selectors.search(for_user=request.user, q=q, limit=limit)
     return {
         "documents": [_doc_out(d) for d in found["documents"]],
         "tasks": [_task_out(t) for t in found["tasks"]],

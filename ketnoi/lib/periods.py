@@ -28,11 +28,12 @@ TYPES = (MONTHLY, QUARTERLY, HALF_YEARLY, YEARLY, CUSTOM)
 # Months in one period of each fixed type.
 _MONTHS = {MONTHLY: 1, QUARTERLY: 3, HALF_YEARLY: 6, YEARLY: 12}
 
-_RE_MONTH = re.compile(r"^(\d{4})(0[1-9]|1[0-2])$")
-_RE_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
-_RE_HALF = re.compile(r"^(\d{4})S([12])$")
-_RE_YEAR = re.compile(r"^(\d{4})$")
-_RE_SPAN = re.compile(r"^(\d{4})-(\d{4})$")
+_Y = r"(?!0000)(\d{4})"  # years 0001 to 9999: a date has no year zero
+_RE_MONTH = re.compile(rf"^{_Y}(0[1-9]|1[0-2])$")
+_RE_QUARTER = re.compile(rf"^{_Y}Q([1-4])$")
+_RE_HALF = re.compile(rf"^{_Y}S([12])$")
+_RE_YEAR = re.compile(rf"^{_Y}$")
+_RE_SPAN = re.compile(rf"^{_Y}-{_Y}$")
 
 
 class PeriodError(ValueError):

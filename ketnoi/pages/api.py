@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
+from ketnoi.core import paging
 from ketnoi.core.exceptions import ValidationError
 from ketnoi.pages import selectors, services
 from ketnoi.pages.checklist import evaluate
@@ -161,11 +162,9 @@ def list_pages(
     platform: str = "",
     status: str = "",
     q: str = "",
-    limit: int = 500,
-    offset: int = 0,
+    limit: paging.Limit5000 = 500,
+    offset: paging.Offset = 0,
 ) -> list[dict[str, Any]]:
-    limit = min(max(limit, 1), 5000)
-    offset = max(offset, 0)
     under = unit_get(code=unit, for_user=request.user) if unit else None
     pages = selectors.page_list(for_user=request.user, under=under, platform=platform, status=status, q=q)
     return [_out(p) for p in pages[offset : offset + limit]]

@@ -64,7 +64,64 @@ class GuardedParser(Parser):
         return uploads.loads_json(request.body, name=_("The body"))
 
 
-api = NinjaAPI(
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string", "description": "stable code, e.g. validation_error, not_found"},
+                "message": {"type": "string", "description": "in the caller's language"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                    "description": "what is wrong with each field, file line or cell",
+                },
+            },
+        }
+    },
+}
+# What each error status means; every operation documents those it can answer (see KetNoiAPI).
+ERRORS: dict[int, str] = {
+    400: "The body is not valid JSON.",
+    401: "Not logged in, or the token is missing, expired or revoked.",
+    403: "Not allowed for this unit (outside the caller's subtree, or a right the caller lacks).",
+    404: "Not found, or not visible to the caller.",
+    409: "Conflicts with the current state (a duplicate, a locked report...).",
+    413: "An upload or body over its limit (size, unpacked size, rows, columns, line length).",
+    422: "Some values are not valid: `fields` says which and why.",
+    429: "Too many requests: wait and try again.",
+}
+
+
+class KetNoiAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document also describes the error answers of every operation."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for item in document.get("paths", {}).values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                statuses = [401, 403, 404, 409, 422, 429]
+                if "requestBody" in operation:
+                    statuses += [400, 413]
+                for status in sorted(statuses):
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": ERRORS[status],
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                            },
+                        },
+                    )
+        return document
+
+
+api = KetNoiAPI(
     title="Kết Nối API",
     version="1",
     description="REST API of Kết Nối. Authenticate with `POST /api/v1/auth/token`, then send "
