@@ -82,3 +82,61 @@ def _refusal(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     from ketnoi.core.views import api_error, render_error
 
     return api_error(exc) if request.path.startswith("/api/") else render_error(request, exc)
+
+
+# Scripts only from the product's own files: no inline script, no event-handler attribute, no eval.
+# Styles may be inline (plotly, htmx and Swagger UI set style attributes and elements); images may be
+# data: URIs (Swagger UI's icons, plotly's exported PNG).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# No page of the product uses any of these browser features.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "serial",
+        "browsing-topics",
+    )
+)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response; ``Cache-Control: no-store`` on
+    every answer to a signed-in person and every API answer, so no shared or back-button cache keeps
+    what a person saw. Answers that declare themselves public (vendored JavaScript) keep their caching.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        private = request.path.startswith("/api/") or bool(user is not None and user.is_authenticated)
+        if private and "public" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store"
+        return response
