@@ -44,12 +44,18 @@ def page_with_figures(unit: Any) -> Any:
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_charts_htmx_and_api_docs_work_under_the_policy(
-    live_server: Any, admin_user: Any, page_with_figures: Any, browser: Any, width: int  # noqa: F811
+    live_server: Any,
+    admin_user: Any,
+    page_with_figures: Any,
+    browser: Any,  # noqa: F811 - the fixture imported above
+    width: int,
 ) -> None:
     base = live_server.url
     page = browser.new_page(viewport={"width": width, "height": 900})
     console: list[str] = []
-    page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on(
+        "console", lambda m: console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
+    )
     page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
     _log_in(page, base, "admin")
     assert "script-src 'self'" in (page.goto(f"{base}/pages/{page_with_figures.pk}/").headers or {}).get(

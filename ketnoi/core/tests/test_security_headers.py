@@ -58,7 +58,7 @@ def signed_in(web_as: Any, admin_user: Any) -> Any:
 
 def _check(response: Any, route: str, *, private: bool) -> None:
     policy = response.headers.get("Content-Security-Policy", "")
-    directives = dict((d.strip().split(" ", 1) + [""])[:2] for d in policy.split(";") if d.strip())
+    directives = dict([*d.strip().split(" ", 1), ""][:2] for d in policy.split(";") if d.strip())
     assert "script-src" in directives, route
     assert "'unsafe-inline'" not in directives["script-src"], route
     assert "'unsafe-eval'" not in directives["script-src"], route
@@ -95,7 +95,9 @@ def test_every_route_answers_a_visitor_with_the_security_headers(client: Any, db
         _check(response, route, private=path.startswith("/api/"))
 
 
-def test_a_signed_in_page_and_an_api_answer_are_never_stored(signed_in: Any, admin_user: Any, api_as: Any) -> None:
+def test_a_signed_in_page_and_an_api_answer_are_never_stored(
+    signed_in: Any, admin_user: Any, api_as: Any
+) -> None:
     assert signed_in.get("/").headers["Cache-Control"] == "no-store"
     assert api_as(admin_user).get("units").headers["Cache-Control"] == "no-store"
 
