@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.http import HttpRequest
@@ -14,6 +13,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from ketnoi.core import paging
 from ketnoi.core.exceptions import ValidationError
+from ketnoi.lib import uploads
 from ketnoi.pages import selectors, services
 from ketnoi.pages.checklist import evaluate
 from ketnoi.pages.models import METRIC_KEYS, MetricSnapshot, Page, PageStatus, Platform
@@ -238,7 +238,7 @@ def get_metrics(
 def post_metrics(request: HttpRequest, page_id: int) -> Any:
     page = selectors.page_get(pk=page_id, for_user=request.user)
     try:
-        body = json.loads(request.body or b"null")
+        body = uploads.loads_json(request.body or b"null", name=_("The body"))
     except ValueError as exc:
         raise ValidationError(_("The body is not JSON."), fields={"body": _("Not JSON.")}) from exc
     items = body.get("snapshots") if isinstance(body, dict) and "snapshots" in body else body

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from ketnoi.core.exceptions import ValidationError
+from ketnoi.lib import uploads
 from ketnoi.pages.selectors import page_get
 from ketnoi.publishing import selectors
 from ketnoi.publishing.models import Publication, Story, StoryStatus, Tag
@@ -192,7 +192,7 @@ def _optional_note(request: HttpRequest) -> str:
     if not request.body or not (request.content_type or "").endswith("json"):
         return ""
     try:
-        data = json.loads(request.body)
+        data = uploads.loads_json(request.body, name=_("The body"))
     except ValueError:
         raise ValidationError(fields={"request": _("The body is not JSON.")}) from None
     note = data.get("note", "") if isinstance(data, dict) else None

@@ -160,6 +160,27 @@ def test_a_json_body_nested_100000_deep_is_a_422(admin_user: Any, api_as: Any, p
     assert response.json()["error"]["code"] == "too_deep"
 
 
+def test_a_deep_json_body_of_snapshots_is_a_422(bob: Any, api_as: Any, unit: Any) -> None:
+    from ketnoi.pages import services
+
+    page = services.page_register(
+        unit=unit("BP-BGM"),
+        platform="facebook_page",
+        name="Bù Gia Mập Online",
+        url="https://facebook.com/BuGiaMapOnline",
+        by=None,
+    )
+    api = api_as(bob)
+    response = api.client.post(
+        f"/api/v1/pages/{page.pk}/metrics",
+        data="[" * 100_000 + "]" * 100_000,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api.token}",
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "too_deep"
+
+
 def test_the_reporting_import_command_refuses_a_deep_json_file(tmp_path: Path, province: Any) -> None:
     path = tmp_path / "values.json"
     path.write_text(json.dumps({"dataValues": []})[:-1] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}")
