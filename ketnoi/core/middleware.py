@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from ketnoi.core.exceptions import ApplicationError
@@ -138,5 +139,5 @@ class SecurityHeadersMiddleware:
         user = getattr(request, "user", None)
         private = request.path.startswith("/api/") or bool(user is not None and user.is_authenticated)
         if private and "public" not in response.headers.get("Cache-Control", ""):
-            response.headers["Cache-Control"] = "no-store"
+            patch_cache_control(response, no_store=True)  # kept with what a view said (e.g. private)
         return response
