@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from ketnoi.core.exceptions import NotFound, ValidationError
-from ketnoi.lib import values as V
 from ketnoi.lib import uploads
+from ketnoi.lib import values as V
 from ketnoi.reporting import dhis2, selectors, services
 from ketnoi.reporting.models import Report, ReportForm
 from ketnoi.units.selectors import unit_get

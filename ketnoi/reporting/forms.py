@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from ketnoi.lib import uploads
 
+
 class ReasonForm(forms.Form):
     """A reason is required to return or reopen a report; it is shown to the unit and kept in the audit."""
 

@@ -37,8 +37,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ketnoi.lib import values as V
 from ketnoi.lib import uploads
+from ketnoi.lib import values as V
 
 DATA_SHEET = "Số liệu"
 META_SHEET = "_meta"
