@@ -13,20 +13,13 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from ketnoi.lib.exports import workbook_bytes
 from ketnoi.lib.vn_text import sort_key
 from ketnoi.pages.checklist import Result, evaluate, failing_ids
 from ketnoi.pages.models import Page, PageMonth, PageStatus, Platform, UnitMonth
 from ketnoi.units.models import Unit
 
 SILENT_DAYS = 30
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: str) -> str:
-    """Text a spreadsheet will not run as a formula: a page named "=HYPERLINK(...)" gets a leading quote."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 GROWTH_MONTHS = 3
 LIST_LIMIT = 100
 
@@ -203,7 +196,6 @@ def build(unit: Unit, today: dt.date, until: dt.date | None = None) -> Dashboard
 
 def xlsx(board: Dashboard) -> bytes:
     """Every table of the dashboard, one sheet each, with Vietnamese headers."""
-    import io
 
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -219,7 +211,7 @@ def xlsx(board: Dashboard) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append([safe_text(v) if isinstance(v, str) else v for v in row])
+            ws.append(list(row))
         for column in ws.columns:
             width = max(len(str(c.value or "")) for c in column)
             ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
@@ -276,6 +268,4 @@ def xlsx(board: Dashboard) -> bytes:
         [_("Unit"), _("Grassroots pages")],
         [[r["unit"].name, r["count"]] for r in board.grassroots],
     )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

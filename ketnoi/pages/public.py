@@ -7,7 +7,6 @@ Every endpoint is rate-limited per client address with Django's cache.
 
 from __future__ import annotations
 
-import csv
 import io
 import time
 from collections.abc import Callable
@@ -24,8 +23,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from ketnoi.core.client import client_address
+from ketnoi.lib.exports import csv_writer
 from ketnoi.pages import selectors
-from ketnoi.pages.dashboards import safe_text
 from ketnoi.pages.models import Page, PageStatus, Platform
 from ketnoi.pages.urlnorm import BadAddress, canonical
 from ketnoi.units.models import Unit
@@ -162,12 +161,12 @@ def pages_json(request: HttpRequest) -> JsonResponse:
 def pages_csv(request: HttpRequest) -> HttpResponse:
     q, unit_code, platform = _filters(request)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     header = ["name", "platform", "url", "canonical_url", "unit_code", "unit_name", "verified_on"]
     writer.writerow(header)
     for page in selectors.public_page_list(q=q, unit_code=unit_code, platform=platform):
         row = public_row(page)
-        writer.writerow([safe_text(str(row[h] or "")) for h in header])
+        writer.writerow([str(row[h] or "") for h in header])
     response = HttpResponse(("\ufeff" + out.getvalue()).encode(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="trang-chinh-thuc.csv"'
     return response

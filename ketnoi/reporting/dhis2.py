@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from ketnoi.core import permissions
 from ketnoi.core.exceptions import ValidationError
 from ketnoi.lib import periods as P
+from ketnoi.lib.exports import csv_writer, unescape_text
 from ketnoi.reporting.models import DataValue, ReportForm
 from ketnoi.reporting.services.imports import ImportRow
 from ketnoi.units.models import Unit
@@ -151,7 +152,8 @@ def rows_from_csv(text: str, *, source: str = "dataValueSets.csv") -> list[Impor
 
     def cell(r: list[str], name: str) -> str:
         i = idx.get(name)
-        return r[i].strip() if i is not None and i < len(r) else ""
+        # A value exported by the product comes back as it was typed (see ketnoi.lib.exports).
+        return unescape_text(r[i].strip()) if i is not None and i < len(r) else ""
 
     for n, r in enumerate(body, start=first_line):
         if not any(c.strip() for c in r):
@@ -252,7 +254,7 @@ def to_json(values: Iterable[dict[str, str]], *, data_set: str = "") -> dict[str
 def to_csv(values: Iterable[dict[str, str]]) -> Iterator[str]:
     """CSV lines with DHIS2's header, streamed."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv_writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     yield buf.getvalue()
     for v in values:

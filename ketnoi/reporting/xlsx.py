@@ -19,7 +19,6 @@ is written: an upload is all-or-nothing.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
@@ -39,6 +38,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ketnoi.lib import uploads
 from ketnoi.lib import values as V
+from ketnoi.lib.exports import csv_writer, safe_text, unescape_text, workbook_bytes
 
 DATA_SHEET = "Số liệu"
 META_SHEET = "_meta"
@@ -260,9 +260,7 @@ def build_template(spec: TemplateSpec) -> bytes:
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     wb.active = 0
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def _guide_sheet(wb: Workbook, spec: TemplateSpec) -> None:
@@ -534,7 +532,7 @@ def _cell_value(column: ColumnSpec, raw: Any) -> Any:
         return None
     if column.value_type == "text":
         text = str(raw).strip()
-        return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+        return unescape_text(text)
     if column.value_type == "yes_no":
         return V.parse_bool(raw, dialect=V.VIETNAMESE)
     if isinstance(raw, dt.datetime | dt.date):
@@ -600,9 +598,7 @@ def tables_to_xlsx(tables: Iterable[Table]) -> bytes:
             ws = wb.create_sheet()
         ws.title = _sheet_title(table.title, wb.sheetnames[:-1] if not first else [])
         _write_table(ws, table)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def _sheet_title(title: str, taken: list[str]) -> str:
@@ -649,14 +645,6 @@ def _style_row(cells: tuple[Cell, ...]) -> None:
             cell.number_format = "#,##0" if isinstance(cell.value, int) else "#,##0.##"
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: str) -> str:
-    """Text that a spreadsheet will not run as a formula (a name like "=cmd|..." gets a leading quote)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def _export_cell(value: Any) -> Any:
     if isinstance(value, str):
         return safe_text(value)
@@ -673,7 +661,7 @@ def tables_to_csv(tables: Iterable[Table]) -> str:
     """CSV (UTF-8 with BOM so Excel shows Vietnamese right); several tables are separated by a blank line."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     first = True
     for table in tables:
         if not first:

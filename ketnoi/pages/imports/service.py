@@ -4,7 +4,6 @@ row by row; everything is written by ``writer``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ketnoi.core import permissions
 from ketnoi.lib import uploads
+from ketnoi.lib.exports import csv_writer
 from ketnoi.pages.imports import writer
 from ketnoi.pages.imports.formats import (
     Merged,
@@ -176,7 +176,7 @@ def _fast_lane(data: bytes, file_name: str, by: Any, today: dt.date, digest: str
 def template_csv() -> str:
     """The template, with two example lines (a page and a group) in the format people type."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(TEMPLATE_HEADER)
     writer.writerow(
         ["https://facebook.com/tuhaobinhphuoc", "31/01/2025", "20000", "16000", "", "12", "45000", "3100"]

@@ -285,3 +285,25 @@ def test_nightly_rebuild_gives_the_same_aggregates_as_the_writes(unit: Any, bgm_
     aggregates_rebuild_nightly.call_local()
     assert sorted(UnitMonth.objects.values_list("unit_id", "month", "audience", "pages", "posts")) == before
     assert len(before) == 2 * 3  # the page's district and the province, three months each
+
+
+def test_dashboard_xlsx_carries_no_formula_from_a_page_name(alice: Any, web_as: Any, unit: Any) -> None:
+    from openpyxl import load_workbook
+
+    services.page_register(
+        unit=unit("BP-BGM"),
+        platform="facebook_page",
+        name='=HYPERLINK("http://evil.example","bấm")',
+        url="facebook.com/trang.la",
+        by=None,
+    )
+    response = web_as(alice).get("/pages/dashboard.xlsx", {"unit": "BP"})
+    cells = [
+        c
+        for ws in load_workbook(io.BytesIO(response.content)).worksheets
+        for row in ws.iter_rows()
+        for c in row
+    ]
+    names = [c.value for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert names and all(n.startswith("'=") for n in names)
+    assert all(c.data_type != "f" for c in cells)
