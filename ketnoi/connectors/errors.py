@@ -37,7 +37,11 @@ MESSAGES: dict[str, Any] = {
     "not_supported": _(
         "This kind of page cannot be pulled automatically; enter its figures by hand or import them."
     ),
-    "no_credential": _("No access token has been entered for this page."),
+    "no_credential": _("No access token has been entered for this page (or it was removed during the pull)."),
+    "demo_credential": _(
+        "This is a demo connection with a made-up token: it is never sent to a real platform. Pulls run "
+        "only against a fake platform server on this computer (the KETNOI_*_URL settings pointing to it)."
+    ),
     "unreadable": _(
         "The stored token can no longer be decrypted (the encryption key changed). Enter the token again."
     ),

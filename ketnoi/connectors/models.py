@@ -42,6 +42,8 @@ class PageCredential(BaseModel):
     status = models.CharField(
         _("status"), max_length=20, choices=CredentialStatus.choices, default=CredentialStatus.ACTIVE
     )
+    # A made-up token of the demo: never sent to a real platform, only to a fake one on this computer.
+    is_demo = models.BooleanField(_("demo connection"), default=False, editable=False)
     last_error_code = models.CharField(_("last error"), max_length=40, blank=True)
     last_error_detail = models.CharField(_("platform's message"), max_length=500, blank=True)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)

@@ -21,6 +21,7 @@ import logging
 import os
 import socket
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -89,6 +90,14 @@ def _clean_secret(value: str, field: str, label: str) -> str:
             _("%(label)s must not contain spaces or line breaks.") % {"label": label},
             fields={field: _("Remove the spaces.")},
         )
+    if not (value.isascii() and value.isprintable()):
+        # Platforms issue tokens of Latin letters, digits and punctuation; anything else cannot be sent in
+        # an HTTP header and would only fail at the first pull.
+        raise ValidationError(
+            _("%(label)s may contain only Latin letters without accents, digits and punctuation.")
+            % {"label": label},
+            fields={field: _("Copy the token again from the platform.")},
+        )
     return value
 
 
@@ -102,8 +111,12 @@ def credential_set(
     refresh_token: str = "",
     app_id: str = "",
     app_secret: str = "",
+    demo: bool = False,
 ) -> PageCredential:
-    """Store the page's token (write-only). Only someone who may edit the page's unit may do it."""
+    """Store the page's token (write-only). Only someone who may edit the page's unit may do it.
+
+    ``demo=True`` (the demo loader only) marks a made-up token: it is never sent to a real platform.
+    """
     if by is not None:
         permissions.require(by, "edit", page.unit)
     reason = unsupported_reason(page)
@@ -114,7 +127,7 @@ def credential_set(
         raise ValidationError(_("Enter the access token."), fields={"access_token": _("Required.")})
     refresh_token = _clean_secret(refresh_token, "refresh_token", _("The refresh token"))
     app_secret = _clean_secret(app_secret, "app_secret", _("The app secret"))
-    app_id = (app_id or "").strip()
+    app_id = _clean_secret(app_id, "app_id", _("The app id"))
     now = timezone.now()
     if expires_at is not None:
         if timezone.is_naive(expires_at):
@@ -153,6 +166,7 @@ def credential_set(
         credential.app_id = app_id
     if app_secret:
         credential.app_secret_enc = encrypt(app_secret)
+    credential.is_demo = demo
     credential.status = CredentialStatus.ACTIVE
     credential.last_error_code = ""
     credential.last_error_detail = ""
@@ -180,7 +194,7 @@ def _store_pair(credential: PageCredential, access: str, refresh: str, expires_i
     """Commit a new Zalo token pair before it is used: the old refresh token is already spent."""
     now = timezone.now()
     with transaction.atomic(durable=True):
-        PageCredential.objects.filter(pk=credential.pk).update(
+        stored = PageCredential.objects.filter(pk=credential.pk).update(
             access_token_enc=encrypt(access),
             refresh_token_enc=encrypt(refresh),
             last4=last4(access),
@@ -189,6 +203,8 @@ def _store_pair(credential: PageCredential, access: str, refresh: str, expires_i
             warned_for=None,
             updated_at=now,
         )
+    if not stored:
+        raise Disconnected("the connection was removed during the pull")
     credential.refresh_from_db()
 
 
@@ -202,8 +218,11 @@ def pull_enqueue(*, page: Page, by: Any, trigger: str = RunTrigger.MANUAL) -> Co
     reason = unsupported_reason(page)
     if reason:
         raise ValidationError(reason)
-    if not PageCredential.objects.filter(page=page).exists():
+    credential = PageCredential.objects.filter(page=page).first()
+    if credential is None:
         raise ValidationError(message_for("no_credential"), fields={"access_token": _("Required.")})
+    if not may_pull(credential):
+        raise ValidationError(message_for("demo_credential"))
     try:
         with transaction.atomic():
             return ConnectorRun.objects.create(
@@ -214,6 +233,37 @@ def pull_enqueue(*, page: Page, by: Any, trigger: str = RunTrigger.MANUAL) -> Co
             )
     except IntegrityError as exc:
         raise Conflict(_("A pull of this page is already queued or running.")) from exc
+
+
+class Disconnected(Exception):
+    """The page's connection was deleted while its pull ran."""
+
+
+_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+def _endpoints(platform: str) -> list[str]:
+    if platform == Platform.FACEBOOK_PAGE:
+        return [settings.KETNOI_FACEBOOK_GRAPH_URL]
+    if platform == Platform.YOUTUBE:
+        return [settings.KETNOI_YOUTUBE_API_URL]
+    if platform == Platform.ZALO_OA:
+        return [settings.KETNOI_ZALO_OA_URL, settings.KETNOI_ZALO_OAUTH_URL]
+    return []
+
+
+def platform_is_local(platform: str) -> bool:
+    """Do the platform's addresses point to a fake server on this computer (a loopback address)?"""
+    urls = _endpoints(platform)
+    return bool(urls) and all(
+        (urlsplit(url).hostname or "") in _LOOPBACK or (urlsplit(url).hostname or "").startswith("127.")
+        for url in urls
+    )
+
+
+def may_pull(credential: PageCredential) -> bool:
+    """A demo credential is pulled only from a fake platform on this computer, never from a real one."""
+    return not credential.is_demo or platform_is_local(credential.page.platform)
 
 
 def _claim(run_id: int, worker: str) -> bool:
@@ -311,6 +361,9 @@ def pull_execute(run_id: int, *, worker: str = "") -> ConnectorRun | None:
         if credential is None:
             _finish(run, RunStatus.FAILED, error_code="no_credential")
             return run
+        if not may_pull(credential):
+            _finish(run, RunStatus.FAILED, error_code="demo_credential")
+            return run
         if credential.status == CredentialStatus.EXPIRED:
             raise TokenExpired(credential.last_error_detail)
         pause = _paused_until(page.platform)
@@ -327,6 +380,9 @@ def pull_execute(run_id: int, *, worker: str = "") -> ConnectorRun | None:
     except UnreadableSecret:
         _fail(run, credential, "unreadable", "", status=CredentialStatus.EXPIRED)
         return run
+    except Disconnected:
+        _finish(run, RunStatus.FAILED, error_code="no_credential")
+        return run
     except ConnectorError as exc:
         _handle_error(run, page, credential, exc)
         return run
@@ -340,6 +396,10 @@ def pull_execute(run_id: int, *, worker: str = "") -> ConnectorRun | None:
     # The day's snapshot, the run's end and the credential's state are written together.
     try:
         with transaction.atomic():
+            if not PageCredential.objects.select_for_update().filter(page=page).exists():
+                # Disconnected while the pull ran: the person who removed the token meant no more figures.
+                _finish(run, RunStatus.FAILED, error_code="no_credential")
+                return run
             snapshot = metrics_record(
                 page=page, day=timezone.localdate(), values=values, source=MetricSource.CONNECTOR, by=None
             )
@@ -395,8 +455,8 @@ def _fail(
         }
         if status is not None:
             update["status"] = status
-        PageCredential.objects.filter(pk=credential.pk).update(**update)
-        credential.refresh_from_db()
+        if PageCredential.objects.filter(pk=credential.pk).update(**update):
+            credential.refresh_from_db()
 
 
 def _handle_error(
@@ -466,6 +526,7 @@ def due_credentials(now: dt.datetime | None = None) -> QuerySet[PageCredential]:
         .filter(Q(next_pull_at__isnull=True) | Q(next_pull_at__lte=now))
         .filter(page__platform__in=list(PULLED_PLATFORMS))
         .exclude(page__platform__in=paused)
+        .exclude(is_demo=True, page__platform__in=[p for p in PULLED_PLATFORMS if not platform_is_local(p)])
         .exclude(page__connector_runs__status__in=list(OPEN_STATUSES))
         .select_related("page")
         .order_by("next_pull_at", "pk")
