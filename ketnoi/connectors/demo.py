@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ketnoi.connectors import services
 from ketnoi.connectors.models import PageCredential
+from ketnoi.connectors.platforms import PULLED_PLATFORMS
 from ketnoi.pages.models import Page, PageStatus
 
 DEMO_CONNECTIONS = 3
@@ -22,7 +23,7 @@ DEMO_CONNECTIONS = 3
 
 def load() -> None:
     pages = (
-        Page.objects.filter(platform__in=list(services.PULLED_PLATFORMS))
+        Page.objects.filter(platform__in=list(PULLED_PLATFORMS))
         .exclude(status=PageStatus.RETIRED)
         .select_related("unit")
         .order_by("pk")[:DEMO_CONNECTIONS]

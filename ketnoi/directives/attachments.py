@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from ketnoi.core.exceptions import ValidationError
 from ketnoi.lib import filetypes, uploads
+from ketnoi.lib import filetypes
+from ketnoi.lib.textfiles import decode_text
 
 ALLOWED_EXTENSIONS = (".txt", ".docx", ".pdf")
 EVIDENCE_EXTENSIONS = (".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png", ".txt")
@@ -49,12 +51,7 @@ def extract_text(name: str, data: bytes) -> str:
     check_upload(Upload(name, data), ALLOWED_EXTENSIONS)
     try:
         if lower.endswith(".txt"):
-            for encoding in ("utf-8-sig", "utf-16", "cp1258"):
-                try:
-                    return data.decode(encoding)
-                except UnicodeDecodeError:
-                    continue
-            raise ValueError("encoding")
+            return decode_text(data)
         if lower.endswith(".docx"):
             import docx
 

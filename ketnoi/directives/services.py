@@ -342,7 +342,20 @@ def reference_accept(
     except docnumber.DocNumberError as exc:
         raise ValidationError(exc.message, fields={"number": exc.message}) from exc
     root = document.unit.path[: Unit.steplen]
-    target = Document.objects.filter(number=parsed.text, unit__path__startswith=root).order_by("id").first()
+    registered = Document.objects.filter(number=parsed.text, unit__path__startswith=root)
+    target = registered.order_by("id").first()
+    if target is not None and by is not None:
+        # Only a document the caller may see is linked: another unit's document is neither linked nor
+        # described (no id, no title). The number itself is the register's key, as on registration.
+        from ketnoi.directives.selectors import document_list
+
+        target = registered.filter(pk__in=document_list(for_user=by).values("pk")).order_by("id").first()
+        if target is None:
+            raise Conflict(
+                _("%(number)s is in the register of a unit outside yours, so it cannot be linked from here.")
+                % {"number": parsed.text},
+                fields={"number": _("Not one of the documents you can see.")},
+            )
     if target is None:
         target = document_create(
             unit=document.unit,

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
@@ -289,11 +290,24 @@ def page_set_status(*, page: Page, status: str, by: Any, on: dt.date | None = No
     return page
 
 
+NO_SUCH_PERSON = gettext_lazy("No account with this user name among the people of your units.")
+
+
+def _person_in_scope(by: Any, user: Any) -> bool:
+    """Is the account one the caller may see (its home unit in the caller's scope)?"""
+    if permissions.is_system_admin(by):
+        return True
+    return user.unit_id is not None and permissions.can(by, "view", user.unit)
+
+
 @transaction.atomic
 def page_administrator_set(
     *, page: Page, user: Any, role: str, two_factor: bool, by: Any
 ) -> PageAdministrator:
     _require(by, "edit", page.unit)
+    if by is not None and not _person_in_scope(by, user):
+        # Same words as for an unknown user name: nothing is revealed about accounts outside the scope.
+        raise ValidationError(NO_SUCH_PERSON, fields={"username": NO_SUCH_PERSON})
     if role not in PageRole.values:
         raise ValidationError(
             _("Unknown role: %(value)s") % {"value": role}, fields={"role": _("Unknown role.")}

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ketnoi.accounts.models import User
+from ketnoi.accounts.selectors import user_list
 from ketnoi.core import asof, permissions
 from ketnoi.core.audit import history_rows
 from ketnoi.core.exceptions import ApplicationError, NotFound, PermissionDenied
@@ -247,9 +247,13 @@ def administrator_add(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.page_get(pk=pk, for_user=request.user, verb="edit")
     form = AdministratorForm(request.POST)
     if form.is_valid():
-        user = User.objects.filter(username=form.cleaned_data["username"]).first()
+        user = (
+            user_list(for_user=request.user, verb="view")
+            .filter(username=form.cleaned_data["username"])
+            .first()
+        )
         if user is None:
-            messages.error(request, _("No account with this username."))
+            messages.error(request, str(services.NO_SUCH_PERSON))
         else:
             try:
                 services.page_administrator_set(

@@ -26,6 +26,7 @@ from ninja import Field, Router, Schema, Status
 from ketnoi.core.exceptions import NotFound, ValidationError
 from ketnoi.lib import uploads
 from ketnoi.lib import values as V
+from ketnoi.lib.textfiles import decode_text
 from ketnoi.reporting import dhis2, selectors, services
 from ketnoi.reporting.models import Report, ReportForm
 from ketnoi.units.selectors import unit_get
@@ -209,6 +210,7 @@ def _body_text(request: HttpRequest, *, lines: bool = True) -> str:
     uploads.check(data, name=name, kind="data_values", lines=lines)
     try:
         return data.decode("utf-8-sig")
+        return decode_text(request.body)
     except UnicodeDecodeError:
         raise ValidationError(
             _("The file is not UTF-8 text."), fields={"body": _("Save the file as UTF-8.")}

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from ketnoi.core.exceptions import ValidationError
 from ketnoi.lib import values as V
+from ketnoi.lib.textfiles import decode_text
 from ketnoi.lib.vn_text import fold
 from ketnoi.pages.models import METRIC_KEYS, METRIC_MAX
 
@@ -141,16 +142,7 @@ class Table:
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    if len(data) > 1 and data[1:200:2].count(0) > 40:  # UTF-16 without a byte-order mark
-        return data.decode("utf-16-le" if data[1] == 0 else "utf-16-be")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1258")
+    return decode_text(data)
 
 
 def _sniff(data: bytes) -> tuple[str, str, int]:

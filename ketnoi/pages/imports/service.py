@@ -97,9 +97,13 @@ def import_metrics(
     for pk in sorted(pages):
         target = index.by_pk.get(pk) or Page.objects.select_related("unit").get(pk=pk)
         if not _may_write(by, target):
-            errors.append(
-                RowError(0, "", _("You may not enter figures for “%(page)s”.") % {"page": target.name})
+            # A page outside the caller's units is not named: the refusal reveals nothing about it.
+            message = (
+                _("You may not enter figures for “%(page)s”.") % {"page": target.name}
+                if permissions.can(by, "view", target.unit)
+                else _("The file names a page that is not one of your units' pages; nothing was imported.")
             )
+            errors.append(RowError(0, "", message))
     if errors:
         errors.sort(key=lambda e: (e.line, e.column))
         raise ImportFailed(file_name, errors)

@@ -194,11 +194,15 @@ def test_xlsx_template_imports(pages: dict[str, Page]) -> None:
     assert (snap.day, snap.followers, snap.posts) == (dt.date(2025, 6, 20), 5502, 4)
 
 
-def test_an_editor_cannot_import_figures_of_another_district(pages: dict[str, Page], bob: Any) -> None:
+def test_an_editor_cannot_import_figures_of_another_district_nor_learn_its_pages(
+    pages: dict[str, Page], bob: Any
+) -> None:
     data = f"page,date,followers\n{pages['fb'].pk},01/06/2025,1\n{pages['dx'].pk},01/06/2025,2\n".encode()
     with pytest.raises(ImportFailed) as failed:
         import_metrics(data=data, file_name="x.csv", by=bob)
-    assert "Đồng Xoài" in str(failed.value.errors[0])
+    refusal = " ".join(str(e) for e in failed.value.errors)
+    assert "đơn vị của bạn" in refusal  # "not one of your units' pages"
+    assert "Đồng Xoài" not in refusal and "dongxoai" not in refusal
     assert not MetricSnapshot.objects.exists()
 
 
@@ -277,3 +281,17 @@ def test_an_import_over_existing_figures_keeps_the_figures_it_does_not_give(page
     assert import_metrics(data=data, file_name="x.csv", by=None).changed == 0
     pages["fb"].refresh_from_db()
     assert (pages["fb"].latest_audience, pages["fb"].latest_day) == (3, dt.date(2025, 6, 2))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-be", "utf-16-le"])
+def test_meta_exports_in_utf16_without_a_byte_order_mark_are_recognised(
+    pages: dict[str, Page], encoding: str
+) -> None:
+    lines = [
+        '"Date","Lifetime Total Follows","Facebook Page likes","Reach","New follows","Post engagements"',
+        '"2025-06-01T07:00:00+0000","24,100","17,200","5,120","12","430"',
+    ]
+    data = ("\r\n".join(['"sep=,"', *lines]) + "\r\n").encode(encoding)
+    result = import_metrics(data=data, file_name="Insights.csv", by=None, page=pages["fb"])
+    assert result.kind == "meta_page"
+    assert MetricSnapshot.objects.get(page=pages["fb"]).followers == 24100

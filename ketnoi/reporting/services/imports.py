@@ -243,11 +243,14 @@ def values_import(
         if unit_id not in allowed:
             allowed[unit_id] = permissions.can(by, "enter_data", unit_obj(unit_id))
         if not allowed[unit_id]:
-            conflict(
-                row,
-                unit_info[unit_id][0],
-                _("you may not enter data for %(unit)s.") % {"unit": unit_info[unit_id][1]},
-            )
+            if permissions.can(by, "view", unit_obj(unit_id)):
+                conflict(
+                    row,
+                    unit_info[unit_id][0],
+                    _("you may not enter data for %(unit)s.") % {"unit": unit_info[unit_id][1]},
+                )
+            else:  # outside the caller's units: answered as an unknown unit, its name never shown
+                conflict(row, row.org_unit, _("unknown unit “%(x)s”.") % {"x": row.org_unit})
             continue
         live = alive.get((unit_id, p.id))
         if live is None:

@@ -82,7 +82,13 @@ def test_an_import_cannot_change_units_outside_the_callers_subtree(
 ) -> None:
     r = api_as(clerk).post("dataValueSets", _dvs(("members", "202001", "BP-DX-PTP", "1")))
     assert r.status_code == 409
-    assert "Phường Tân Phú" in r.json()["conflicts"][0]["value"]
+    refusal = r.json()["conflicts"][0]["value"]
+    # Answered as an unknown unit: the refusal names only what the caller typed, nothing it may not see.
+    assert "BP-DX-PTP" in refusal and "Phường Tân Phú" not in refusal
+    unknown = api_as(clerk).post("dataValueSets", _dvs(("members", "202001", "BP-NOWHERE", "1")))
+    assert refusal.replace("BP-DX-PTP", "X") == unknown.json()["conflicts"][0]["value"].replace(
+        "BP-NOWHERE", "X"
+    )
     assert not DataValue.objects.exists()
 
 
@@ -215,3 +221,19 @@ def test_malformed_documents_get_a_clear_message(
     )
     assert r.status_code == 422
     assert r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-be", "utf-16-le", "utf-16", "utf-8-sig"])
+def test_a_csv_body_in_utf16_with_or_without_a_byte_order_mark_is_read(
+    monthly_form: Any, clerk: Any, api_as: Any, encoding: str
+) -> None:
+    api = api_as(clerk)
+    text = "dataelement,period,orgunit,value,comment\nmembers,202001,BP-BGM-XPN,100,đã kiểm tra\n"
+    r = api.client.post(
+        "/api/v1/dataValueSets.csv",
+        data=text.encode(encoding),
+        content_type="text/csv",
+        HTTP_AUTHORIZATION=f"Bearer {api.token}",
+    )
+    assert r.status_code == 200, r.content
+    assert DataValue.objects.get().comment == "đã kiểm tra"
