@@ -65,3 +65,56 @@ def test_the_link_tag_escapes_and_shows_a_refused_address_as_plain_text():
     assert good.startswith('<a href="https://example.gov.vn/?q=&quot;&gt;&lt;script&gt;"')
     assert 'rel="noopener noreferrer nofollow"' in good and ">Trang</a>" in good
     assert Template("{% load weblinks %}[{{ a|safe_href }}]").render(Context({"a": "data:x"})) == "[]"
+
+
+# Every stored address field, and the service that cleans it through ketnoi.lib.weburl. A new address field
+# fails this test until its service calls the check and it is added here (with a test of its own).
+ADDRESS_FIELDS = {
+    ("pages.page", "url"): "ketnoi.pages.services._clean_address",
+    ("pages.page", "canonical_url"): "ketnoi.pages.services._clean_address",
+    ("directives.progressupdate", "link"): "ketnoi.directives.services.task_report_progress",
+}
+
+
+def test_every_address_field_of_every_model_is_known_and_checked() -> None:
+    import importlib
+    import inspect
+
+    from django.apps import apps
+    from django.db import models
+
+    found = set()
+    for model in apps.get_models():
+        if model.__name__.startswith("Historical"):
+            continue
+        for f in model._meta.get_fields():
+            name = getattr(f, "name", "")
+            if isinstance(f, models.URLField) or (
+                isinstance(f, models.CharField)
+                and (
+                    name in {"url", "link", "website", "homepage", "address"}
+                    or name.endswith(("_url", "_link"))
+                )
+            ):
+                found.add((model._meta.label_lower, name))
+    found = {k for k in found if k[0].split(".")[0] not in {"auth", "admin", "contenttypes", "sessions"}}
+    assert found == set(ADDRESS_FIELDS)
+    for path in set(ADDRESS_FIELDS.values()):
+        module, function = path.rsplit(".", 1)
+        assert "weburl." in inspect.getsource(getattr(importlib.import_module(module), function))
+
+
+def test_no_template_puts_a_stored_value_in_an_href_without_the_link_tag() -> None:
+    import re
+    from pathlib import Path
+
+    import ketnoi
+
+    # Addresses the product builds itself (reverse(), the menu, uploaded files it serves) may be used as-is.
+    built_here = {"item.url", "page_url", "f.file.url", "u.file.url"}
+    offenders = []
+    for template in Path(ketnoi.__file__).parent.rglob("templates/**/*.html"):
+        for match in re.finditer(r'href="\{\{\s*([\w.]+)', template.read_text(encoding="utf-8")):
+            if match.group(1) not in built_here:
+                offenders.append(f"{template.name}: {match.group(1)}")
+    assert offenders == []
