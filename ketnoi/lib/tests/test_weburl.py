@@ -73,6 +73,8 @@ ADDRESS_FIELDS = {
     ("pages.page", "url"): "ketnoi.pages.services._clean_address",
     ("pages.page", "canonical_url"): "ketnoi.pages.services._clean_address",
     ("directives.progressupdate", "link"): "ketnoi.directives.services.task_report_progress",
+    ("publishing.publication", "post_url"): "ketnoi.publishing.services.publications.clean_post_url",
+    ("publishing.sharekit", "link"): "ketnoi.publishing.services.publications.clean_post_url",
 }
 
 

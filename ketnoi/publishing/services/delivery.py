@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from ketnoi.connectors.crypto import UnreadableSecret, decrypt
 from ketnoi.connectors.errors import ConnectorError, NetworkError, PlatformError, RateLimited
+from ketnoi.lib import weburl
 from ketnoi.pages.models import Platform
 from ketnoi.publishing import pacing
 from ketnoi.publishing.models import (
@@ -131,7 +132,7 @@ def _published(
         done = _mine(publication.pk, worker).update(
             status=PublicationStatus.PUBLISHED,
             post_id=posted.post_id[:100],
-            post_url=posted.url[:500],
+            post_url=weburl.safe_href(posted.url) or "",  # the platform's answer is checked like any input
             published_at=now,
             call_started_at=None,
             lease_until=None,

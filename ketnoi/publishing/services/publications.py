@@ -12,8 +12,6 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +20,7 @@ from django.utils.translation import gettext_noop
 from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
 from ketnoi.core.exceptions import Conflict, ValidationError
+from ketnoi.lib import weburl
 from ketnoi.pages.models import Page, PageStatus, Platform
 from ketnoi.publishing.models import Publication, PublicationStatus, Story, StoryStatus
 from ketnoi.publishing.services.stories import story_refresh_status
@@ -162,16 +161,13 @@ def publication_retry(*, publications: Iterable[Publication], by: Any) -> list[P
 
 
 def clean_post_url(url: str) -> str:
-    url = (url or "").strip()
+    """The post's address through the product's one web-address check (``ketnoi.lib.weburl``)."""
     try:
-        URLValidator(schemes=["https", "http"])(url)
-    except DjangoValidationError:
+        return weburl.clean_web_address(url or "")
+    except weburl.BadWebAddress:
         raise ValidationError(
             fields={"post_url": _("Enter the address of the post (https://...).")}
         ) from None
-    if len(url) > 500:
-        raise ValidationError(fields={"post_url": _("At most %(n)s characters.") % {"n": 500}})
-    return url
 
 
 @transaction.atomic
