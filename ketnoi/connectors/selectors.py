@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 
 from ketnoi.connectors.models import ConnectorNotice, ConnectorRun, PageCredential, PlatformPause
-from ketnoi.connectors.platforms import unsupported_reason
+from ketnoi.connectors.platforms import may_pull, unsupported_reason
 from ketnoi.core import permissions
 from ketnoi.pages.models import Page
 
@@ -24,6 +24,7 @@ class Connection:
     runs: list[ConnectorRun]
     pause: PlatformPause | None
     may_edit: bool
+    demo_blocked: bool = False  # a demo token while the platform's address is a real one: never pulled
 
 
 def connection_get(*, page: Page, for_user: Any, runs: int = 10) -> Connection:
@@ -31,6 +32,7 @@ def connection_get(*, page: Page, for_user: Any, runs: int = 10) -> Connection:
     from django.utils import timezone
 
     reason = unsupported_reason(page)
+    credential = PageCredential.objects.filter(page=page).select_related("updated_by", "page").first()
     recent = list(ConnectorRun.objects.filter(page=page).order_by("-queued_at", "-id")[:runs])
     finished = [r for r in recent if r.finished_at is not None]
     open_run = next((r for r in recent if r.status in ("queued", "running")), None)
@@ -38,12 +40,13 @@ def connection_get(*, page: Page, for_user: Any, runs: int = 10) -> Connection:
         page=page,
         supported=not reason,
         reason=reason,
-        credential=PageCredential.objects.filter(page=page).select_related("updated_by").first(),
+        credential=credential,
         last_run=finished[0] if finished else None,
         open_run=open_run,
         runs=recent,
         pause=PlatformPause.objects.filter(platform=page.platform, paused_until__gt=timezone.now()).first(),
         may_edit=permissions.can(for_user, "edit", page.unit),
+        demo_blocked=credential is not None and not may_pull(credential),
     )
 
 

@@ -21,7 +21,6 @@ import logging
 import os
 import socket
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -55,7 +54,7 @@ from ketnoi.connectors.models import (
     RunStatus,
     RunTrigger,
 )
-from ketnoi.connectors.platforms import PULLED_PLATFORMS, unsupported_reason
+from ketnoi.connectors.platforms import PULLED_PLATFORMS, may_pull, platform_is_local, unsupported_reason
 from ketnoi.connectors.schedule import (
     DbQuota,
     next_pacific_midnight,
@@ -237,33 +236,6 @@ def pull_enqueue(*, page: Page, by: Any, trigger: str = RunTrigger.MANUAL) -> Co
 
 class Disconnected(Exception):
     """The page's connection was deleted while its pull ran."""
-
-
-_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
-
-
-def _endpoints(platform: str) -> list[str]:
-    if platform == Platform.FACEBOOK_PAGE:
-        return [settings.KETNOI_FACEBOOK_GRAPH_URL]
-    if platform == Platform.YOUTUBE:
-        return [settings.KETNOI_YOUTUBE_API_URL]
-    if platform == Platform.ZALO_OA:
-        return [settings.KETNOI_ZALO_OA_URL, settings.KETNOI_ZALO_OAUTH_URL]
-    return []
-
-
-def platform_is_local(platform: str) -> bool:
-    """Do the platform's addresses point to a fake server on this computer (a loopback address)?"""
-    urls = _endpoints(platform)
-    return bool(urls) and all(
-        (urlsplit(url).hostname or "") in _LOOPBACK or (urlsplit(url).hostname or "").startswith("127.")
-        for url in urls
-    )
-
-
-def may_pull(credential: PageCredential) -> bool:
-    """A demo credential is pulled only from a fake platform on this computer, never from a real one."""
-    return not credential.is_demo or platform_is_local(credential.page.platform)
 
 
 def _claim(run_id: int, worker: str) -> bool:
