@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
 from ketnoi.core.exceptions import Conflict, PermissionDenied, ValidationError
+from ketnoi.lib import weburl
 from ketnoi.lib.vn_text import fold, normalise
 from ketnoi.publishing import images
 from ketnoi.publishing.models import (
@@ -58,7 +59,9 @@ def _clean(
         link = (link or "").strip()
         if not link:
             continue
-        if not link.startswith(("https://", "http://")) or len(link) > 500 or any(c.isspace() for c in link):
+        try:
+            link = weburl.clean_web_address(link)  # the product's one web-address check
+        except weburl.BadWebAddress:
             errors["video_links"] = _("%(link)s is not a web address.") % {"link": link[:80]}
         links.append(link)
     clean_variants: dict[str, str] = {}
