@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from openpyxl import load_workbook
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.lib.exports import FORMULA_START
 from ketnoi.reporting import services
 from ketnoi.reporting.models import DataValue
@@ -29,9 +30,9 @@ def _april() -> Any:
 
 @pytest.fixture
 def hostile(monthly_form: Any, clerk: Any, api_as: Any) -> Any:
-    services.indicator_create(code="balance", name='=HYPERLINK("http://evil.example","x")', by=None)
+    services.indicator_create(code="balance", name='=HYPERLINK("http://evil.example","x")', by=SYSTEM)
     codes = ["members", "trained", "studied", "studied_pct", "followers", "balance"]
-    services.form_set_indicators(form=monthly_form, indicators=codes, by=None)
+    services.form_set_indicators(form=monthly_form, indicators=codes, by=SYSTEM)
     values = [
         {
             "dataElement": "trained",
