@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from ketnoi.core.exceptions import ValidationError
 from ketnoi.lib import filetypes, uploads
-from ketnoi.lib import filetypes
 from ketnoi.lib.textfiles import decode_text
 
 ALLOWED_EXTENSIONS = (".txt", ".docx", ".pdf")

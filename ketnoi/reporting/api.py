@@ -209,8 +209,7 @@ def _body_text(request: HttpRequest, *, lines: bool = True) -> str:
     data = request.body
     uploads.check(data, name=name, kind="data_values", lines=lines)
     try:
-        return data.decode("utf-8-sig")
-        return decode_text(request.body)
+        return decode_text(data)
     except UnicodeDecodeError:
         raise ValidationError(
             _("The file is not UTF-8 text."), fields={"body": _("Save the file as UTF-8.")}
