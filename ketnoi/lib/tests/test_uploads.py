@@ -39,6 +39,11 @@ calls = {
     "report_sheet": lambda data, name: xlsx.read_upload(data, filename=name, columns=[], rows=[]),
     "document": lambda data, name: extract_text(name, data),
 }
+def peak_rss():
+    # VmHWM is this process's own peak; ru_maxrss would carry the parent's peak across exec.
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) * 1024
+
 results = {}
 for case in sys.argv[1:]:
     entry, path = case.split("=", 1)
@@ -60,7 +65,7 @@ for case in sys.argv[1:]:
         "message": message,
         "seconds": elapsed,
         "traced_bytes": traced,
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "peak_rss_bytes": peak_rss(),
     }
 print(json.dumps(results))
 """
