@@ -109,3 +109,13 @@ def test_the_public_rate_limit_counts_each_client_behind_the_proxy_apart(
     for n in range(2):
         assert client.get("/public/pages.json", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code == 200
     assert client.get("/public/pages.json", HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
+
+
+def test_a_request_without_an_address_gets_one_every_database_can_store() -> None:
+    import ipaddress
+
+    from django.http import HttpRequest
+
+    from ketnoi.core.client import client_address
+
+    ipaddress.ip_address(client_address(HttpRequest()))  # PostgreSQL's inet refused "unknown"
