@@ -131,7 +131,11 @@ def report_return(*, report: Report, reason: str, by: Actor) -> Report:
 @transaction.atomic
 def report_reopen(*, report: Report, reason: str, by: Actor) -> Report:
     """Back to draft, with a reason; see ``may_reopen`` for who may."""
-    report = Report.objects.select_for_update().select_related("unit", "approval_unit").get(pk=report.pk)
+    report = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("unit", "approval_unit")
+        .get(pk=report.pk)
+    )
     if not may_reopen(by, report):
         if report.status == ReportStatus.APPROVED:
             permissions.require(by, "view", report.unit)
