@@ -20,6 +20,7 @@ from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
 from ketnoi.core.exceptions import Conflict, NotAuthenticated, PermissionDenied, ValidationError
 from ketnoi.units.models import Unit
+from ketnoi.units.selectors import require_exists
 
 TOKEN_PREFIX = "kn_"  # noqa: S105 - a visible prefix, not a secret
 DEFAULT_TOKEN_DAYS = 90
@@ -50,6 +51,8 @@ def user_create(
         permissions.require(by, "manage", unit) if unit is not None else permissions.require(
             by, "system", None
         )
+    if unit is not None:
+        require_exists(unit)
     username = username.strip()
     if not username:
         raise ValidationError(_("A user name is required."), fields={"username": _("Required.")})
@@ -162,6 +165,7 @@ def role_grant(
             _("Unknown role: %(role)s") % {"role": role}, fields={"role": _("Unknown role.")}
         )
     _may_grant(by, user, role, unit)
+    require_exists(unit)
     grant = RoleGrant(
         user=user, unit=unit, role=role, valid_until=valid_until, granted_by=by if _is_person(by) else None
     )

@@ -52,6 +52,7 @@ from ketnoi.lib import docnumber, weburl
 from ketnoi.lib.vn_text import fold, normalise
 from ketnoi.units.addressing import addressing_root
 from ketnoi.units.models import Unit
+from ketnoi.units.selectors import require_exists
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +187,7 @@ def document_create(
     """Register a document. Blank fields are read from its text (typed or from the attached files)
     when ``read_heading``: kind, number, date, issuing body, signer and recipients."""
     _check(by, "edit", unit)
+    require_exists(unit, issued_on)
     texts = [(upload, extract_text(upload.name, upload.data)) for upload in files]
     full_text = body or "\n\n".join(t for _u, t in texts)
     recipient_units = list(recipients)
@@ -423,6 +425,8 @@ def task_create(
     assigned_by = assigned_by or (parent.lead_unit if parent else document.unit)
     _check(by, "edit", assigned_by)
     _check_lead(lead_unit, assigned_by, strictly_below=parent is not None)
+    require_exists(lead_unit, field="lead_unit")
+    coordinating = [require_exists(u, field="coordinating") for u in coordinating]
     _check_recurrence(recurrence)
     text = text.strip()
     if not text:
@@ -513,6 +517,8 @@ def task_update(*, task: Task, by: Any, coordinating: Iterable[Unit] | None = No
     if "recurrence" in fields:
         _check_recurrence(fields["recurrence"])
     if "lead_unit" in fields:
+        if fields["lead_unit"].pk != task.lead_unit_id:
+            require_exists(fields["lead_unit"], field="lead_unit")
         _check_lead(fields["lead_unit"], task.assigned_by, strictly_below=task.parent_id is not None)
     for key, value in fields.items():
         setattr(task, key, value.strip() if isinstance(value, str) else value)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Case, QuerySet, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,7 +33,7 @@ from ketnoi.lib import uploads as upload_guard
 from ketnoi.lib.docnumber import parse_date
 from ketnoi.units.addressing import addressing_root
 from ketnoi.units.models import Unit
-from ketnoi.units.selectors import unit_get
+from ketnoi.units.selectors import existing_q, unit_get
 
 
 def _day(raw: str) -> dt.date | None:
@@ -48,8 +48,7 @@ def _day(raw: str) -> dt.date | None:
 
 def _active(units: QuerySet[Unit]) -> QuerySet[Unit]:
     """Units that exist today, in tree order (dissolved ones cannot receive new tasks)."""
-    today = timezone.localdate()
-    return units.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today)).order_by("path")
+    return units.filter(existing_q()).order_by("path")
 
 
 def _assignable(document: Any) -> list[Unit]:
@@ -247,9 +246,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(pk=pk, for_user=request.user)
     can_report = permissions.can(request.user, "edit", task.lead_unit)
     below = list(
-        Unit.objects.filter(path__startswith=task.lead_unit.path)
-        .exclude(pk=task.lead_unit_id)
-        .order_by("path")
+        _active(Unit.objects.filter(path__startswith=task.lead_unit.path).exclude(pk=task.lead_unit_id))
     )
     progress_form = ProgressForm(task=task)
     cascade_form = CascadeForm(units=below)

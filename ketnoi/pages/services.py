@@ -37,6 +37,7 @@ from ketnoi.pages.models import (
 )
 from ketnoi.pages.urlnorm import BadAddress, canonical, is_personal_profile, on_platform_host
 from ketnoi.units.models import Unit
+from ketnoi.units.selectors import require_exists
 
 EDITABLE_FIELDS = {
     "name",
@@ -159,6 +160,7 @@ def page_register(
 ) -> Page:
     """Register a page of ``unit``. A second page at the same canonical address is refused (Conflict)."""
     _require(by, "edit", unit)
+    require_exists(unit, on)
     _check_platform(platform)
     name = normalise(name)
     if not name:
@@ -213,6 +215,7 @@ def page_update(*, page: Page, by: Any, **fields: Any) -> Page:
     old_identity = (page.canonical_url, page.platform, page.platform_id)
     if "unit" in fields and fields["unit"].pk != page.unit_id:
         _require(by, "edit", fields["unit"])
+        require_exists(fields["unit"])
     if "platform" in fields:
         _check_platform(fields["platform"])
     if "name" in fields:

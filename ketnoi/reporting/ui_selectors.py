@@ -15,6 +15,7 @@ from ketnoi.reporting import selectors
 from ketnoi.reporting.models import DataValue, ReminderLog, ReportForm
 from ketnoi.reporting.periods import form_periods
 from ketnoi.units.models import Unit
+from ketnoi.units.selectors import existing_q
 
 
 def period_choices(form: ReportForm, around: P.Period, *, count: int = 13) -> list[P.Period]:
@@ -32,7 +33,7 @@ def summary_units(user: Any, verb: str = "view") -> list[Unit]:
     q = Q(pk__in=[u.pk for u in tops])
     for top in tops:
         q |= Q(path__startswith=top.path, numchild__gt=0)
-    return list(Unit.objects.filter(q).order_by("path")[:500])
+    return list(Unit.objects.filter(q).filter(existing_q()).order_by("path")[:500])
 
 
 def default_root(user: Any, form: ReportForm | None = None) -> Unit | None:

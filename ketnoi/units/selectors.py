@@ -12,9 +12,10 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ketnoi.core import permissions
-from ketnoi.core.exceptions import NotFound, PermissionDenied
+from ketnoi.core.exceptions import NotFound, PermissionDenied, ValidationError
 from ketnoi.lib.vn_text import fold, sort_key
 from ketnoi.units.models import Unit, UnitVersion
 
@@ -40,6 +41,49 @@ def unit_get_by_id(*, pk: int, for_user: Any, verb: str = "view") -> Unit:
     return unit
 
 
+def existing_q(day: dt.date | None = None, field: str = "") -> Q:
+    """A filter for units that exist on ``day`` (today by default): established and not yet dissolved."""
+    day = day or timezone.localdate()
+    prefix = f"{field}__" if field else ""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
+    )
+
+
+def require_exists(unit: Unit, day: dt.date | None = None, *, field: str = "unit") -> Unit:
+    """Refuse new work for a unit that does not exist on ``day`` (today by default).
+
+    The one rule every service that takes a unit for new work calls (tasks, documents, pages, roles,
+    reports); a dissolved or merged unit's history stays readable, it only receives nothing new."""
+    day = day or timezone.localdate()
+    if unit.is_active_on(day):
+        return unit
+    when = day.strftime("%d/%m/%Y")
+    if unit.valid_from is not None and day < unit.valid_from:
+        message = _("%(unit)s does not exist yet on %(day)s: it is established on %(start)s.") % {
+            "unit": unit.name,
+            "day": when,
+            "start": unit.valid_from.strftime("%d/%m/%Y"),
+        }
+    elif unit.successor_id is not None and unit.successor is not None:
+        message = _(
+            "%(unit)s no longer exists on %(day)s: it was merged into %(successor)s on %(end)s. "
+            "Choose %(successor)s instead."
+        ) % {
+            "unit": unit.name,
+            "day": when,
+            "successor": unit.successor.name,
+            "end": unit.valid_to.strftime("%d/%m/%Y") if unit.valid_to else "",
+        }
+    else:
+        message = _("%(unit)s no longer exists on %(day)s: it was dissolved on %(end)s.") % {
+            "unit": unit.name,
+            "day": when,
+            "end": unit.valid_to.strftime("%d/%m/%Y") if unit.valid_to else "",
+        }
+    raise ValidationError(message, fields={field: message})
+
+
 def unit_list(
     *,
     for_user: Any,
@@ -53,8 +97,7 @@ def unit_list(
     if under is not None:
         qs = qs.filter(path__startswith=under.path)
     if not include_dissolved:
-        today = timezone.localdate()
-        qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
+        qs = qs.filter(existing_q())
     if q:
         for word in fold(q).split():
             qs = qs.filter(Q(name_folded__contains=word) | Q(code__icontains=word))
@@ -73,8 +116,7 @@ def subtree_ids(unit: Unit) -> list[int]:
 def unit_children(unit: Unit, *, include_dissolved: bool = False) -> list[Unit]:
     qs = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
     if not include_dissolved:
-        today = timezone.localdate()
-        qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
+        qs = qs.filter(existing_q())
     return sorted(qs, key=lambda u: sort_key(u.name))
 
 

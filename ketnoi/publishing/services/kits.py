@@ -24,6 +24,7 @@ from ketnoi.core.exceptions import Conflict, ValidationError
 from ketnoi.publishing.models import KitCount, KitLink, ShareKit, Story, StoryStatus
 from ketnoi.publishing.services.publications import clean_post_url
 from ketnoi.units.models import Unit
+from ketnoi.units.selectors import require_exists
 
 OFFERABLE = (StoryStatus.APPROVED, StoryStatus.SCHEDULED, StoryStatus.PUBLISHED)
 EVENTS = frozenset({"view", "share"})
@@ -40,6 +41,7 @@ def kit_create(*, story: Story, units: Iterable[Unit], caption: str, link: str, 
         raise ValidationError(fields={"units": _("Choose at least one unit.")})
     for unit in units:
         permissions.require(by, "edit", unit)
+        require_exists(unit)
     caption = (caption or "").strip()
     if not caption:
         raise ValidationError(fields={"caption": _("Enter the suggested caption.")})

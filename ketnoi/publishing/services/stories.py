@@ -26,6 +26,7 @@ from ketnoi.publishing.models import (
     Tag,
 )
 from ketnoi.units.models import Unit
+from ketnoi.units.selectors import require_exists
 
 EDITABLE = (StoryStatus.DRAFT,)
 VARIANT_LIMITS = {"facebook_page": 63_206, "zalo_oa": 300}
@@ -98,6 +99,7 @@ def story_create(
 ) -> Story:
     """A new draft owned by ``unit``; only someone who may edit the unit's content may write one."""
     permissions.require(by, "edit", unit)
+    require_exists(unit)
     title, body, tag_list, links, clean_variants = _clean(
         title=title, body=body, tags=tags, video_links=video_links, variants=variants or {}
     )

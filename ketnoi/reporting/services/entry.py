@@ -32,6 +32,7 @@ from ketnoi.reporting.models import (
 from ketnoi.reporting.periods import form_deadline, form_period
 from ketnoi.reporting.values import clean_value, fmt_number, value_key, where
 from ketnoi.units.models import Unit
+from ketnoi.units.selectors import require_exists
 
 if TYPE_CHECKING:
     from ketnoi.core.permissions import Actor
@@ -82,6 +83,8 @@ def report_open(*, form: ReportForm, unit: Unit, period: str, by: Actor) -> Repo
     permissions.require(by, "enter_data", unit)
     _require_reporting_unit(form, unit)
     p = form_period(form, period)
+    # A unit reports the periods it existed in, on the day of the period closest to its existence.
+    require_exists(unit, min(max(p.start, unit.valid_from or p.start), p.end))
     report, _created = Report.objects.get_or_create(
         form=form,
         unit=unit,
