@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "ketnoi.reporting",
     "ketnoi.directives",
     "ketnoi.publishing",
+    "ketnoi.lookalike",
     "ketnoi.site",  # the layer above the apps: URL root, API mounting, home overview, demo order
 ]
 
