@@ -52,7 +52,7 @@ def user_create(
             by, "system", None
         )
     if unit is not None:
-        require_exists(unit)
+        require_exists(unit, planned_ok=True)
     username = username.strip()
     if not username:
         raise ValidationError(_("A user name is required."), fields={"username": _("Required.")})
@@ -165,7 +165,7 @@ def role_grant(
             _("Unknown role: %(role)s") % {"role": role}, fields={"role": _("Unknown role.")}
         )
     _may_grant(by, user, role, unit)
-    require_exists(unit)
+    require_exists(unit, planned_ok=True)
     grant = RoleGrant(
         user=user, unit=unit, role=role, valid_until=valid_until, granted_by=by if _is_person(by) else None
     )

@@ -50,13 +50,16 @@ def existing_q(day: dt.date | None = None, field: str = "") -> Q:
     )
 
 
-def require_exists(unit: Unit, day: dt.date | None = None, *, field: str = "unit") -> Unit:
+def require_exists(
+    unit: Unit, day: dt.date | None = None, *, field: str = "unit", planned_ok: bool = False
+) -> Unit:
     """Refuse new work for a unit that does not exist on ``day`` (today by default).
 
     The one rule every service that takes a unit for new work calls (tasks, documents, pages, roles,
-    reports); a dissolved or merged unit's history stays readable, it only receives nothing new."""
+    reports); a dissolved or merged unit's history stays readable, it only receives nothing new.
+    ``planned_ok``: a unit established later is accepted (people and roles are prepared before the day)."""
     day = day or timezone.localdate()
-    if unit.is_active_on(day):
+    if unit.is_active_on(day) or (planned_ok and unit.valid_from is not None and day < unit.valid_from):
         return unit
     when = day.strftime("%d/%m/%Y")
     if unit.valid_from is not None and day < unit.valid_from:
