@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ketnoi.accounts.models import Role
+from ketnoi.units.picker import use_unit_picker
 
 
 class LoginForm(forms.Form):
@@ -41,9 +42,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["unit"]).choices = [
-            (u.code, f"{'— ' * (u.depth - 1)}{u.name}") for u in units
-        ]
+        use_unit_picker(self.fields["unit"], units)
 
 
 class PersonEditForm(forms.Form):
@@ -56,9 +55,7 @@ class PersonEditForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["unit"]).choices = [
-            (u.code, f"{'— ' * (u.depth - 1)}{u.name}") for u in units
-        ]
+        use_unit_picker(self.fields["unit"], units)
 
 
 class SetPasswordForm(forms.Form):
@@ -91,6 +88,4 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["unit"]).choices = [
-            (u.code, f"{'— ' * (u.depth - 1)}{u.name}") for u in units
-        ]
+        use_unit_picker(self.fields["unit"], units)

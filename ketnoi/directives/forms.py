@@ -10,19 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from ketnoi.directives.models import DocumentKind, Recurrence, Task, TaskStatus
 from ketnoi.lib import uploads
 from ketnoi.units.models import Unit
+from ketnoi.units.picker import use_unit_picker
 
 DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y")
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-class UnitChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{'— ' * (obj.depth - 1)}{obj.name}"
-
-
-class UnitMultiChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{'— ' * (obj.depth - 1)}{obj.name}"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -42,7 +33,9 @@ class MultipleFileField(forms.FileField):
 
 
 class DocumentForm(forms.Form):
-    unit = UnitChoice(queryset=Unit.objects.none(), label=_("Registered by (issuing unit)"))
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), label=_("Registered by (issuing unit)")
+    )
     attachments = MultipleFileField(
         label=_("Files (PDF, DOCX, TXT)"), required=False, help_text=uploads.limit_help("document")
     )
@@ -72,7 +65,7 @@ class DocumentForm(forms.Form):
     def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["unit"]
-        field.queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path")  # type: ignore[attr-defined]
+        use_unit_picker(field, units, value="pk")
         if len(units) == 1:
             field.initial = units[0]
 
@@ -110,10 +103,9 @@ class ProgressForm(forms.Form):
 
 
 class CascadeForm(forms.Form):
-    units = UnitMultiChoice(
+    units: forms.ModelMultipleChoiceField[Unit] = forms.ModelMultipleChoiceField(
         queryset=Unit.objects.none(),
         label=_("Units below that carry it out"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     text = forms.CharField(
         label=_("Task for them (blank: the same text)"),
@@ -126,7 +118,7 @@ class CascadeForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path")  # type: ignore[attr-defined]
+        use_unit_picker(self.fields["units"], units, value="pk")
 
 
 class DocumentEditForm(forms.Form):
@@ -160,8 +152,8 @@ class AttachForm(forms.Form):
 class TaskAddForm(forms.Form):
     number = forms.CharField(label=_("Number in the text"), required=False, max_length=20)
     text = forms.CharField(label=_("Task"), widget=forms.Textarea(attrs={"rows": 3}))
-    units = UnitMultiChoice(
-        queryset=Unit.objects.none(), label=_("Units that carry it out"), widget=forms.CheckboxSelectMultiple
+    units: forms.ModelMultipleChoiceField[Unit] = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.none(), label=_("Units that carry it out")
     )
     due_date = forms.DateField(
         label=_("Deadline"), required=False, input_formats=DATE_FORMATS, widget=DATE_INPUT
@@ -170,7 +162,7 @@ class TaskAddForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path")  # type: ignore[attr-defined]
+        use_unit_picker(self.fields["units"], units, value="pk")
 
 
 class TaskEditForm(forms.Form):

@@ -11,17 +11,13 @@ from ketnoi.core.forms import NumberField
 from ketnoi.lib import uploads
 from ketnoi.pages.models import METRIC_KEYS, MetricSnapshot, PageRole, PageStatus, Platform
 from ketnoi.units.models import Unit
+from ketnoi.units.picker import use_unit_picker
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{'— ' * (obj.depth - 1)}{obj.name}"
-
-
 class PageForm(forms.Form):
-    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
     name = forms.CharField(label=_("Name"), max_length=255)
     url = forms.CharField(
@@ -42,7 +38,7 @@ class PageForm(forms.Form):
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+            use_unit_picker(self.fields["unit"], list(units), value="pk")
 
 
 class StatusForm(forms.Form):

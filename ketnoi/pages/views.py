@@ -27,6 +27,7 @@ from ketnoi.pages.forms import AdministratorForm, ImportForm, PageForm, Snapshot
 from ketnoi.pages.imports import ImportFailed, import_metrics, template_csv
 from ketnoi.pages.models import METRIC_KEYS, PageAdministrator, PageStatus, Platform
 from ketnoi.units.models import Unit
+from ketnoi.units.picker import PickerOption, picker_options
 from ketnoi.units.selectors import unit_get, unit_list
 
 
@@ -34,22 +35,17 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
     return render(request, template, {**rights(request.user), **context})
 
 
-def unit_options(user: Any) -> list[tuple[str, str]]:
-    """(code, indented name) of the units the person may see, in tree order, for a select box."""
-    units = list(unit_list(for_user=user))
-    top = min((u.depth for u in units), default=1)
-    return [(u.code, "— " * (u.depth - top) + u.name) for u in units]
+def unit_options(user: Any) -> list[PickerOption]:
+    """The units the person may see today, in tree order, for the unit picker of a filter bar
+    (``{% unit_select %}``); dissolved ones come marked, hidden until the person asks for them."""
+    return picker_options(unit_list(for_user=user, include_dissolved=True))
 
 
-def unit_options_as_of(user: Any, day: dt.date) -> list[tuple[str, str]]:
+def unit_options_as_of(user: Any, day: dt.date) -> list[PickerOption]:
     """The same for the structure of ``day``, with the names of that day."""
     from ketnoi.units.selectors import units_as_of
 
-    nodes = units_as_of(for_user=user, day=day)
-    depth: dict[int, int] = {}
-    for n in nodes:  # tree order: a parent comes before its units
-        depth[n.id] = depth[n.parent_id] + 1 if n.parent_id in depth else 0
-    return [(n.code, "— " * depth[n.id] + n.name) for n in nodes]
+    return picker_options(units_as_of(for_user=user, day=day), day=day)
 
 
 def _chosen_unit(request: HttpRequest, day: dt.date | None = None) -> Unit:

@@ -134,7 +134,7 @@ def story_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "video_text": "\n".join(values.get("video_links", [])),
             "errors": errors,
             "tags": Tag.choices,
-            "units": [(c, n) for c, n in unit_options(request.user)],
+            "units": unit_options(request.user),
             "chosen_unit": request.POST.get("unit", _own_unit_code(request.user)),
         },
     )

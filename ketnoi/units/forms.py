@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from ketnoi.units.models import UnitKind, UnitLevel
+from ketnoi.units.picker import use_unit_picker
 
 ACTIONS = [
     ("rename", _("Rename")),
@@ -16,10 +17,6 @@ ACTIONS = [
     ("dissolve", _("Dissolve")),
     ("create", _("Establish a unit under this one")),
 ]
-
-
-def _unit_choices(units: list[Any]) -> list[tuple[str, str]]:
-    return [(u.code, f"{'— ' * (u.depth - 1)}{u.name}") for u in units]
 
 
 class ReorganiseForm(forms.Form):
@@ -43,9 +40,9 @@ class ReorganiseForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = _unit_choices(units)
-        cast(forms.ChoiceField, self.fields["target"]).choices = [("", "—"), *choices]
-        cast(forms.ChoiceField, self.fields["sources"]).choices = choices
+        cast(forms.ChoiceField, self.fields["target"]).choices = [("", "—")]
+        use_unit_picker(self.fields["target"], units)
+        use_unit_picker(self.fields["sources"], units)
 
     def clean_parts(self) -> list[dict[str, str]]:
         """``code | name`` lines into split parts, with a message naming the faulty line."""

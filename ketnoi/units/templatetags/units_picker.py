@@ -1,0 +1,49 @@
+"""``{% unit_select name options selected %}``: the one unit picker in hand-written filter forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from ketnoi.units.picker import PickerOption, picker_options
+
+register = template.Library()
+
+
+@register.simple_tag
+def unit_select(
+    name: str,
+    options: list[PickerOption],
+    selected: Any = "",
+    empty_label: str = "",
+    multiple: bool = False,
+    id: str = "",
+) -> SafeString:
+    """A select box of ``options`` (from ``units.picker.picker_options``) that app.js turns into a searchable
+    tree; ``selected`` is a value or a list of values; ``empty_label`` adds a first blank choice."""
+    chosen = {str(v) for v in selected} if isinstance(selected, list | tuple | set) else {str(selected or "")}
+    rows = []
+    if empty_label:
+        rows.append(format_html('<option value="">{}</option>', empty_label))
+    for o in options:
+        attrs = format_html_join("", ' {}="{}"', o.attrs().items())
+        sel = SafeString(" selected") if o.value in chosen else SafeString("")
+        rows.append(format_html('<option value="{}"{}{}>{}</option>', o.value, attrs, sel, o.label))
+    return format_html(
+        '<select name="{}"{}{} data-unit-picker aria-label="{}">{}</select>',
+        name,
+        format_html(' id="{}"', id) if id else "",
+        SafeString(' multiple size="8"') if multiple else "",
+        _("Unit"),
+        SafeString("".join(rows)),
+    )
+
+
+@register.filter
+def as_picker(units: Any) -> list[PickerOption]:
+    """Units (today's, in tree order) as picker options: ``{% unit_select "unit" units|as_picker code %}``."""
+    return picker_options(units)
