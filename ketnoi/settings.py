@@ -152,6 +152,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ketnoi.core.middleware.SecurityHeadersMiddleware",
+    "ketnoi.core.client.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ketnoi.accounts.middleware.SessionLifetimeMiddleware",
@@ -270,6 +271,11 @@ AXES_ENABLED = True
 # lockout, the public rate limit and the login records) comes from ketnoi.core.client, nowhere else.
 KETNOI_TRUSTED_PROXIES = env_networks("KETNOI_TRUSTED_PROXIES")
 AXES_CLIENT_IP_CALLABLE = "ketnoi.core.client.client_address"
+# Security events (logins, refusals, tokens, roles...) are kept this many days, then removed by
+# `ketnoi prune-security-events` (run it daily). At least 180 days.
+KETNOI_SECURITY_EVENT_DAYS = env_int("KETNOI_SECURITY_EVENT_DAYS", 365)
+if KETNOI_SECURITY_EVENT_DAYS < 180:
+    raise ImproperlyConfigured("KETNOI_SECURITY_EVENT_DAYS must be at least 180.")
 OTP_TOTP_ISSUER = "Kết Nối"
 # TOTP two-factor is required for administrators and approvers in production.
 KETNOI_REQUIRE_2FA = env_bool("KETNOI_REQUIRE_2FA", PRODUCTION)

@@ -14,6 +14,7 @@ from ketnoi.accounts.backends import DEMO_PASSWORD_REFUSED, known_demo_password
 from ketnoi.accounts.models import Role
 from ketnoi.accounts.twofactor import has_device, verify_code
 from ketnoi.core import permissions
+from ketnoi.core.audit import security_event
 from ketnoi.core.exceptions import NotAuthenticated, ValidationError
 from ketnoi.units.selectors import unit_get
 
@@ -43,6 +44,8 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
     if user is None:
         raise NotAuthenticated(_("Wrong user name or password, or the account is locked for a while."))
     code_ok = verify_code(user, payload.otp)
+    if payload.otp:
+        security_event("second_factor" if code_ok else "second_factor_failed", user, user.unit, request)
     if not code_ok and has_device(user):
         raise NotAuthenticated(_('This account uses two-factor login: send the 6-digit code as "otp".'))
     token, raw = services.api_token_create(

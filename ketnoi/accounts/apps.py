@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
     name = "ketnoi.accounts"
     label = "accounts"
     verbose_name = _("People and roles")
+
+    def ready(self) -> None:
+        from ketnoi.accounts import signals  # noqa: F401 - connects the login security events

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from ketnoi.accounts.models import RoleGrant, User
 from ketnoi.core import permissions
 from ketnoi.core.exceptions import NotFound, PermissionDenied
+from ketnoi.core.models import SecurityEvent
 from ketnoi.lib.vn_text import fold
 
 
@@ -59,3 +62,37 @@ def grant_get(*, pk: int, for_user: Any) -> RoleGrant:
     if not permissions.can(for_user, "manage", grant.unit):
         raise PermissionDenied()
     return grant
+
+
+def security_event_list(
+    *,
+    for_user: Any,
+    kind: str = "",
+    unit: Any = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    person: str = "",
+) -> QuerySet[SecurityEvent]:
+    """Security events the caller may read, newest first: a system administrator reads them all, a unit
+    administrator those on the units they manage (events with no unit are product-wide: system only).
+
+    ``unit`` keeps its subtree; ``since``/``until`` are days in Việt Nam's time, both included;
+    ``person`` is a user name (exact, any case).
+    """
+    if not permissions.can_any(for_user, "manage"):
+        raise PermissionDenied()
+    qs = SecurityEvent.objects.select_related("person", "unit")
+    if not permissions.is_system_admin(for_user):
+        qs = qs.filter(permissions.scope_q(for_user, "manage", "unit"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    zone = timezone.get_current_timezone()
+    if since is not None:
+        qs = qs.filter(at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=zone))
+    if until is not None:
+        qs = qs.filter(at__lt=dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=zone))
+    if person:
+        qs = qs.filter(Q(person__username__iexact=person) | Q(person__isnull=True, username__iexact=person))
+    return qs.order_by("-at", "-id")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from ketnoi.accounts.models import ApiToken, Role, RoleGrant, User
 from ketnoi.accounts.twofactor import two_factor_required
 from ketnoi.core import permissions
-from ketnoi.core.audit import stamp
+from ketnoi.core.audit import security_event, stamp
 from ketnoi.core.exceptions import Conflict, NotAuthenticated, PermissionDenied, ValidationError
 from ketnoi.units.models import Unit
 from ketnoi.units.selectors import require_exists
@@ -115,11 +115,29 @@ def user_update(*, user: User, by: Any, **fields: Any) -> User:
         require_manage_person(person=user, by=by)
         if "unit" in fields and fields["unit"] is not None:
             permissions.require(by, "manage", fields["unit"])
+    deactivated = user.is_active and fields.get("is_active") is False
     for key, value in fields.items():
         setattr(user, key, value)
     stamp(user, by, gettext_noop("Account changed"))
     user.save()
+    if deactivated:
+        end_sessions_and_tokens(user)
+        security_event("account_deactivated", by, user.unit, detail={"person": user.pk})
     return user
+
+
+def end_sessions_and_tokens(user: User) -> None:
+    """End every web session and API token of ``user`` at once (deactivation, new password, erasure)."""
+    from django.contrib.sessions.models import Session
+
+    user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    key = str(user.pk)
+    doomed = [
+        s.session_key
+        for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if s.get_decoded().get("_auth_user_id") == key
+    ]
+    Session.objects.filter(session_key__in=doomed).delete()
 
 
 @transaction.atomic
@@ -133,7 +151,8 @@ def user_set_password(*, user: User, password: str, by: Any) -> None:
     user.set_password(password)
     stamp(user, by, gettext_noop("Password changed"))
     user.save()
-    user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    end_sessions_and_tokens(user)
+    security_event("password_reset", by, user.unit, detail={"person": user.pk})
 
 
 def _may_grant(by: Any, person: User, role: str, unit: Unit) -> None:
@@ -176,6 +195,7 @@ def role_grant(
     except IntegrityError as exc:
         raise Conflict(_("This person already has this role on this unit.")) from exc
     permissions.forget(user)
+    security_event("role_changed", by, unit, detail={"person": user.pk, "role": role, "action": "grant"})
     return grant
 
 
@@ -190,6 +210,12 @@ def role_revoke(*, grant: RoleGrant, by: Any) -> None:
     stamp(grant, by, gettext_noop("Role revoked"))
     grant.delete()
     permissions.forget(grant.user)
+    security_event(
+        "role_changed",
+        by,
+        grant.unit,
+        detail={"person": grant.user_id, "role": grant.role, "action": "revoke"},
+    )
 
 
 def _hash(token: str) -> str:
@@ -237,6 +263,7 @@ def api_token_create(
         second_factor=second_factor,
         password_stamp=password_stamp(user),
     )
+    security_event("token_issued", by or user, user.unit, detail={"token": token.pk, "prefix": token.prefix})
     return token, raw
 
 
@@ -268,3 +295,6 @@ def api_token_revoke(*, token: ApiToken, by: Any) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
+        security_event(
+            "token_revoked", by, token.user.unit, detail={"token": token.pk, "person": token.user_id}
+        )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ketnoi.accounts import views
+from ketnoi.accounts import security_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -21,4 +21,10 @@ urlpatterns = [
     path("people/<int:user_id>/password/", views.person_set_password, name="person_set_password"),
     path("people/<int:user_id>/roles/", views.role_add, name="role_add"),
     path("roles/<int:grant_id>/revoke/", views.role_remove, name="role_remove"),
+    path("security/", security_views.security_events, name="security_events"),
+    path(
+        "security/export.<str:fmt>",
+        security_views.security_events_export,
+        name="security_events_export",
+    ),
 ]

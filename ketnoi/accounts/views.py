@@ -38,7 +38,7 @@ from ketnoi.accounts.forms import (
 from ketnoi.accounts.models import ApiToken, User
 from ketnoi.accounts.twofactor import needs_two_factor, passed_second_factor
 from ketnoi.core import permissions
-from ketnoi.core.audit import history_rows
+from ketnoi.core.audit import history_rows, security_event
 from ketnoi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from ketnoi.core.forms import add_application_error
 from ketnoi.units.selectors import unit_get, unit_list
@@ -76,6 +76,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if devices and device is None:
                 need_otp = True
                 if code:
+                    security_event("second_factor_failed", user, user.unit, request)
                     form.add_error(
                         "otp", _("The code is not right. Enter the current 6-digit code from your app.")
                     )
@@ -86,6 +87,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 request.session["ketnoi_seen"] = now
                 if device is not None:
                     otp_login(request, device)
+                    security_event("second_factor", user, user.unit, request)
                 return redirect(_safe_next(request))
     expired = request.GET.get("expired") == "1"
     return render(request, "accounts/login.html", {"form": form, "need_otp": need_otp, "expired": expired})
@@ -197,7 +199,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save()
+            request.session.cycle_key()  # a new session key once the second factor is passed
             otp_login(request, device)
+            security_event("second_factor", user, user.unit, request)
             messages.success(request, _("Two-factor login is now on for your account."))
             return redirect(_safe_next(request))
         form.add_error("token", _("The code is not right. Check the time on your phone and try again."))

@@ -63,7 +63,7 @@ from ketnoi.connectors.schedule import (
     youtube_budget,
 )
 from ketnoi.core import permissions
-from ketnoi.core.audit import stamp
+from ketnoi.core.audit import security_event, stamp
 from ketnoi.core.exceptions import ApplicationError, Conflict, ValidationError
 from ketnoi.pages.models import Page, PageRole, Platform
 
@@ -175,6 +175,7 @@ def credential_set(
     credential.updated_by = by if getattr(by, "is_authenticated", False) else None
     stamp(credential, by, _("Access token entered"))
     credential.save()
+    security_event("credential_changed", by, page.unit, detail={"page": page.pk, "action": "set"})
     return credential
 
 
@@ -187,6 +188,7 @@ def credential_delete(*, page: Page, by: Any) -> None:
     if credential is not None:
         stamp(credential, by, _("Disconnected"))
         credential.delete()
+        security_event("credential_changed", by, page.unit, detail={"page": page.pk, "action": "delete"})
 
 
 def _store_pair(credential: PageCredential, access: str, refresh: str, expires_in: int) -> None:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import capfirst
@@ -128,3 +129,65 @@ def history_rows(obj: models.Model, limit: int = 100) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def security_event(
+    kind: str,
+    by: Any,
+    unit: Any = None,
+    where: HttpRequest | str | None = None,
+    detail: dict[str, Any] | None = None,
+    *,
+    username: str = "",
+) -> Any:
+    """Record one security event: the one writer of ``SecurityEvent`` (an append-only table).
+
+    ``by`` is the actor (a person, ``SYSTEM``, or an anonymous visitor); ``where`` is the request (its
+    client address is read behind the trusted proxies by ``core.client``) or an address; without one,
+    the address of the request being served, if any. ``detail`` holds identifiers and codes, never a
+    secret or a password. ``username`` is kept only when no account matches (a failed login).
+    """
+    from ketnoi.core.client import client_address, current_address
+    from ketnoi.core.models import SecurityEvent, SecurityEventKind
+
+    if kind not in SecurityEventKind.values:
+        raise ValueError(f"unknown security event kind: {kind}")
+    if isinstance(where, HttpRequest):
+        address: str | None = client_address(where)
+    else:
+        address = where or current_address()
+    person = by if getattr(by, "is_authenticated", False) and getattr(by, "pk", None) is not None else None
+    return SecurityEvent.objects.create(
+        kind=kind,
+        person=person,
+        username="" if person is not None else username[:150],
+        unit_id=getattr(unit, "pk", None),
+        address=address or None,
+        detail=detail or {},
+    )
+
+
+def refused_access(request: HttpRequest, exc: Exception | None) -> None:
+    """The security event of a refused request (403), from the one handler of each surface."""
+    security_event(
+        "access_refused",
+        getattr(request, "user", None),
+        getattr(exc, "unit", None),
+        request,
+        detail={"method": request.method or "", "path": request.path[:200]},
+    )
+
+
+def prune_security_events(now: dt.datetime | None = None) -> int:
+    """Remove security events older than ``KETNOI_SECURITY_EVENT_DAYS`` (the only deletion there is)."""
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    from ketnoi.core.models import SecurityEvent
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.KETNOI_SECURITY_EVENT_DAYS)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # the trigger lets this transaction delete
+                cursor.execute("SELECT set_config('ketnoi.prune_security_events', 'on', true)")
+        return SecurityEvent.objects.filter(at__lt=cutoff)._prune()

@@ -11,10 +11,12 @@ they like in that header, so without a trusted proxy it is ignored.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
+from contextvars import ContextVar
 from functools import lru_cache
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -62,3 +64,24 @@ def client_address(request: HttpRequest) -> str:
         if not _trusted(address, networks):
             break
     return str(client)
+
+
+# The client address of the request being served, for records written deep in a service (an approval,
+# an import) that has no request at hand. Set by ``ClientAddressMiddleware``; empty outside a request.
+_current: ContextVar[str] = ContextVar("ketnoi_client_address", default="")
+
+
+def current_address() -> str:
+    return _current.get()
+
+
+class ClientAddressMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _current.set(client_address(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _current.reset(token)

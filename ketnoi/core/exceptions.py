@@ -20,6 +20,7 @@ class ApplicationError(Exception):
         self.fields = fields or {}
         if code:
             self.code = code
+        self.unit: Any = None  # the unit the refused action was on, when the gate knows it
         super().__init__(str(self.message))
 
 

@@ -10,7 +10,8 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from ketnoi.core.exceptions import ApplicationError
+from ketnoi.core.audit import refused_access
+from ketnoi.core.exceptions import ApplicationError, PermissionDenied
 from ketnoi.lib import uploads
 
 
@@ -25,6 +26,8 @@ class ApplicationErrorMiddleware:
         if isinstance(exception, ApplicationError) and not request.path.startswith("/api/"):
             from ketnoi.core.views import render_error
 
+            if isinstance(exception, PermissionDenied):
+                refused_access(request, exception)
             return render_error(request, exception)
         return None
 

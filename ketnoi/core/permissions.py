@@ -169,7 +169,9 @@ def require(user: Any, verb: str, unit: Unit | None) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
         raise NotAuthenticated()
     if not can(user, verb, unit):
-        raise PermissionDenied()
+        refused = PermissionDenied()
+        refused.unit = unit  # for the security event of the refusal
+        raise refused
 
 
 def require_all(user: Any, verb: str, units: Iterable[Unit]) -> None:

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from ketnoi.core.audit import refused_access
 from ketnoi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 
 
@@ -45,6 +46,7 @@ def api_error(exc: ApplicationError) -> JsonResponse:
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    refused_access(request, exception)
     message = getattr(exception, "message", None) if isinstance(exception, ApplicationError) else None
     if request.path.startswith("/api/"):
         return api_error(PermissionDenied(message))

@@ -20,7 +20,8 @@ from ketnoi.accounts.api import router as accounts_router
 from ketnoi.accounts.services import api_token_authenticate
 from ketnoi.accounts.twofactor import second_factor_pending
 from ketnoi.connectors.api import router as connectors_router
-from ketnoi.core.exceptions import ApplicationError, NotAuthenticated
+from ketnoi.core.audit import refused_access
+from ketnoi.core.exceptions import ApplicationError, NotAuthenticated, PermissionDenied
 from ketnoi.directives.api import router as directives_router
 from ketnoi.lib import uploads
 from ketnoi.pages.api import router as pages_router
@@ -151,6 +152,8 @@ def error_response(
 
 @api.exception_handler(ApplicationError)
 def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    if isinstance(exc, PermissionDenied):
+        refused_access(request, exc)
     return error_response(request, exc.status, exc.code, exc.message, exc.fields)
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketnoi.core import permissions
+from ketnoi.core.audit import security_event
 from ketnoi.lib import uploads
 from ketnoi.lib.exports import csv_writer
 from ketnoi.pages.imports import writer
@@ -111,13 +112,16 @@ def import_metrics(
         written, changed = writer.upsert_merged(
             rows, source=MetricSource.IMPORT, user_id=getattr(by, "pk", None)
         )
-        MetricImport.objects.create(
+        record = MetricImport.objects.create(
             file_name=file_name[:255],
             sha256=digest,
             kind=kind,
             rows=len(table.rows),
             changed=changed,
             created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        security_event(
+            "import", by, None, detail={"kind": "page_metrics", "import": record.pk, "rows": len(table.rows)}
         )
     return ImportResult(
         file_name, kind, rows=len(table.rows), snapshots=written, changed=changed, pages=pages
@@ -166,7 +170,7 @@ def _fast_lane(data: bytes, file_name: str, by: Any, today: dt.date, digest: str
         if done is None:
             return None
         rows, changed = done
-        MetricImport.objects.create(
+        record = MetricImport.objects.create(
             file_name=file_name[:255],
             sha256=digest,
             kind=kind,
@@ -174,6 +178,7 @@ def _fast_lane(data: bytes, file_name: str, by: Any, today: dt.date, digest: str
             changed=changed,
             created_by=by if getattr(by, "is_authenticated", False) else None,
         )
+        security_event("import", by, None, detail={"kind": "page_metrics", "import": record.pk, "rows": rows})
     return ImportResult(file_name, kind, rows=rows, snapshots=rows, changed=changed, pages=pages)
 
 

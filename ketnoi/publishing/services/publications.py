@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ketnoi.core import permissions
-from ketnoi.core.audit import stamp
+from ketnoi.core.audit import security_event, stamp
 from ketnoi.core.exceptions import Conflict, ValidationError
 from ketnoi.lib import weburl
 from ketnoi.pages.models import Page, PageStatus, Platform
@@ -113,6 +113,9 @@ def publication_schedule(
         created.append(publication)
     story_refresh_status(story.pk)
     enqueue([p for p in created if not p.manual])
+    security_event(
+        "publish", by, story.unit, detail={"story": story.pk, "publications": [p.pk for p in created]}
+    )
     return created
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ketnoi.core import permissions
-from ketnoi.core.audit import stamp
+from ketnoi.core.audit import security_event, stamp
 from ketnoi.core.exceptions import Conflict, PermissionDenied, ValidationError
 from ketnoi.lib import weburl
 from ketnoi.lib.vn_text import fold, normalise
@@ -226,6 +226,7 @@ def story_approve(*, story: Story, by: Any, note: str = "") -> Story:
     story.approved_at = timezone.now()
     story.review_note = note.strip()
     story.save()
+    security_event("approval", by, story.unit, detail={"story": story.pk})
     return story
 
 

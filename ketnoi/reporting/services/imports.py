@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from ketnoi.core import permissions
-from ketnoi.core.audit import stamp
+from ketnoi.core.audit import security_event, stamp
 from ketnoi.core.exceptions import NotAuthenticated, ValidationError
 from ketnoi.lib import periods as P
 from ketnoi.lib import values as V
@@ -312,6 +312,8 @@ def values_import(
     _import_write(cleaned, periods, by, summary, src)
     if dry_run:
         transaction.set_rollback(True)
+    elif not isinstance(by, permissions.SystemActor):
+        security_event("import", by, None, detail={"kind": "data_values", "rows": len(cleaned)})
     return summary
 
 

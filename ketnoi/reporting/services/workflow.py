@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketnoi.core import permissions
-from ketnoi.core.audit import stamp
+from ketnoi.core.audit import security_event, stamp
 from ketnoi.core.exceptions import Conflict, PermissionDenied, ValidationError
 from ketnoi.lib import periods as P
 from ketnoi.reporting.models import (
@@ -109,6 +109,7 @@ def report_approve(*, report: Report, by: Actor) -> Report:
     report.approval_unit = _approval_level(by, report)
     stamp(report, by, _("Approved"))
     report.save()
+    security_event("approval", by, report.unit, detail={"report": report.pk, "period": report.period})
     return report
 
 
@@ -159,6 +160,7 @@ def report_reopen(*, report: Report, reason: str, by: Actor) -> Report:
     report.reason = reason
     stamp(report, by, reason)
     report.save()
+    security_event("reopen", by, report.unit, detail={"report": report.pk, "period": report.period})
     return report
 
 
