@@ -30,9 +30,9 @@ from django.utils.translation import gettext as _
 
 from ketnoi.core import permissions
 from ketnoi.core.exceptions import ValidationError
-from ketnoi.lib import periods as P
 from ketnoi.lib.exports import csv_writer, unescape_text
 from ketnoi.reporting.models import DataValue, ReportForm
+from ketnoi.reporting.periods import read_period
 from ketnoi.reporting.services.imports import ImportRow
 from ketnoi.units.models import Unit
 
@@ -212,7 +212,7 @@ def export_values(
     if indicators:
         qs = qs.filter(indicator__code__in=list(indicators))
     if periods:
-        qs = qs.filter(period__in=[P.parse(p).id for p in periods])
+        qs = qs.filter(period__in=[read_period(p).id for p in periods])
     if start is not None:
         qs = qs.filter(period_start__gte=start)
     if end is not None:

@@ -47,10 +47,28 @@ class Aggregation(models.TextChoices):
 
 
 class PeriodType(models.TextChoices):
+    """A form's period type: every DHIS2 period type (``ketnoi.lib.periods``) and our span of years."""
+
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    WEEKLY_WEDNESDAY = "weekly_wednesday", _("Weekly (starting Wednesday)")
+    WEEKLY_THURSDAY = "weekly_thursday", _("Weekly (starting Thursday)")
+    WEEKLY_SATURDAY = "weekly_saturday", _("Weekly (starting Saturday)")
+    WEEKLY_SUNDAY = "weekly_sunday", _("Weekly (starting Sunday)")
+    BI_WEEKLY = "bi_weekly", _("Every two weeks")
     MONTHLY = "monthly", _("Monthly")
+    BI_MONTHLY = "bi_monthly", _("Every two months")
     QUARTERLY = "quarterly", _("Quarterly")
+    QUARTERLY_NOV = "quarterly_nov", _("Quarterly (year starting in November)")
     HALF_YEARLY = "half_yearly", _("Half-yearly")
+    SIX_MONTHLY_APRIL = "six_monthly_april", _("Half-yearly (starting in April)")
+    SIX_MONTHLY_NOV = "six_monthly_nov", _("Half-yearly (starting in November)")
     YEARLY = "yearly", _("Yearly")
+    FINANCIAL_APRIL = "financial_april", _("Financial year (April)")
+    FINANCIAL_JULY = "financial_july", _("Financial year (July)")
+    FINANCIAL_SEP = "financial_sep", _("Financial year (September)")
+    FINANCIAL_OCT = "financial_oct", _("Financial year (October)")
+    FINANCIAL_NOV = "financial_nov", _("Financial year (November)")
     CUSTOM = "custom", _("Custom span of years")
 
 

@@ -20,16 +20,24 @@ from ketnoi.reporting.models import (
 )
 
 
-def form_period(form: ReportForm, period_id: str) -> P.Period:
-    """The period ``period_id`` read for ``form``: it must be of the form's period type."""
+def read_period(period_id: str, *, field: str = "period") -> P.Period:
+    """A period identifier from a person or a machine, or a 422 naming it (DHIS2's forms, case-sensitive)."""
     try:
-        period = P.parse(period_id)
+        return P.parse(period_id)
     except P.PeriodError as exc:
         raise ValidationError(
-            _("%(period)s is not a period identifier (examples: 2020, 2020S1, 2020Q3, 202007).")
+            _(
+                "%(period)s is not a period identifier (examples: 20260126, 2026W5, 2026BiW3, 202601, "
+                "202601B, 2026Q1, 2026S1, 2026, 2026April; letters as written)."
+            )
             % {"period": period_id},
-            fields={"period": _("Unknown period.")},
+            fields={field: _("Unknown period %(period)s.") % {"period": period_id}},
         ) from exc
+
+
+def form_period(form: ReportForm, period_id: str) -> P.Period:
+    """The period ``period_id`` read for ``form``: it must be of the form's period type."""
+    period = read_period(period_id)
     if period.type != form.period_type or (
         form.period_type == PeriodType.CUSTOM
         and (

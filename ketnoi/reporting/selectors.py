@@ -50,6 +50,7 @@ from ketnoi.reporting.models import (
     Rollup,
     RollupPeriod,
 )
+from ketnoi.reporting.periods import read_period
 from ketnoi.units import selectors as unit_selectors
 from ketnoi.units.models import Unit
 
@@ -443,8 +444,9 @@ def aggregate(
     """
     if not periods:
         return {}
-    start = min(p.start for p in periods)
-    end = max(p.end for p in periods)
+    # Stored weeks count where their fourth day falls (Period.holds): read the days around the span too.
+    start = min(p.start for p in periods) - dt.timedelta(days=3)
+    end = max(p.end for p in periods) + dt.timedelta(days=10)
     wanted: dict[str, Indicator] = {i.code: i for i in indicators}
     # Operands of computed indicators (and weights) are aggregated too.
     pending = [i for i in indicators if i.is_computed]
@@ -501,7 +503,7 @@ def aggregate(
                 stored[pid] = P.parse(pid)
     out: dict[tuple[str, str], float | None] = {}
     for asked in periods:
-        inside = {pid for pid, sp in stored.items() if asked.contains(sp)}
+        inside = {pid for pid, sp in stored.items() if asked.holds(sp)}
         for ind in base:
             values = per_period[ind.pk]
             series = [(stored[pid], v) for pid, v in values.items() if pid in inside]
@@ -546,17 +548,7 @@ class Analytics:
 
 
 def parse_periods(ids: Sequence[str]) -> list[P.Period]:
-    out = []
-    for pid in ids:
-        try:
-            out.append(P.parse(pid))
-        except P.PeriodError as exc:
-            raise ValidationError(
-                _("%(period)s is not a period identifier (examples: 2020, 2020S1, 2020Q3, 202007).")
-                % {"period": pid},
-                fields={"pe": pid},
-            ) from exc
-    return out
+    return [read_period(pid, field="pe") for pid in ids]
 
 
 def indicators_by_codes(codes: Sequence[str]) -> list[Indicator]:
