@@ -23,6 +23,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from ketnoi.core.client import client_address
+from ketnoi.core.exceptions import ApplicationError
 from ketnoi.lib.exports import csv_writer
 from ketnoi.pages import selectors
 from ketnoi.pages.models import Page, PageStatus, Platform
@@ -66,6 +67,33 @@ def rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return wrapper
 
 
+# Other apps add to the public answers without this app importing them (the look-alike watch registers both
+# in its AppConfig.ready): what an unregistered address resembles, and the known fakes of listed pages.
+Resemblance = Callable[[str], "dict[str, Any] | None"]
+KnownFakes = Callable[[list[int]], "dict[int, list[dict[str, Any]]]"]
+_RESEMBLANCE: list[Resemblance] = []
+_KNOWN_FAKES: list[KnownFakes] = []
+
+
+def register_resemblance(hook: Resemblance) -> None:
+    if hook not in _RESEMBLANCE:
+        _RESEMBLANCE.append(hook)
+
+
+def register_known_fakes(hook: KnownFakes) -> None:
+    if hook not in _KNOWN_FAKES:
+        _KNOWN_FAKES.append(hook)
+
+
+def known_fakes(page_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Page id -> the fakes of it the office published (name and address, shown as text, never a link)."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    for hook in _KNOWN_FAKES:
+        for page_id, fakes in hook(page_ids).items():
+            out.setdefault(page_id, []).extend(fakes)
+    return out
+
+
 def public_row(page: Page) -> dict[str, Any]:
     return {
         "name": page.name,
@@ -101,6 +129,15 @@ def check(url: str) -> dict[str, Any]:
     else:
         # Registered but not (yet, or no longer) verified pages are not vouched for in public.
         answer["status"] = "not_registered"
+        if page is None:
+            for hook in _RESEMBLANCE:
+                try:
+                    resembles = hook(url)
+                except ApplicationError:  # an address the watch refuses (a person's account...): no warning
+                    resembles = None
+                if resembles:
+                    answer["resembles"] = resembles
+                    break
     return answer
 
 
@@ -121,8 +158,12 @@ def directory(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(pages, 50)
     checked = check(request.GET["url"]) if request.GET.get("url", "").strip() else None
     units = Unit.objects.filter(pages__status=PageStatus.VERIFIED).distinct().order_by("path")
+    page_obj = paginator.get_page(request.GET.get("p"))
+    fakes = known_fakes([p.pk for p in page_obj])
+    for p in page_obj:
+        p.known_fakes = fakes.get(p.pk, [])  # type: ignore[attr-defined]
     context = {
-        "page_obj": paginator.get_page(request.GET.get("p")),
+        "page_obj": page_obj,
         "q": q,
         "unit_code": unit_code,
         "platform": platform,

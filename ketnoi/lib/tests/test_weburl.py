@@ -75,6 +75,8 @@ ADDRESS_FIELDS = {
     ("directives.progressupdate", "link"): "ketnoi.directives.services.task_report_progress",
     ("publishing.publication", "post_url"): "ketnoi.publishing.services.publications.clean_post_url",
     ("publishing.sharekit", "link"): "ketnoi.publishing.services.publications.clean_post_url",
+    ("lookalike.candidate", "url"): "ketnoi.lookalike.services.clean_address",
+    ("lookalike.candidate", "canonical_url"): "ketnoi.lookalike.services.clean_address",
 }
 
 
