@@ -339,8 +339,11 @@ KETNOI_BASE_URL = env_str("KETNOI_BASE_URL", "")
 
 # --- Secrets at rest ------------------------------------------------------------------------------
 # Platform access tokens are encrypted with a key derived from this value (Fernet). Keep it apart
-# from the database backups; rotating it needs the tokens to be entered again.
+# from the database backups; rotate it with `ketnoi rotate-key` (ketnoi/core/crypto.py says how).
 KETNOI_ENCRYPTION_KEY = env_str("KETNOI_ENCRYPTION_KEY") or SECRET_KEY
+# During a key rotation: the previous key(s), still accepted for reading until `ketnoi rotate-key` has
+# re-encrypted every stored secret (see ketnoi/core/crypto.py).
+KETNOI_ENCRYPTION_OLD_KEYS = env_list("KETNOI_ENCRYPTION_OLD_KEYS", [])
 
 # --- Platform connectors --------------------------------------------------------------------------
 KETNOI_FACEBOOK_GRAPH_URL = env_str("KETNOI_FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v23.0")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ketnoi.connectors.errors import message_for
+from ketnoi.core.crypto import EncryptedTextField
 from ketnoi.core.models import BaseModel
 
 
@@ -32,10 +33,10 @@ class PageCredential(BaseModel):
     page = models.OneToOneField(
         "pages.Page", on_delete=models.CASCADE, related_name="credential", verbose_name=_("page")
     )
-    access_token_enc = models.TextField(editable=False)
-    refresh_token_enc = models.TextField(blank=True, editable=False)
+    access_token_enc = EncryptedTextField(editable=False)
+    refresh_token_enc = EncryptedTextField(blank=True, editable=False)
     app_id = models.CharField(_("app id"), max_length=64, blank=True, help_text=_("Zalo: the app's id."))
-    app_secret_enc = models.TextField(blank=True, editable=False)
+    app_secret_enc = EncryptedTextField(blank=True, editable=False)
     last4 = models.CharField(_("last characters"), max_length=4, blank=True)
     expires_at = models.DateTimeField(_("token expires at"), null=True, blank=True)
     refresh_expires_at = models.DateTimeField(_("refresh token expires at"), null=True, blank=True)
