@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "ketnoi.directives",
     "ketnoi.publishing",
     "ketnoi.lookalike",
+    "ketnoi.documents",
     "ketnoi.site",  # the layer above the apps: URL root, API mounting, home overview, demo order
 ]
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from ketnoi.accounts import demo as accounts_demo
 from ketnoi.connectors import demo as connectors_demo
 from ketnoi.directives import demo as directives_demo
+from ketnoi.documents import demo as documents_demo
 from ketnoi.pages import demo as pages_demo
 from ketnoi.publishing import demo as publishing_demo
 from ketnoi.reporting import demo as reporting_demo
@@ -37,6 +38,7 @@ def load_all(stdout: object | None = None) -> list[tuple[str, str]]:
         reporting_demo.load,
         directives_demo.load_after_reform,
         publishing_demo.load,
+        documents_demo.load,
     )
     _each_atomic(before)
     with transaction.atomic():
