@@ -62,7 +62,8 @@ def read_pkcs12(data: bytes, password: str, *, name: str = "") -> CertificateInf
 
 def certificate_der(data: bytes, password: str) -> bytes:
     _key, cert, _extra = pkcs12.load_key_and_certificates(data, password.encode() or None)
-    assert cert is not None
+    if cert is None:
+        raise ValidationError(_("The file holds no certificate."), fields={"file": ""})
     return cert.public_bytes(Encoding.DER)
 
 
@@ -90,7 +91,9 @@ def sign(pdf: bytes, p12: bytes, password: str, *, signer_name: str, reason: str
 
     signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=password.encode() or None)
     if signer is None:
-        raise ValidationError(_("The certificate cannot be opened with this password."), fields={"password": ""})
+        raise ValidationError(
+            _("The certificate cannot be opened with this password."), fields={"password": ""}
+        )
     page, box = signature_box(pdf, signer_name)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     fields.append_signature_field(writer, sig_field_spec=fields.SigFieldSpec(FIELD, on_page=page, box=box))
@@ -104,7 +107,7 @@ def sign(pdf: bytes, p12: bytes, password: str, *, signer_name: str, reason: str
     style = stamp.TextStampStyle(stamp_text="Ký bởi: %(signer)s\nThời gian: %(ts)s", border_width=1)
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style)
     out = pdf_signer.sign_pdf(writer)
-    return bytes(out.getvalue())  # type: ignore[union-attr]
+    return bytes(out.getvalue())
 
 
 def verify(pdf: bytes, trusted_der: list[bytes]) -> Verification:
@@ -116,16 +119,20 @@ def verify(pdf: bytes, trusted_der: list[bytes]) -> Verification:
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         sigs = reader.embedded_signatures
-    except Exception as exc:  # pyHanko raises several types for a damaged file
-        return Verification(False, False, False, False, "", None, _("The file cannot be read: %(e)s") % {"e": exc})
+    except Exception as exc:  # noqa: BLE001 - pyHanko raises several types for a damaged file
+        return Verification(
+            False, False, False, False, "", None, _("The file cannot be read: %(e)s") % {"e": exc}
+        )
     if not sigs:
         return Verification(False, False, False, False, "", None, _("The file carries no signature."))
     roots = [asn1_x509.Certificate.load(d) for d in trusted_der]
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
         status = validate_pdf_signature(sigs[-1], context)
-    except Exception as exc:  # a damaged signature dictionary or contents
-        return Verification(True, False, False, False, "", None, _("The signature cannot be checked: %(e)s") % {"e": exc})
+    except Exception as exc:  # noqa: BLE001 - a damaged signature dictionary or contents
+        return Verification(
+            True, False, False, False, "", None, _("The signature cannot be checked: %(e)s") % {"e": exc}
+        )
     signer = status.signing_cert.subject.human_friendly if status.signing_cert is not None else ""
     covers_all = str(getattr(status, "coverage", "")).endswith("ENTIRE_FILE")
     intact = bool(status.intact) and covers_all

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from django.db import transaction
 from docx import Document as open_docx
-from docx.shared import Mm
 
 from ketnoi.core.permissions import SYSTEM
 from ketnoi.documents import pdf, services
@@ -48,11 +47,17 @@ def rendered(django_db_setup: Any, django_db_blocker: Any) -> dict[str, Any]:
     return out
 
 
+def _run(tool: str, *args: str) -> str:
+    """A poppler tool by its full path (the tests check it is installed)."""
+    path = shutil.which(tool) or tool
+    return subprocess.run([path, *args], check=True, capture_output=True, text=True).stdout  # noqa: S603
+
+
 def _pdftotext(data: bytes) -> str:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
         f.write(data)
         f.flush()
-        return subprocess.run(["pdftotext", f.name, "-"], check=True, capture_output=True, text=True).stdout
+        return _run("pdftotext", f.name, "-")
 
 
 @needs_tools
@@ -87,7 +92,9 @@ def test_the_demo_pdf_shows_the_party_header_title_and_every_live_figure_with_ex
 
 
 @needs_tools
-def test_the_grassroots_footnote_marker_and_its_breakdown_by_unit_are_in_the_pdf(rendered: dict[str, Any]) -> None:
+def test_the_grassroots_footnote_marker_and_its_breakdown_by_unit_are_in_the_pdf(
+    rendered: dict[str, Any],
+) -> None:
     text = _squash(_pdftotext(rendered["pdf"]))
     assert _squash("đã xây dựng được 3 trang, nhóm cộng đồng cấp cơ sở1") in text
     assert _squash("1 Huyện Bù Gia Mập (2 trang); Thành phố Đồng Xoài (1 trang).") in text
@@ -99,7 +106,7 @@ def test_every_font_of_the_pdf_is_embedded(rendered: dict[str, Any]) -> None:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
         f.write(rendered["pdf"])
         f.flush()
-        out = subprocess.run(["pdffonts", f.name], check=True, capture_output=True, text=True).stdout
+        out = _run("pdffonts", f.name)
     rows = out.splitlines()[2:]
     assert rows, out
     for row in rows:
@@ -112,7 +119,7 @@ def test_the_pages_convert_to_images(rendered: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "r.pdf"
         source.write_bytes(rendered["pdf"])
-        subprocess.run(["pdftoppm", "-r", "30", "-png", str(source), f"{tmp}/p"], check=True)
+        _run("pdftoppm", "-r", "30", "-png", str(source), f"{tmp}/p")
         pngs = sorted(Path(tmp).glob("p-*.png"))
         assert len(pngs) >= 2
         assert all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
@@ -130,7 +137,9 @@ def test_the_party_docx_has_a4_the_party_margins_and_times_new_roman_14(rendered
     assert {"KN Body", "KN Heading 1", "KN Heading 4"} <= {s.name for s in doc.styles}
 
 
-def test_tables_repeat_their_header_row_and_the_place_and_date_are_in_italics(rendered: dict[str, Any]) -> None:
+def test_tables_repeat_their_header_row_and_the_place_and_date_are_in_italics(
+    rendered: dict[str, Any],
+) -> None:
     doc = open_docx(io.BytesIO(rendered["docx"]))
     xml = doc.element.xml
     assert xml.count("<w:tblHeader") >= 2  # tasks and top pages tables
@@ -185,7 +194,8 @@ def test_a_state_report_has_the_national_motto_a_number_with_a_colon_and_margins
     doc = open_docx(io.BytesIO(services.render_docx(document, SYSTEM)))
     section = doc.sections[0]
     top, bottom, left, right = (
-        round(m.mm, 1) for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+        round(m.mm, 1)
+        for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
     )
     assert 20 <= top <= 25 and 20 <= bottom <= 25 and 30 <= left <= 35 and 15 <= right <= 20
     assert section.different_first_page_header_footer  # page numbers from the second page

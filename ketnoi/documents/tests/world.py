@@ -24,15 +24,24 @@ def units() -> Unit:
     bp = Unit.objects.filter(code="BP").first()
     if bp is not None:
         return bp
-    bp = unit_create(code="BP", name="Tỉnh Bình Phước", kind="province", level="province", parent=None, by=None)
+    bp = unit_create(
+        code="BP", name="Tỉnh Bình Phước", kind="province", level="province", parent=None, by=None
+    )
     bgm = unit_create(
         code="BP-BGM", name="Huyện Bù Gia Mập", kind="district", level="district", parent=bp, by=None
     )
-    dx = unit_create(code="BP-DX", name="Thành phố Đồng Xoài", kind="city", level="district", parent=bp, by=None)
+    dx = unit_create(
+        code="BP-DX", name="Thành phố Đồng Xoài", kind="city", level="district", parent=bp, by=None
+    )
     unit_create(code="BP-BGM-XPN", name="Xã Phú Nghĩa", kind="commune", level="commune", parent=bgm, by=None)
     unit_create(code="BP-DX-PTP", name="Phường Tân Phú", kind="ward", level="commune", parent=dx, by=None)
     unit_create(
-        code="BP-BTG", name="Ban Tuyên giáo Tỉnh ủy", kind="party_agency", level="district", parent=bp, by=None
+        code="BP-BTG",
+        name="Ban Tuyên giáo Tỉnh ủy",
+        kind="party_agency",
+        level="district",
+        parent=bp,
+        by=None,
     )
     return bp
 
@@ -56,8 +65,15 @@ def build() -> dict[str, Any]:
     bp = units()
     everyone = list(Unit.objects.order_by("path"))
     reporting_demo._review(bp, bp, everyone)
-    _page("BP-BGM", "Bù Gia Mập Online", "https://facebook.com/bugiamaponline", {"likes": 17475, "followers": 24828})
-    _page("BP", "Tự hào Bình Phước", "https://facebook.com/tuhaobinhphuoc", {"likes": 16000, "followers": 20000})
+    _page(
+        "BP-BGM",
+        "Bù Gia Mập Online",
+        "https://facebook.com/bugiamaponline",
+        {"likes": 17475, "followers": 24828},
+    )
+    _page(
+        "BP", "Tự hào Bình Phước", "https://facebook.com/tuhaobinhphuoc", {"likes": 16000, "followers": 20000}
+    )
     _page("BP-BGM-XPN", "Phú Nghĩa Ngày Mới", "https://facebook.com/phunghiangaymoi", {}, True)
     _page("BP-BGM", "Đa Kia Quê Tôi", "https://facebook.com/dakiaquetoi", {}, True)
     _page("BP-DX-PTP", "Tân Phú Hôm Nay", "https://facebook.com/tanphuhomnay", {}, True)
