@@ -57,8 +57,8 @@ def test_a_history_filter_offers_dissolved_units_only_when_asked(
     live_server: Any,
     admin_user: Any,
     unit: Any,
-    browser: Any,
-    tmp_path: Path,  # noqa: F811
+    browser: Any,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     from ketnoi.units import services
 

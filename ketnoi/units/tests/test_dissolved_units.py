@@ -106,7 +106,7 @@ def test_pages_roles_and_stories_refuse_a_merged_unit(merged: Unit, alice: Any, 
     with pytest.raises(ValidationError):
         pages.page_register(
             unit=merged,
-            platform="facebook",
+            platform="facebook_page",
             name="Xã Phú Nghĩa",
             url="https://www.facebook.com/xaphunghia",
             by=alice,

@@ -23,16 +23,24 @@ def test_options_are_indented_carry_the_parent_and_fold_without_diacritics(unit:
 
 def test_a_dissolved_unit_is_marked_so_the_picker_hides_it_unless_asked(unit: Any, admin_user: Any) -> None:
     services.unit_merge(
-        sources=[unit("BP-BGM-XPN")], target=unit("BP-BGM-XDK"), effective_date=dt.date(2025, 7, 1), by=admin_user
+        sources=[unit("BP-BGM-XPN")],
+        target=unit("BP-BGM-XDK"),
+        effective_date=dt.date(2025, 7, 1),
+        by=admin_user,
     )
     options = {o.value: o for o in picker_options(unit_list(for_user=admin_user, include_dissolved=True))}
     assert options["BP-BGM-XPN"].attrs()["data-dissolved"] == "1"
     assert "data-dissolved" not in options["BP-BGM-XDK"].attrs()
 
 
-def test_the_tree_of_an_earlier_date_gives_the_names_and_parents_of_that_date(unit: Any, admin_user: Any) -> None:
+def test_the_tree_of_an_earlier_date_gives_the_names_and_parents_of_that_date(
+    unit: Any, admin_user: Any
+) -> None:
     services.unit_rename(
-        unit=unit("BP-BGM"), new_name="Huyện Bù Gia Mập Mới", effective_date=dt.date(2025, 7, 1), by=admin_user
+        unit=unit("BP-BGM"),
+        new_name="Huyện Bù Gia Mập Mới",
+        effective_date=dt.date(2025, 7, 1),
+        by=admin_user,
     )
     old = {o.value: o for o in picker_options(units_as_of(for_user=admin_user, day=dt.date(2025, 1, 1)))}
     assert old["BP-BGM-XDK"].parent == "Huyện Bù Gia Mập"
@@ -41,7 +49,13 @@ def test_the_tree_of_an_earlier_date_gives_the_names_and_parents_of_that_date(un
 
 def test_forms_and_filter_bars_render_the_picker(unit: Any, alice: Any, web_as: Any) -> None:
     browser = web_as(alice)
-    for url in ("/pages/new/", "/pages/", "/pages/checklist/", "/pages/dashboard/", "/directives/documents/new/"):
+    for url in (
+        "/pages/new/",
+        "/pages/",
+        "/pages/checklist/",
+        "/pages/dashboard/",
+        "/directives/documents/new/",
+    ):
         html = browser.get(url).content.decode()
         assert "data-unit-picker" in html, url
         assert 'data-parent="Huyện Bù Gia Mập"' in html, url
