@@ -15,6 +15,7 @@ NAV: list[tuple[str, Any, str | None]] = [
     ("core:home", _("Overview"), None),
     ("units:tree", _("Units"), "view"),
     ("pages:list", _("Official pages"), "view"),
+    ("lookalike:queue", _("Look-alike watch"), "edit"),
     ("connectors:overview", _("Platform connections"), "edit"),
     ("directives:home", _("Directives and tasks"), "view"),
     ("reporting:home", _("Periodic reports"), "view"),

@@ -25,8 +25,7 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from ketnoi.lib.vn_text import fold
-from ketnoi.lookalike.skeleton import name_key
+from ketnoi.lookalike.skeleton import name_key, plain_key
 
 # Words an impersonator adds to an official name (folded, as name_key gives them).
 TRICK_WORDS: frozenset[str] = frozenset(
@@ -211,9 +210,11 @@ def name_signal(candidate: str, official: Official) -> tuple[float, list[str], b
     if not ckey or not okey:
         return 0.0, [], False
     tricks: list[str] = []
-    core, added = _strip_words(ckey, TRICK_WORDS - _words(okey))
-    _, parody_words = _strip_words(ckey, PARODY_WORDS - _words(okey))
-    core, _ignored = _strip_words(core, PARODY_WORDS - _words(okey))
+    own = _words(okey)
+    trick_set, parody_set = TRICK_WORDS - own, PARODY_WORDS - own
+    core, added = _strip_words(ckey, trick_set)
+    _, parody_words = _strip_words(ckey, parody_set)
+    core, _ignored = _strip_words(core, parody_set)
     if added:
         tricks.append("added_words:" + ",".join(sorted(added)))
     c, o = compact(core), compact(okey)
@@ -222,9 +223,8 @@ def name_signal(candidate: str, official: Official) -> tuple[float, list[str], b
     best = fuzz.ratio(c, o) / 100
     if c == o:
         if candidate.strip() != official.name.strip():
-            plain = " ".join(_NOT_WORD.sub(" ", fold(candidate).replace("_", " ")).split())
-            plain_core = _strip_words(_strip_words(plain, TRICK_WORDS)[0], PARODY_WORDS)[0]
-            if compact(plain_core) != o:
+            plain_core = _strip_words(_strip_words(plain_key(candidate), trick_set)[0], parody_set)[0]
+            if compact(plain_core) != compact(plain_key(official.name)):
                 tricks.append("confusables")
             elif not added and not parody_words:
                 tricks.append("diacritics")
@@ -439,18 +439,35 @@ def trick_text(trick: str) -> str:
 
 
 def reasons(s: Signals, official: Official) -> list[str]:
+    return reasons_of(s.as_dict(), official.name)
+
+
+def reasons_of(signals: dict[str, Any], official_name: str) -> list[str]:
+    """The reasons of stored signals in the reader's language (``Signals.as_dict`` shape)."""
+
+    def at_least(key: str) -> bool:
+        value = signals.get(key)
+        return value is not None and value >= 0.6
+
     out: list[str] = []
-    if s.name is not None and s.name >= 0.6:
-        out.append(_("Name %(pct)d%% like “%(name)s”") % {"pct": round(s.name * 100), "name": official.name})
-    if s.handle is not None and s.handle >= 0.6:
-        out.append(_("Address %(pct)d%% like the official page's") % {"pct": round(s.handle * 100)})
-    if s.domain is not None and s.domain >= 0.6:
-        out.append(_("Web domain %(pct)d%% like the official site's") % {"pct": round(s.domain * 100)})
-    out += [trick_text(t) for t in s.tricks]
-    if s.avatar_distance is not None and s.avatar is not None and s.avatar > 0:
-        out.append(_("avatar like the official one (distance %(d)d of 64)") % {"d": s.avatar_distance})
-    if s.cover_distance is not None and s.cover is not None and s.cover > 0:
-        out.append(_("cover like the official one (distance %(d)d of 64)") % {"d": s.cover_distance})
-    if s.parody:
+    if at_least("name"):
+        out.append(
+            _("Name %(pct)d%% like “%(name)s”") % {"pct": round(signals["name"] * 100), "name": official_name}
+        )
+    if at_least("handle"):
+        out.append(_("Address %(pct)d%% like the official page's") % {"pct": round(signals["handle"] * 100)})
+    if at_least("domain"):
+        out.append(
+            _("Web domain %(pct)d%% like the official site's") % {"pct": round(signals["domain"] * 100)}
+        )
+    out += [trick_text(t) for t in signals.get("tricks", [])]
+    for key, text in (
+        ("avatar", _("avatar like the official one (distance %(d)d of 64)")),
+        ("cover", _("cover like the official one (distance %(d)d of 64)")),
+    ):
+        distance = signals.get(f"{key}_distance")
+        if distance is not None and (signals.get(key) or 0) > 0:
+            out.append(text % {"d": distance})
+    if signals.get("parody"):
         out.append(_("calls itself a fan or parody page: not pursued"))
     return out

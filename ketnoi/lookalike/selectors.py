@@ -18,6 +18,7 @@ from ketnoi.lookalike.models import (
     Decision,
     Evidence,
     OfficialPicture,
+    PlatformReport,
     WatchSetting,
 )
 from ketnoi.lookalike.scoring import Candidate as Suspect
@@ -158,3 +159,13 @@ def evidence_get(*, pk: Any, for_user: Any) -> Evidence:
     if not permissions.can(for_user, "view", item.candidate.unit):
         raise PermissionDenied()
     return item
+
+
+def report_list(*, for_user: Any, state: str = "") -> QuerySet[PlatformReport]:
+    """Platform reports of the pages the caller may see, most recently changed first."""
+    qs = PlatformReport.objects.filter(
+        permissions.scope_q(for_user, "view", "candidate__unit")
+    ).select_related("candidate__page", "candidate__unit")
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-updated_at", "-pk")

@@ -35,6 +35,7 @@ from ketnoi.lookalike.models import (
     WatchSetting,
 )
 from ketnoi.lookalike.scoring import Candidate as Suspect
+from ketnoi.lookalike.scoring import reasons_of
 from ketnoi.pages.models import Page, PageStatus
 from ketnoi.pages.urlnorm import BadAddress, canonical, is_personal_profile, platform_of
 from ketnoi.units.models import Unit
@@ -259,7 +260,7 @@ def report_fields(candidate: Candidate) -> dict[str, Any]:
         "impersonating_page_name": candidate.name,
         "impersonating_page_url": candidate.url,
         "first_seen": timezone.localtime(candidate.first_seen).date().isoformat(),
-        "reasons": list(candidate.signals.get("reasons", [])),
+        "reasons": reasons_of(candidate.signals, page.name),
         "evidence": [
             {"file": e.file_name, "captured_on": e.captured_on.isoformat() if e.captured_on else None}
             for e in candidate.evidence.all()
@@ -447,3 +448,43 @@ def known_fakes(page_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     for fake in selectors.published_fakes_of(page_ids):
         out.setdefault(fake.page_id, []).append({"name": fake.name, "canonical_url": fake.canonical_url})
     return out
+
+
+@transaction.atomic
+def candidate_update(
+    *,
+    candidate: Candidate,
+    by: Any,
+    decision: str | None = None,
+    note: str | None = None,
+    published: bool | None = None,
+    report_state: str | None = None,
+    report_on: dt.date | None = None,
+    report_reference: str | None = None,
+) -> Candidate:
+    """One change from the review screen or the API: a decision, the publication, the report's next step."""
+    permissions.require(by, "edit", candidate.unit)
+    if decision is not None:
+        candidate = candidate_review(candidate=candidate, decision=decision, note=note, by=by)
+    elif note is not None:
+        candidate.note = note.strip()[:2000]
+        stamp(candidate, by, gettext_noop("Note changed"))
+        candidate.save(update_fields=["note", "updated_at"])
+    if published is not None:
+        candidate = candidate_publish(candidate=candidate, published=published, by=by)
+    if report_state is not None or report_reference is not None:
+        report = PlatformReport.objects.filter(candidate=candidate).first()
+        if report is None:
+            raise ValidationError(
+                _("Only a confirmed impersonation is reported to the platform."),
+                fields={"report_state": _("Not confirmed as an impersonation.")},
+            )
+        if report_state is not None:
+            report_set_state(
+                report=report, state=report_state, on=report_on, reference=report_reference, by=by
+            )
+        else:
+            report.reference = (report_reference or "").strip()[:100]
+            stamp(report, by, gettext_noop("Report state changed"))
+            report.save(update_fields=["reference", "updated_at"])
+    return candidate

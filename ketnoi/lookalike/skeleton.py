@@ -69,3 +69,9 @@ def name_key(text: str) -> str:
     folded = fold(unicodedata.normalize("NFKC", text))
     shown = fold(skeleton(folded))
     return " ".join(_NOT_WORD.sub(" ", shown.replace("_", " ")).split())
+
+
+def plain_key(text: str) -> str:
+    """``name_key`` without the confusables step: what the name says once styled letters and diacritics go."""
+    folded = fold(unicodedata.normalize("NFKC", text))
+    return " ".join(_NOT_WORD.sub(" ", folded.replace("_", " ")).split())

@@ -24,6 +24,7 @@ from ketnoi.core.audit import refused_access
 from ketnoi.core.exceptions import ApplicationError, NotAuthenticated, PermissionDenied
 from ketnoi.directives.api import router as directives_router
 from ketnoi.lib import uploads
+from ketnoi.lookalike.api import router as lookalike_router
 from ketnoi.pages.api import router as pages_router
 from ketnoi.publishing.api import router as publishing_router
 from ketnoi.reporting.api import router as reporting_router
@@ -197,3 +198,4 @@ api.add_router("/pages", connectors_router)
 api.add_router("", reporting_router)
 api.add_router("", directives_router)
 api.add_router("", publishing_router)
+api.add_router("", lookalike_router)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("directives/", include("ketnoi.directives.urls")),
     path("publishing/", include("ketnoi.publishing.urls")),
     path("k/", include("ketnoi.publishing.kit_urls")),
+    path("lookalike/", include("ketnoi.lookalike.urls")),
     path("public/", include("ketnoi.pages.public_urls")),
     path("api/v1/", api.urls),
 ]

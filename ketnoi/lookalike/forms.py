@@ -1,0 +1,39 @@
+"""Forms of the review screens (the rules are the services')."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ketnoi.lib import uploads
+from ketnoi.lookalike.models import Decision, ReportState
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[c for c in Decision.choices if c[0] != Decision.PENDING]
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("Screenshot or PDF"), help_text=uploads.limit_help("evidence"))
+    captured_on = forms.DateField(
+        label=_("Captured on"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class ReportStateForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("New state"), choices=[c for c in ReportState.choices if c[0] != ReportState.PREPARED]
+    )
+    on = forms.DateField(label=_("On"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    reference = forms.CharField(label=_("Platform's reference"), required=False, max_length=100)
+
+
+class AddForm(forms.Form):
+    name = forms.CharField(label=_("Name shown on the page"), required=False, max_length=255)
+    url = forms.CharField(label=_("Address"), required=False, max_length=500)
