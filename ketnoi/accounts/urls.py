@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ketnoi.accounts import security_views, views
+from ketnoi.accounts import privacy_views, security_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -21,6 +21,16 @@ urlpatterns = [
     path("people/<int:user_id>/password/", views.person_set_password, name="person_set_password"),
     path("people/<int:user_id>/roles/", views.role_add, name="role_add"),
     path("roles/<int:grant_id>/revoke/", views.role_remove, name="role_remove"),
+    path(
+        "people/<int:user_id>/personal-data/",
+        privacy_views.personal_data_download,
+        name="personal_data_export",
+    ),
+    path(
+        "people/<int:user_id>/personal-data/erase/",
+        privacy_views.personal_data_remove,
+        name="personal_data_erase",
+    ),
     path("security/", security_views.security_events, name="security_events"),
     path(
         "security/export.<str:fmt>",
