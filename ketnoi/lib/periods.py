@@ -183,7 +183,7 @@ class Period:
     def holds(self, other: Period) -> bool:
         """Whether ``other``'s figures count towards this period when rolling up over time: it lies inside,
         or it is a week (or bi-week) whose fourth day lies inside and it is no longer than this period --
-        DHIS2's rule for the year of a week, so 52 or 53 weeks make a year and each week counts in one month."""
+        DHIS2's rule for the year of a week: 52 or 53 weeks make a year and each week counts in one month."""
         if self.contains(other):
             return True
         if other.type in _WEEKS or other.type == BI_WEEKLY:

@@ -8,8 +8,9 @@
     without diacritics).
 ``EXCHANGE`` is how machines write (the JSON and CSV APIs, DHIS2 data value sets, imports of such files):
     a plain decimal point, no grouping, no leading ``+``, no leading zeros
-    (``-?(0|[1-9][0-9]*)(\\.[0-9]+)?``); JSON numbers as they are; yes/no is DHIS2's ``true``/``false``
-    (or a JSON boolean).
+    (``-?(0|[1-9][0-9]*)(\\.[0-9]+)?``); JSON numbers as they are; yes/no as DHIS2 reads it: ``true``,
+    ``True``, ``TRUE``, ``t``, ``T``, ``1`` and ``false``, ``False``, ``FALSE``, ``f``, ``F``, ``0``
+    (or a JSON boolean), nothing else.
 
 Ambiguous text is refused, never guessed: ``1,234.5`` or ``1,234,567`` (English grouping) on the screen,
 ``16.000`` for a whole number or ``1,5`` through the API. So is a number beyond what the database stores:
@@ -43,8 +44,9 @@ MAX_DIGITS = 30  # digits in one number, decimals included; more is never a figu
 
 YES_WORDS = frozenset({"co", "c", "x", "dung", "dat", "yes", "y", "true", "1"})  # folded: có, đúng, đạt
 NO_WORDS = frozenset({"khong", "k", "chua", "sai", "no", "n", "false", "0"})  # folded: không, chưa
-EXCHANGE_YES = frozenset({"true"})
-EXCHANGE_NO = frozenset({"false"})
+# DHIS2's accepted spellings of a boolean (its "normalizeBoolean"), exactly as written.
+EXCHANGE_YES = frozenset({"true", "True", "TRUE", "t", "T", "1"})
+EXCHANGE_NO = frozenset({"false", "False", "FALSE", "f", "F", "0"})
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _VN_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")  # 16.000 · 1.234,5
@@ -177,7 +179,7 @@ def parse_bool(raw: Any, *, dialect: Dialect, field: str = "") -> bool | None:
     text = str(raw).strip()
     if text == "":
         return None
-    word = fold(text) if dialect is VIETNAMESE else text.lower()
+    word = fold(text) if dialect is VIETNAMESE else text
     yes, no = (YES_WORDS, NO_WORDS) if dialect is VIETNAMESE else (EXCHANGE_YES, EXCHANGE_NO)
     if word in yes:
         return True

@@ -4,7 +4,8 @@ GET  /forms                                   forms the caller may see
 GET  /forms/{code}                            one form: indicators, reporting units, rules
 GET  /indicators                              indicators the caller may see
 GET  /dataValueSets[.csv]?dataSet&orgUnit&period&startDate&endDate&children   stored values
-POST /dataValueSets[.csv]?dryRun              import (all-or-nothing), answers DHIS2's import summary
+POST /dataValueSets[.csv]?dryRun&importStrategy&atomicMode&dataSet   import, answers DHIS2's import summary
+                                             (all-or-nothing unless atomicMode=NONE)
 GET  /analytics?dx=A;B&ou=BP;BP-DX&pe=2020Q1;2020Q2    aggregated values for each unit's subtree
 GET  /completeness?form&ou&pe                 expected, on time, late, missing units
 GET  /reports/{form}/{unit}/{period}          the entry sheet of one unit and period
@@ -21,7 +22,7 @@ from typing import Any
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from ketnoi.core.exceptions import NotFound, ValidationError
 from ketnoi.lib import uploads
@@ -67,12 +68,17 @@ class ImportCount(Schema):
 class Conflict(Schema):
     object: str
     value: str
+    errorCode: str | None = None
 
 
 class ImportSummaryOut(Schema):
+    responseType: str = "ImportSummary"
     status: str
+    description: str = ""
+    dryRun: bool = False
     importCount: ImportCount
     conflicts: list[Conflict]
+    dataSetComplete: str = "false"
 
 
 class UnitRef(Schema):
@@ -190,9 +196,41 @@ def _split(text: str | None) -> list[str]:
     return [p.strip() for p in (text or "").replace(",", ";").split(";") if p.strip()]
 
 
-def _import(request: HttpRequest, rows: list[services.ImportRow], dry_run: bool, source: str) -> Any:
+class ImportOptions(Schema):
+    """DHIS2's import parameters (query string)."""
+
+    dryRun: bool = False
+    importStrategy: str = "CREATE_AND_UPDATE"
+    atomicMode: str = "ALL"  # ALL: nothing is written when a value conflicts; NONE: DHIS2's partial import
+    dataSet: str | None = None
+
+
+def _import(
+    request: HttpRequest,
+    rows: list[services.ImportRow],
+    options: ImportOptions,
+    source: str,
+    data_set: str = "",
+) -> Any:
+    """Import and answer DHIS2's import summary: 200 (SUCCESS, or WARNING for a partial import that left
+    conflicts out), 409 with every conflict when nothing was written (ERROR)."""
+    mode = (options.atomicMode or "ALL").upper()
+    if mode not in ("ALL", "NONE"):
+        raise ValidationError(
+            _("atomicMode must be ALL or NONE."), fields={"atomicMode": options.atomicMode[:40]}
+        )
+    code = options.dataSet or data_set
+    form = selectors.form_get(code=code, for_user=request.user) if code else None
     try:
-        summary = services.values_import(rows=rows, by=request.user, source=source, dry_run=dry_run)
+        summary = services.values_import(
+            rows=rows,
+            by=request.user,
+            source=source,
+            dry_run=options.dryRun,
+            strategy=(options.importStrategy or "CREATE_AND_UPDATE").upper(),
+            atomic=mode == "ALL",
+            data_set=form,
+        )
     except services.ImportRejected as exc:
         return Status(409, exc.summary.as_dhis2())
     return summary.as_dhis2()
@@ -222,11 +260,11 @@ def _body_text(request: HttpRequest, *, lines: bool = True) -> str:
     summary="Import data values (DHIS2 dataValueSets JSON, or CSV as text/csv); all-or-nothing",
     openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}},
 )
-def data_value_sets_import(request: HttpRequest, dryRun: bool = False) -> Any:
+def data_value_sets_import(request: HttpRequest, options: Query[ImportOptions]) -> Any:
     content_type = (request.content_type or "").lower()
     if "csv" in content_type:
         rows = dhis2.rows_from_csv(_body_text(request))
-        return _import(request, rows, dryRun, "dataValueSets.csv")
+        return _import(request, rows, options, "dataValueSets.csv")
     try:
         payload = uploads.loads_json(_body_text(request, lines=False) or "null", name="dataValueSets")
     except json.JSONDecodeError as exc:
@@ -235,7 +273,8 @@ def data_value_sets_import(request: HttpRequest, dryRun: bool = False) -> Any:
             % {"line": exc.lineno, "col": exc.colno},
             fields={"body": exc.msg},
         ) from None
-    return _import(request, dhis2.rows_from_json(payload), dryRun, "dataValueSets")
+    data_set = str(payload.get("dataSet") or "") if isinstance(payload, dict) else ""
+    return _import(request, dhis2.rows_from_json(payload), options, "dataValueSets", data_set)
 
 
 @router.post(
@@ -244,8 +283,8 @@ def data_value_sets_import(request: HttpRequest, dryRun: bool = False) -> Any:
     summary="Import data values from DHIS2's CSV shape; all or nothing",
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
-def data_value_sets_import_csv(request: HttpRequest, dryRun: bool = False) -> Any:
-    return _import(request, dhis2.rows_from_csv(_body_text(request)), dryRun, "dataValueSets.csv")
+def data_value_sets_import_csv(request: HttpRequest, options: Query[ImportOptions]) -> Any:
+    return _import(request, dhis2.rows_from_csv(_body_text(request)), options, "dataValueSets.csv")
 
 
 def _export_args(

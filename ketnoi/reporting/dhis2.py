@@ -57,6 +57,8 @@ _ALIASES = {
 
 def rows_from_json(payload: Any, *, source: str = "dataValueSets") -> list[ImportRow]:
     """The values of a dataValueSets JSON document; a malformed document raises ValidationError."""
+    if isinstance(payload, dict) and "dataValues" not in payload:
+        return []  # DHIS2: an empty data value set is an empty, successful import
     if not isinstance(payload, dict) or not isinstance(payload.get("dataValues"), list):
         raise ValidationError(
             _("%(source)s: expected an object with a list “dataValues”.") % {"source": source},

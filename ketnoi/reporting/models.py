@@ -26,14 +26,37 @@ from ketnoi.core.models import BaseModel
 
 
 class ValueType(models.TextChoices):
+    """DHIS2's aggregate value types (``DHIS2_VALUE_TYPES``); rules: ``reporting.values.clean_value``."""
+
     INTEGER = "integer", _("Whole number")
+    INTEGER_POSITIVE = "integer_positive", _("Positive whole number")
+    INTEGER_NEGATIVE = "integer_negative", _("Negative whole number")
+    INTEGER_ZERO_OR_POSITIVE = "integer_zero_or_positive", _("Whole number, zero or more")
     NUMBER = "number", _("Number")
     PERCENTAGE = "percentage", _("Percentage")
     BOOLEAN = "boolean", _("Yes/No")
+    TRUE_ONLY = "true_only", _("Yes only")
     TEXT = "text", _("Text")
+    LONG_TEXT = "long_text", _("Long text")
 
 
-NUMERIC_TYPES = frozenset({ValueType.INTEGER, ValueType.NUMBER, ValueType.PERCENTAGE, ValueType.BOOLEAN})
+INTEGER_TYPES = frozenset(
+    {
+        ValueType.INTEGER,
+        ValueType.INTEGER_POSITIVE,
+        ValueType.INTEGER_NEGATIVE,
+        ValueType.INTEGER_ZERO_OR_POSITIVE,
+    }
+)
+NUMERIC_TYPES = INTEGER_TYPES | {
+    ValueType.NUMBER,
+    ValueType.PERCENTAGE,
+    ValueType.BOOLEAN,
+    ValueType.TRUE_ONLY,
+}
+TEXT_TYPES = frozenset({ValueType.TEXT, ValueType.LONG_TEXT})
+# Ours -> DHIS2's valueType names.
+DHIS2_VALUE_TYPES: dict[str, str] = {str(v): str(v).upper() for v in ValueType.values}
 
 
 class Aggregation(models.TextChoices):
@@ -122,7 +145,7 @@ class Indicator(BaseModel):
     short_name = models.CharField(_("short name"), max_length=120, blank=True)
     description = models.TextField(_("description"), blank=True)
     value_type = models.CharField(
-        _("value type"), max_length=20, choices=ValueType.choices, default=ValueType.INTEGER
+        _("value type"), max_length=30, choices=ValueType.choices, default=ValueType.INTEGER
     )
     unit_of_measure = models.CharField(_("unit of measure"), max_length=40, blank=True)
     unit_aggregation = models.CharField(

@@ -18,8 +18,10 @@ Data entry (``enter_data`` on the unit; values locked once submitted, until retu
         Raises ValidationError whose ``fields`` are keyed like ``values`` with messages naming the unit,
         period and field; nothing is written then. ``SaveResult.warnings`` lists outliers and
         warning-level rules.
-    values_import(*, rows: Sequence[ImportRow], by, source="", dry_run=False) -> ImportSummary
-        all-or-nothing: raises ImportRejected (a ValidationError carrying the summary) on any conflict.
+    values_import(*, rows: Sequence[ImportRow], by, source="", dry_run=False, strategy="CREATE_AND_UPDATE",
+                  atomic=True, data_set=None) -> ImportSummary
+        all-or-nothing unless atomic=False: raises ImportRejected (a ValidationError carrying the summary)
+        on any conflict; DHIS2's importStrategy, partial import and data set checks (services/imports.py).
 
 Workflow
     report_submit(*, report, by) -> Report            ``enter_data`` on the unit; required fields, rules

@@ -1,4 +1,15 @@
-"""Bulk import of values (DHIS2 data value sets, CSV, XLSX, the page registry feed): all-or-nothing."""
+"""Bulk import of values (DHIS2 data value sets, CSV, XLSX, ADX, the page registry feed).
+
+All-or-nothing by default (any conflict: nothing is written, DHIS2's ``atomicMode=ALL``); DHIS2's partial
+import (``atomicMode=NONE``: good values in, bad ones listed as conflicts and counted as ignored) on request.
+``importStrategy`` as DHIS2: ``CREATE`` (new values only), ``UPDATE`` (existing ones only),
+``CREATE_AND_UPDATE`` (the default; an empty value deletes) and ``DELETE`` (the values named are deleted,
+whatever value is given).
+Each conflict carries DHIS2's error code (E7610 unknown data element, E7611 bad period, E7612 unknown unit,
+E7613/E7634 option, E7617 unit outside the caller's units, E7619 value of the wrong type, E7632 period of
+another type than the data set's, E7633 element not in the data set, E7636 unit not assigned to the data set,
+E7642 values of a submitted or approved report).
+"""
 
 from __future__ import annotations
 
@@ -52,6 +63,13 @@ class ImportRow(NamedTuple):
     line: int | None = None  # row or line number in the source, for messages
 
 
+CREATE = "CREATE"
+UPDATE = "UPDATE"
+CREATE_AND_UPDATE = "CREATE_AND_UPDATE"
+DELETE = "DELETE"
+STRATEGIES = (CREATE, UPDATE, CREATE_AND_UPDATE, DELETE)
+
+
 @dataclass
 class ImportSummary:
     imported: int = 0
@@ -59,14 +77,27 @@ class ImportSummary:
     deleted: int = 0
     ignored: int = 0
     conflicts: list[dict[str, str]] = field(default_factory=list)
+    partial: bool = False  # conflicts were left out and the rest written (atomicMode=NONE)
+    dry_run: bool = False
 
     @property
     def status(self) -> str:
-        return "ERROR" if self.conflicts else "SUCCESS"
+        if not self.conflicts:
+            return "SUCCESS"
+        return "WARNING" if self.partial else "ERROR"
 
     def as_dhis2(self) -> dict[str, Any]:
+        if self.status == "ERROR":
+            description = _("Nothing was imported: every conflict is listed.")
+        elif self.status == "WARNING":
+            description = _("Imported except the values listed as conflicts.")
+        else:
+            description = _("Import process completed successfully")
         return {
+            "responseType": "ImportSummary",
             "status": self.status,
+            "description": description,
+            "dryRun": self.dry_run,
             "importCount": {
                 "imported": self.imported,
                 "updated": self.updated,
@@ -74,6 +105,7 @@ class ImportSummary:
                 "deleted": self.deleted,
             },
             "conflicts": self.conflicts,
+            "dataSetComplete": "false",
         }
 
 
@@ -137,6 +169,45 @@ def _import_units(texts: set[str]) -> tuple[UnitInfo, dict[str, int | None]]:
     return info, {t: _find(table, t) for t in texts}
 
 
+class _DataSetChecks:
+    """DHIS2's checks of a value against the data set a payload names (here: a form)."""
+
+    def __init__(self, form: ReportForm) -> None:
+        self.form = form
+        self.indicators = set(FormIndicator.objects.filter(form=form).values_list("indicator_id", flat=True))
+        self.units = set(form.units.values_list("pk", flat=True))
+        self.periods: dict[str, bool] = {}
+
+    def check(self, row: ImportRow, ind: Indicator, unit_id: int, p: P.Period, conflict: Any) -> bool:
+        form = self.form
+        if ind.pk not in self.indicators:
+            message = _("%(name)s is not in the form %(form)s.") % {"name": ind.name, "form": form.name}
+            conflict(row, ind.code, message, "E7633")
+            return False
+        if unit_id not in self.units:
+            message = _("%(unit)s does not report the form %(form)s.") % {
+                "unit": row.org_unit,
+                "form": form.name,
+            }
+            conflict(row, row.org_unit, message, "E7636")
+            return False
+        if p.id not in self.periods:
+            try:
+                form_period(form, p.id)
+                self.periods[p.id] = True
+            except ValidationError:
+                self.periods[p.id] = False
+        if not self.periods[p.id]:
+            message = _("The form %(form)s is reported per %(type)s; %(period)s is not such a period.") % {
+                "form": form.name,
+                "type": form.get_period_type_display().lower(),
+                "period": row.period,
+            }
+            conflict(row, row.period, message, "E7632")
+            return False
+        return True
+
+
 @transaction.atomic
 def values_import(
     *,
@@ -145,8 +216,12 @@ def values_import(
     source: str = "",
     dry_run: bool = False,
     dialect: V.Dialect = V.EXCHANGE,
+    strategy: str = CREATE_AND_UPDATE,
+    atomic: bool = True,
+    data_set: ReportForm | None = None,
 ) -> ImportSummary:
-    """Import values given by codes (or names): all-or-nothing, one summary in DHIS2's shape.
+    """Import values given by codes (or names): all-or-nothing unless ``atomic=False``, one summary in
+    DHIS2's shape; ``strategy`` is DHIS2's importStrategy; ``data_set`` (a form) adds DHIS2's data set checks.
 
     Values are read in ``dialect`` (``ketnoi.lib.values``): ``EXCHANGE`` for the API and files of machines.
 
@@ -156,13 +231,25 @@ def values_import(
     """
     if by is None:
         raise NotAuthenticated()
-    summary = ImportSummary()
+    if strategy not in STRATEGIES:
+        raise ValidationError(
+            _("importStrategy must be one of %(list)s.") % {"list": ", ".join(STRATEGIES)},
+            fields={"importStrategy": strategy[:40]},
+        )
+    summary = ImportSummary(dry_run=dry_run)
     src = source or _("The import")
+    refused_rows: set[int] = set()
 
-    def conflict(row: ImportRow, obj: str, message: str) -> None:
+    def conflict(row: ImportRow, obj: str, message: str, code: str = "") -> None:
         where_ = _("line %(n)d") % {"n": row.line} if row.line is not None else ""
         text = f"{src}, {where_}: {message}" if where_ else f"{src}: {message}"
-        summary.conflicts.append({"object": f"{row.line or len(summary.conflicts) + 1}:{obj}", "value": text})
+        item = {"object": f"{row.line or len(summary.conflicts) + 1}:{obj}", "value": text}
+        if code:
+            item["errorCode"] = code
+        summary.conflicts.append(item)
+        refused_rows.add(id(row))
+
+    form_checks = _DataSetChecks(data_set) if data_set is not None else None
 
     ind_table = _lookup(list(Indicator.objects.values_list("id", "code", "name")))
     ind_of = {c: _find(ind_table, c) for c in {r.data_element for r in rows}}
@@ -171,7 +258,9 @@ def values_import(
     }
     # Whole-number indicators: (min, max), for the inline check of the common case.
     int_bounds = {
-        pk: (i.min_value, i.max_value) for pk, i in indicators.items() if i.value_type == ValueType.INTEGER
+        pk: (i.min_value, i.max_value)
+        for pk, i in indicators.items()
+        if i.value_type in (ValueType.INTEGER, ValueType.INTEGER_ZERO_OR_POSITIVE)
     }
     unit_info, unit_of = _import_units({r.org_unit for r in rows})
     unit_objs: dict[int, Unit] = {}
@@ -192,11 +281,13 @@ def values_import(
     for row in rows:
         ind_id = ind_of[row.data_element]
         if ind_id is None:
-            conflict(row, row.data_element, _("unknown indicator “%(x)s”.") % {"x": row.data_element})
+            conflict(
+                row, row.data_element, _("unknown indicator “%(x)s”.") % {"x": row.data_element}, "E7610"
+            )
             continue
         unit_id = unit_of[row.org_unit]
         if unit_id is None:
-            conflict(row, row.org_unit, _("unknown unit “%(x)s”.") % {"x": row.org_unit})
+            conflict(row, row.org_unit, _("unknown unit “%(x)s”.") % {"x": row.org_unit}, "E7612")
             continue
         ind = indicators[ind_id]
         if row.period in parsed:
@@ -212,7 +303,8 @@ def values_import(
             conflict(
                 row,
                 row.period,
-                _("“%(x)s” is not a period (examples: 2020, 2020S1, 2020Q3, 202007).") % {"x": row.period},
+                _("“%(x)s” is not a period (examples: 2026W5, 202601, 2026Q1, 2026).") % {"x": row.period},
+                "E7611",
             )
             continue
         if ind.is_computed:
@@ -220,6 +312,7 @@ def values_import(
                 row,
                 ind.code,
                 _("%(name)s is computed from other indicators and is not imported.") % {"name": ind.name},
+                "E7610",
             )
             continue
         option_id: int | None = None
@@ -233,11 +326,15 @@ def values_import(
                     row,
                     row.option,
                     _("%(name)s has no option “%(x)s”.") % {"name": ind.name, "x": row.option},
+                    "E7634",
                 )
                 continue
         elif ind.disaggregation_id:
             conflict(
-                row, ind.code, _("%(name)s is entered per option; give the option.") % {"name": ind.name}
+                row,
+                ind.code,
+                _("%(name)s is entered per option; give the option.") % {"name": ind.name},
+                "E7630",
             )
             continue
         if unit_id not in allowed:
@@ -248,9 +345,12 @@ def values_import(
                     row,
                     unit_info[unit_id][0],
                     _("you may not enter data for %(unit)s.") % {"unit": unit_info[unit_id][1]},
+                    "E7617",
                 )
             else:  # outside the caller's units: answered as an unknown unit, its name never shown
-                conflict(row, row.org_unit, _("unknown unit “%(x)s”.") % {"x": row.org_unit})
+                conflict(row, row.org_unit, _("unknown unit “%(x)s”.") % {"x": row.org_unit}, "E7612")
+            continue
+        if form_checks is not None and not form_checks.check(row, ind, unit_id, p, conflict):
             continue
         live = alive.get((unit_id, p.id))
         if live is None:
@@ -264,9 +364,10 @@ def values_import(
                 unit_info[unit_id][0],
                 _("%(unit)s did not exist in %(period)s.")
                 % {"unit": unit_info[unit_id][1], "period": p.label()},
+                "E7612",
             )
             continue
-        raw = row.value
+        raw = "" if strategy == DELETE else row.value  # DELETE: the value given does not matter
         text = ""
         number: float | None = None
         bounds = int_bounds.get(ind_id)
@@ -275,7 +376,7 @@ def values_import(
             and type(raw) is str
             and raw.isdigit()
             and raw.isascii()
-            and len(raw) < 19
+            and len(raw) < 10  # below 2**31: DHIS2 reads whole numbers as 32-bit integers
             and (raw[0] != "0" or len(raw) == 1)
         ):
             # The common case of a bulk import, checked inline: a plain whole number within bounds, as
@@ -295,7 +396,7 @@ def values_import(
                     dialect=dialect,
                 )
             except ValueError as exc:
-                conflict(row, ind.code, str(exc))
+                conflict(row, ind.code, str(exc), "E7619")
                 continue
         key = (ind_id, unit_id, p.id, option_id)
         if key in cleaned:
@@ -308,8 +409,13 @@ def values_import(
         cleaned[key] = (row, text, number)
     _check_locked(cleaned, indicators, unit_info, periods, conflict)
     if summary.conflicts:
-        raise ImportRejected(summary, src)
-    _import_write(cleaned, periods, by, summary, src)
+        if atomic:
+            summary.ignored = len(rows)
+            raise ImportRejected(summary, src)
+        summary.partial = True
+        summary.ignored += sum(1 for row in rows if id(row) in refused_rows)
+        cleaned = {k: v for k, v in cleaned.items() if id(v[0]) not in refused_rows}
+    _import_write(cleaned, periods, by, summary, src, strategy)
     if dry_run:
         transaction.set_rollback(True)
     elif not isinstance(by, permissions.SystemActor):
@@ -354,6 +460,7 @@ def _check_locked(
                         "values are locked."
                     )
                     % {"form": fname, "unit": unit_info[unit_id][1], "period": periods[pid].label()},
+                    "E7642",
                 )
                 break
 
@@ -364,6 +471,7 @@ def _import_write(
     by: Actor,
     summary: ImportSummary,
     source: str,
+    strategy: str = CREATE_AND_UPDATE,
 ) -> None:
     """Write the checked values period by period: new ones in bulk with their audit rows, changed ones
     with bulk_update_with_history, emptied ones deleted (audited); roll-up deltas summed per group of
@@ -414,6 +522,9 @@ def _import_write(
             ind_id, unit_id, _pid, option_id = key
             row, text, number = cleaned[key]
             old = existing.get((ind_id, unit_id, option_id))
+            if (old is None and strategy in (UPDATE, DELETE)) or (old is not None and strategy == CREATE):
+                summary.ignored += 1  # DHIS2: CREATE leaves existing values, UPDATE and DELETE skip new ones
+                continue
             if old is None:
                 if text == "":
                     summary.ignored += 1

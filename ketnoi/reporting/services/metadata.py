@@ -15,6 +15,7 @@ from ketnoi.core.exceptions import Conflict, NotFound, ValidationError
 from ketnoi.lib.vn_text import normalise
 from ketnoi.reporting import expressions
 from ketnoi.reporting.models import (
+    TEXT_TYPES,
     Aggregation,
     Disaggregation,
     DisaggregationOption,
@@ -128,7 +129,7 @@ def indicator_create(
     if not name:
         raise ValidationError(_("An indicator needs a name."), fields={"name": _("Required.")})
     ind = Indicator(code=code, name=name, value_type=value_type, owner=owner, **fields)
-    if ind.value_type in (ValueType.TEXT,):
+    if ind.value_type in TEXT_TYPES:
         ind.unit_aggregation = ind.time_aggregation = Aggregation.NONE
     _check_indicator(ind)
     stamp(ind, by, _("Created"))

@@ -1,4 +1,4 @@
-"""A weekly form (DHIS2's ISO weeks) works like a monthly one: entry, deadlines, the period being reported now,
+"""A weekly form (DHIS2's ISO weeks) works like a monthly one: entry, deadlines, the period reported now,
 completeness, roll-ups over units and over time (a week counts in the month and year of its fourth day)."""
 
 from __future__ import annotations

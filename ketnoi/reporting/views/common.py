@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ketnoi.core.exceptions import ValidationError
 from ketnoi.lib import periods as P
 from ketnoi.reporting import selectors
-from ketnoi.reporting.models import Indicator, ReportForm, ValueType
+from ketnoi.reporting.models import TEXT_TYPES, Indicator, ReportForm, ValueType
 from ketnoi.reporting.periods import form_period
 from ketnoi.units import selectors as unit_selectors
 from ketnoi.units.models import Unit
@@ -54,9 +54,9 @@ def display_value(indicator: Indicator, stored: str) -> str:
     """A stored value as shown to a Vietnamese reader: 16.000, 3,5, Có/Không."""
     if stored == "" or stored is None:
         return ""
-    if indicator.value_type == ValueType.BOOLEAN:
+    if indicator.value_type in (ValueType.BOOLEAN, ValueType.TRUE_ONLY):
         return _("Yes") if stored == "true" else _("No")
-    if indicator.value_type == ValueType.TEXT:
+    if indicator.value_type in TEXT_TYPES:
         return stored
     try:
         number = Decimal(stored)

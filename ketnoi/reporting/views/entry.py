@@ -18,7 +18,7 @@ from ketnoi.core.exceptions import ApplicationError, ValidationError
 from ketnoi.lib import periods as P
 from ketnoi.reporting import selectors, services, ui_selectors
 from ketnoi.reporting.forms import ReasonForm
-from ketnoi.reporting.models import ReportForm, ReportStatus, ValueType
+from ketnoi.reporting.models import INTEGER_TYPES, TEXT_TYPES, ReportForm, ReportStatus, ValueType
 from ketnoi.reporting.views.common import (
     display_value,
     fmt_number,
@@ -49,9 +49,9 @@ def _field_rows(
                 "section": f.section if new_section else "",
                 "error": (errors or {}).get(f.key, ""),
                 "numeric": f.indicator.value_type
-                in (ValueType.INTEGER, ValueType.NUMBER, ValueType.PERCENTAGE),
-                "boolean": f.indicator.value_type == ValueType.BOOLEAN,
-                "text": f.indicator.value_type == ValueType.TEXT,
+                in (INTEGER_TYPES | {ValueType.NUMBER, ValueType.PERCENTAGE}),
+                "boolean": f.indicator.value_type in (ValueType.BOOLEAN, ValueType.TRUE_ONLY),
+                "text": f.indicator.value_type in TEXT_TYPES,
             }
         )
     return rows

@@ -34,10 +34,15 @@ from ketnoi.units.models import Unit
 
 _TYPES = {
     ValueType.INTEGER: "integer",
+    ValueType.INTEGER_POSITIVE: "integer",
+    ValueType.INTEGER_NEGATIVE: "integer",
+    ValueType.INTEGER_ZERO_OR_POSITIVE: "integer",
     ValueType.NUMBER: "number",
     ValueType.PERCENTAGE: "percentage",
     ValueType.BOOLEAN: "yes_no",
+    ValueType.TRUE_ONLY: "yes_no",
     ValueType.TEXT: "text",
+    ValueType.LONG_TEXT: "text",
 }
 
 
