@@ -19,6 +19,7 @@ NAV: list[tuple[str, Any, str | None]] = [
     ("connectors:overview", _("Platform connections"), "edit"),
     ("directives:home", _("Directives and tasks"), "view"),
     ("reporting:home", _("Periodic reports"), "view"),
+    ("documents:home", _("Report documents"), "view"),
     ("publishing:library", _("Content and publishing"), "view"),
     ("accounts:people", _("People and roles"), "manage"),
 ]

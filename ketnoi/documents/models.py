@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ketnoi.core.crypto import EncryptedTextField
 from ketnoi.core.models import BaseModel
 
 
@@ -160,7 +161,7 @@ class SigningCertificate(BaseModel):
         "units.Unit", on_delete=models.PROTECT, related_name="signing_certificates", verbose_name=_("unit")
     )
     file = models.FileField(upload_to=_cert_to)
-    password_encrypted = models.TextField(blank=True)
+    password_encrypted = EncryptedTextField(blank=True)
     subject = models.CharField(_("holder"), max_length=255)
     not_after = models.DateTimeField(_("valid until"))
     active = models.BooleanField(default=True)

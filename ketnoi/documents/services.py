@@ -19,14 +19,21 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from ketnoi.core import permissions
+from ketnoi.core import crypto, permissions
 from ketnoi.core.audit import stamp
-from ketnoi.core.exceptions import Conflict, ValidationError
+from ketnoi.core.exceptions import ApplicationError, Conflict, PermissionDenied, ValidationError
 from ketnoi.directives import services as directive_services
 from ketnoi.directives.models import Document, DocumentKind
-from ketnoi.documents import blocks, docx_render, markup, pdf
-from ketnoi.documents.models import DocFormat, DocStatus, ReportDocument, ReportTemplate
-from ketnoi.lib import docnumber
+from ketnoi.documents import blocks, docx_render, markup, pdf, signing
+from ketnoi.documents.models import (
+    DocFormat,
+    DocStatus,
+    RenderJob,
+    ReportDocument,
+    ReportTemplate,
+    SigningCertificate,
+)
+from ketnoi.lib import docnumber, uploads
 from ketnoi.lib import periods as P
 from ketnoi.lib.vn_text import normalise
 from ketnoi.units.models import Unit
@@ -274,7 +281,7 @@ def document_issue(*, document: ReportDocument, by: Any, on: dt.date | None = No
     t = document.template
     entry = directive_services.document_create(
         unit=document.unit,
-        by=by,
+        by=permissions.person(by),  # the directives app still takes None for the system (DEVELOPING.md)
         title=normalise(t.subject)[:500] or t.name,
         kind=DocumentKind.BAO_CAO,
         number=symbol,
@@ -319,3 +326,124 @@ def sources(document: ReportDocument, by: Any, figures: dict[str, Any] | None = 
             }
         )
     return rows
+
+
+# --- Render jobs (the task queue) -------------------------------------------------------------------
+
+
+def job_start(*, document: ReportDocument, fmt: str, by: Any) -> RenderJob:
+    """A render in the task queue (a long report's PDF takes LibreOffice seconds): the page polls it."""
+    permissions.require(by, "view", document.unit)
+    if fmt not in ("docx", "pdf"):
+        raise ValidationError(_("Format must be docx or pdf."), fields={"format": fmt})
+    job = RenderJob.objects.create(document=document, fmt=fmt)
+    from ketnoi.documents.tasks import render_job
+
+    transaction.on_commit(lambda: render_job(job.pk, _actor_id(by)))
+    return job
+
+
+def _actor_id(by: Any) -> int | None:
+    person = permissions.person(by)
+    return person.pk if person is not None else None
+
+
+def job_run(*, job_id: int, by: Any) -> None:
+    """Claim a queued job (a conditional update, so two workers never both run it) and render it."""
+    claimed = RenderJob.objects.filter(pk=job_id, state="queued").update(state="running", progress=10)
+    if not claimed:
+        return
+    job = RenderJob.objects.select_related("document__template", "document__unit").get(pk=job_id)
+    try:
+        figures = computed(job.document, by)
+        RenderJob.objects.filter(pk=job_id).update(progress=40, message="figures")
+        docx = render_docx(job.document, by, figures=figures)
+        RenderJob.objects.filter(pk=job_id).update(progress=60, message="docx")
+        data = docx if job.fmt == "docx" else render_pdf_from(job.document, docx)
+        job.result.save(f"{job.document_id}.{job.fmt}", ContentFile(data), save=False)
+        job.state, job.progress, job.message = "done", 100, ""
+        job.save(update_fields=["result", "state", "progress", "message", "updated_at"])
+    except ApplicationError as exc:
+        RenderJob.objects.filter(pk=job_id).update(state="failed", message=str(exc.message)[:255])
+
+
+def render_pdf_from(document: ReportDocument, docx: bytes) -> bytes:
+    if document.is_issued and document.issued_pdf:
+        with (document.signed_pdf or document.issued_pdf).open("rb") as handle:
+            return handle.read()
+    return pdf.docx_to_pdf(docx)
+
+
+# --- Certificates and signatures ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificate_upload(*, unit: Unit, data: bytes, name: str, password: str, by: Any) -> SigningCertificate:
+    """A unit's PKCS#12 file; its password is kept only encrypted (core.crypto, rotated with the key)."""
+    permissions.require(by, "manage", unit)
+    uploads.check(data, name=name, kind="document")
+    info = signing.read_pkcs12(data, password, name=name)
+    cert = SigningCertificate(
+        unit=unit,
+        password_encrypted=crypto.encrypt(password),
+        subject=info.subject[:255],
+        not_after=info.not_after,
+    )
+    cert.file.save(name, ContentFile(data), save=False)
+    stamp(cert, by, gettext_noop("Certificate uploaded"))
+    cert.save()
+    return cert
+
+
+def _trusted() -> list[bytes]:
+    out = []
+    for cert in SigningCertificate.objects.filter(active=True):
+        with cert.file.open("rb") as handle:
+            out.append(signing.certificate_der(handle.read(), crypto.decrypt(cert.password_encrypted)))
+    return out
+
+
+@transaction.atomic
+def document_sign(
+    *, document: ReportDocument, certificate: SigningCertificate, by: Any, password: str = ""
+) -> signing.Verification:
+    """Sign the issued PDF (PAdES) with the unit's certificate where Nghị định 30 puts the organisation's
+    signature, then verify what was stored."""
+    permissions.require(by, "approve", document.unit)
+    document = ReportDocument.objects.select_for_update().get(pk=document.pk)
+    if not document.is_issued or not document.issued_pdf:
+        raise Conflict(_("Only an issued report is signed."), fields={"status": document.status})
+    if document.signed_pdf:
+        raise Conflict(_("This report is already signed."), fields={"status": "signed"})
+    if not document.unit.path.startswith(certificate.unit.path):
+        raise PermissionDenied(_("This certificate belongs to another unit."))
+    with certificate.file.open("rb") as handle:
+        p12 = handle.read()
+    with document.issued_pdf.open("rb") as handle:
+        source = handle.read()
+    secret = password or crypto.decrypt(certificate.password_encrypted)
+    signed = signing.sign(
+        source, p12, secret, signer_name=document.template.signer_name, reason=document.number
+    )
+    document.signed_pdf.save(f"{document.pk}-signed.pdf", ContentFile(signed), save=False)
+    document.signed_at = timezone.now()
+    document.signed_by = certificate.subject[:255]
+    stamp(document, by, gettext_noop("Signed"))
+    document.save()
+    return signing.verify(signed, _trusted())
+
+
+def pdf_verify(*, data: bytes, name: str, by: Any) -> signing.Verification:
+    """Verify an uploaded signed PDF (valid, signer, time, unchanged) against the units' certificates."""
+    permissions.require(by, "view", None)
+    uploads.check(data, name=name, kind="document")
+    return signing.verify(data, _trusted())
+
+
+def document_verify(*, document: ReportDocument, by: Any) -> signing.Verification:
+    permissions.require(by, "view", document.unit)
+    document = ReportDocument.objects.get(pk=document.pk)  # the stored copy, as signed
+    if not document.signed_pdf:
+        return signing.Verification(False, False, False, False, "", None, _("The file carries no signature."))
+    with document.signed_pdf.open("rb") as handle:
+        return signing.verify(handle.read(), _trusted())

@@ -23,6 +23,7 @@ from ketnoi.connectors.api import router as connectors_router
 from ketnoi.core.audit import refused_access
 from ketnoi.core.exceptions import ApplicationError, NotAuthenticated, PermissionDenied
 from ketnoi.directives.api import router as directives_router
+from ketnoi.documents.api import router as documents_router
 from ketnoi.lib import uploads
 from ketnoi.lookalike.api import router as lookalike_router
 from ketnoi.pages.api import router as pages_router
@@ -197,5 +198,6 @@ api.add_router("/pages", pages_router)
 api.add_router("/pages", connectors_router)
 api.add_router("", reporting_router)
 api.add_router("", directives_router)
+api.add_router("", documents_router)
 api.add_router("", publishing_router)
 api.add_router("", lookalike_router)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("connectors/", include("ketnoi.connectors.urls")),
     path("reports/", include("ketnoi.reporting.urls")),
     path("directives/", include("ketnoi.directives.urls")),
+    path("documents/", include("ketnoi.documents.urls")),
     path("publishing/", include("ketnoi.publishing.urls")),
     path("k/", include("ketnoi.publishing.kit_urls")),
     path("lookalike/", include("ketnoi.lookalike.urls")),
