@@ -62,7 +62,7 @@ class OfficialIndex:
             key = name_key(candidate.name)
             full = scoring.compact(key)
             self._near(full, self._compact, found)
-            core, _words = scoring._strip_words(key, scoring.TRICK_WORDS | scoring.PARODY_WORDS)
+            core, _words = scoring._strip_words(key, scoring.trick_keys() | scoring.parody_keys())
             if core != key:
                 self._near(scoring.compact(core), self._compact, found)
             undotted = scoring._DIGITS_DOTS.sub("", full)

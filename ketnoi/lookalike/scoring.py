@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -79,6 +81,22 @@ PARODY_WORDS: frozenset[str] = frozenset(
         "gia mao vui",
     }
 )
+
+
+@lru_cache(maxsize=1)
+def _keyed() -> tuple[dict[str, str], dict[str, str]]:
+    """The trick and parody words in name_key form (m becomes rn), each mapped to the word as written."""
+    return {name_key(w): w for w in TRICK_WORDS}, {name_key(w): w for w in PARODY_WORDS}
+
+
+def trick_keys() -> frozenset[str]:
+    return frozenset(_keyed()[0])
+
+
+def parody_keys() -> frozenset[str]:
+    return frozenset(_keyed()[1])
+
+
 _NOT_WORD = re.compile(r"[^\w]+")
 _DIGITS_DOTS = re.compile(r"[\d._\-]+")
 _DOUBLED = re.compile(r"(.)\1+")
@@ -211,18 +229,18 @@ def name_signal(candidate: str, official: Official) -> tuple[float, list[str], b
         return 0.0, [], False
     tricks: list[str] = []
     own = _words(okey)
-    trick_set, parody_set = TRICK_WORDS - own, PARODY_WORDS - own
+    trick_set, parody_set = trick_keys() - own, parody_keys() - own
     core, added = _strip_words(ckey, trick_set)
     _, parody_words = _strip_words(ckey, parody_set)
     core, _ignored = _strip_words(core, parody_set)
     if added:
-        tricks.append("added_words:" + ",".join(sorted(added)))
+        tricks.append("added_words:" + ",".join(sorted(_keyed()[0].get(w, w) for w in added)))
     c, o = compact(core), compact(okey)
     if not c:
         return 0.0, tricks, bool(parody_words)
     best = fuzz.ratio(c, o) / 100
     if c == o:
-        if candidate.strip() != official.name.strip():
+        if _as_written(candidate) != _as_written(official.name):
             plain_core = _strip_words(_strip_words(plain_key(candidate), trick_set)[0], parody_set)[0]
             if compact(plain_core) != compact(plain_key(official.name)):
                 tricks.append("confusables")
@@ -249,6 +267,11 @@ def name_signal(candidate: str, official: Official) -> tuple[float, list[str], b
     if added and best >= 0.9:
         best = max(best - 0.01, 0.0)  # an added word is a small difference, not no difference
     return best, tricks, bool(parody_words)
+
+
+def _as_written(name: str) -> list[str]:
+    """The words of a name as written, ignoring capitals and Unicode composition."""
+    return unicodedata.normalize("NFC", name).casefold().split()
 
 
 def _words(key: str) -> frozenset[str]:
@@ -299,8 +322,8 @@ def handle_signal(candidate: Candidate, official: Official) -> tuple[float | Non
     best = 0.0
     for target in targets:
         stripped = chandle
-        for word in sorted(TRICK_WORDS, key=len, reverse=True):
-            w = compact(word)
+        for key, word in sorted(_keyed()[0].items(), key=lambda kw: len(kw[0]), reverse=True):
+            w = compact(key)
             if stripped != target and target.find(w) < 0:
                 if stripped.endswith(w) and len(stripped) > len(w) + 3:
                     stripped = stripped[: -len(w)]
@@ -317,7 +340,21 @@ def handle_signal(candidate: Candidate, official: Official) -> tuple[float | Non
             tricks.append("doubled_letters")
             score = max(score, 0.97)
         best = max(best, score)
+    if best >= 1.0 and not any(t == "digits_or_dots" for t in tricks):
+        raw = _plain_handle(candidate.canonical_url)
+        for word in {t.partition(":")[2] for t in tricks if t.startswith("added_words:")}:
+            w = compact(word)
+            raw = raw[: -len(w)] if raw.endswith(w) else raw[len(w) :] if raw.startswith(w) else raw
+        plain_targets = {_plain_handle(official.canonical_url), compact(plain_key(official.name))}
+        if raw not in plain_targets:
+            tricks.append("confusables")
     return best, sorted(set(tricks))
+
+
+def _plain_handle(canonical_url: str) -> str:
+    """The last part of a page address as typed, lower-case, without dots, hyphens or underscores."""
+    last = canonical_url.rstrip("/").rsplit("/", 1)[-1].lstrip("@")
+    return compact(plain_key(last.replace(".", " ").replace("-", " ")))
 
 
 def _family(platform: str) -> str:
