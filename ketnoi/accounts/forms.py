@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ketnoi.accounts.models import Role
+from ketnoi.core.forms import IsoDateInput
 from ketnoi.units.picker import use_unit_picker
 
 
@@ -82,9 +83,7 @@ class ChangePasswordForm(forms.Form):
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     unit = forms.ChoiceField(label=_("On unit (and the units under it)"))
-    valid_until = forms.DateField(
-        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=IsoDateInput())
 
     def __init__(self, *args: Any, units: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

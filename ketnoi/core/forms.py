@@ -52,3 +52,13 @@ class NumberField(forms.CharField):
                 _("Must be at most %(max)s.") % {"max": self.max_value}, code="max_value"
             )
         return int(number) if self.integer else number
+
+
+class IsoDateInput(forms.DateInput):
+    """The browser's date picker (``<input type=date>``): its value is always ISO ``yyyy-mm-dd`` whatever the
+    language (a d/m/Y value leaves it blank); the browser shows it as dd/mm/yyyy to a Vietnamese reader."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -7,13 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ketnoi.core.forms import NumberField
+from ketnoi.core.forms import IsoDateInput, NumberField
 from ketnoi.lib import uploads
 from ketnoi.pages.models import METRIC_KEYS, MetricSnapshot, PageRole, PageStatus, Platform
 from ketnoi.units.models import Unit
 from ketnoi.units.picker import use_unit_picker
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = IsoDateInput()
 
 
 class PageForm(forms.Form):

@@ -111,8 +111,8 @@ def check(url: str) -> dict[str, Any]:
     """What the registry says about an address: official, retired or not registered."""
     try:
         key = canonical(url)
-    except BadAddress:
-        return {"status": "not_registered", "url": url, "valid_address": False}
+    except BadAddress:  # text that is not a web address at all gets its own answer
+        return {"status": "not_an_address", "url": url, "valid_address": False}
     page = selectors.page_find_by_url(url)
     answer: dict[str, Any] = {"url": url, "canonical_url": key, "valid_address": True}
     if page is not None and page.status == PageStatus.VERIFIED:
@@ -126,8 +126,10 @@ def check(url: str) -> dict[str, Any]:
                 "retired_on": page.retired_on.isoformat() if page.retired_on else None,
             },
         )
+    elif page is not None:
+        # Registered but not (yet, or no longer) verified: not vouched for in public, but not unknown either.
+        answer["status"] = "not_verified"
     else:
-        # Registered but not (yet, or no longer) verified pages are not vouched for in public.
         answer["status"] = "not_registered"
         if page is None:
             for hook in _RESEMBLANCE:

@@ -116,3 +116,41 @@ def overview_for(*, user: Any, unit: Unit, day: dt.date | None = None) -> Overvi
         due_soon=len(due_soon(for_user=user, limit=200)),
         overdue_tasks=late_tasks[:5],
     )
+
+
+@dataclass
+class Waiting:
+    """What waits for the person's decision: reports to approve, stories to review, pages to verify."""
+
+    reports: list[Any] = field(default_factory=list)
+    stories: list[Any] = field(default_factory=list)
+    pages: list[Any] = field(default_factory=list)
+    limit: int = 10
+
+    @property
+    def any(self) -> bool:
+        return bool(self.reports or self.stories or self.pages)
+
+
+def waiting_for(user: Any, limit: int = 10) -> Waiting:
+    """The approver's "waiting for you" list, oldest first, from each app's own selectors and rules."""
+    from ketnoi.core import permissions
+    from ketnoi.pages.services import may_verify
+    from ketnoi.publishing.models import StoryStatus
+    from ketnoi.publishing.selectors import story_list
+    from ketnoi.reporting.selectors import approvals_pending
+
+    if not permissions.can_any(user, "approve"):
+        return Waiting(limit=limit)
+    reports = list(approvals_pending(for_user=user)[:limit])
+    stories = [
+        s
+        for s in story_list(for_user=user, status=StoryStatus.IN_REVIEW).order_by("updated_at")[: limit * 3]
+        if permissions.can(user, "approve", s.unit)
+    ][:limit]
+    pages = [
+        p
+        for p in page_list(for_user=user, status="registered").order_by("created_at")[: limit * 3]
+        if may_verify(user, p)
+    ][:limit]
+    return Waiting(reports=reports, stories=stories, pages=pages, limit=limit)

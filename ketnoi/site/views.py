@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ketnoi.accounts.services import user_update
 from ketnoi.core import asof, permissions
-from ketnoi.site.overview import overview_for
+from ketnoi.site.overview import overview_for, waiting_for
 from ketnoi.units.models import Unit
 from ketnoi.units.selectors import children_as_of, top_units_as_of, unit_children
 
@@ -38,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "tops": tops,
             "cards": cards,
             "overview": overview,
+            "waiting": waiting_for(request.user, limit=5),
             "roles": request.user.grants.select_related("unit"),  # type: ignore[union-attr]
         },
     )

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
+from ketnoi.core.forms import IsoDateInput
 from ketnoi.units.models import UnitKind, UnitLevel
 from ketnoi.units.picker import use_unit_picker
 
@@ -21,9 +22,7 @@ ACTIONS = [
 
 class ReorganiseForm(forms.Form):
     action = forms.ChoiceField(label=_("Change"), choices=ACTIONS)
-    effective_date = forms.DateField(
-        label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_date = forms.DateField(label=_("Effective date"), widget=IsoDateInput())
     decision = forms.CharField(label=_("Decision (number and symbol)"), max_length=255, required=False)
     new_name = forms.CharField(label=_("New name"), max_length=255, required=False)
     target = forms.ChoiceField(label=_("Other unit"), required=False)

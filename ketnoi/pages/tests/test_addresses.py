@@ -51,7 +51,7 @@ def test_an_editor_repointing_a_verified_page_over_the_api_returns_it_to_registe
     assert "xác minh lại" in (latest.history_change_reason or "")  # "address changed: to be verified again"
     # The public check no longer calls the new address official.
     answer = client.get("/public/check", {"url": "https://www.facebook.com/phishing.page"})
-    assert answer.status_code == 200 and answer.json()["status"] == "not_registered"
+    assert answer.status_code == 200 and answer.json()["status"] == "not_verified"
 
 
 @pytest.mark.parametrize(

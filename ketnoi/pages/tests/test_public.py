@@ -64,16 +64,23 @@ def test_the_check_answers_retired_for_a_retired_page(registry: Any, client: Cli
     assert body["page"]["retired_on"] == "2023-03-01"
 
 
-def test_the_check_answers_not_registered_for_a_random_or_unverified_address(
-    registry: Any, client: Client
-) -> None:
+def test_the_check_tells_unknown_unverified_and_not_an_address_apart(registry: Any, client: Client) -> None:
     assert (
         client.get("/public/check", {"url": "https://facebook.com/gia-mao-123"}).json()["status"]
         == "not_registered"
     )
-    assert client.get("/public/check", {"url": "facebook.com/dxcho"}).json()["status"] == "not_registered"
-    assert client.get("/public/check", {"url": "không phải địa chỉ"}).json()["status"] == "not_registered"
+    # Registered, not yet verified: not vouched for, but not "not registered" either (issue 11 item 14).
+    assert client.get("/public/check", {"url": "facebook.com/dxcho"}).json()["status"] == "not_verified"
+    # Text that is not an address gets its own answer, not "not an official page".
+    assert client.get("/public/check", {"url": "không phải địa chỉ"}).json()["status"] == "not_an_address"
     assert client.get("/public/check").status_code == 400
+
+
+def test_the_directory_check_says_in_vietnamese_which_case_it_is(registry: Any, client: Client) -> None:
+    html = client.get("/public/", {"url": "không phải địa chỉ"}).content.decode()
+    assert "Đây không phải là địa chỉ trang web" in html
+    html = client.get("/public/", {"url": "facebook.com/dxcho"}).content.decode()
+    assert "đã đăng ký nhưng chưa được" in html
 
 
 def test_open_data_shows_verified_pages_only_and_nothing_internal(registry: Any, client: Client) -> None:

@@ -224,7 +224,7 @@ def test_dashboard_exports_every_table_to_xlsx(alice: Any, web_as: Any, bgm_page
     book = load_workbook(io.BytesIO(response.content))
     assert len(book.sheetnames) == 7
     series = book.worksheets[1]
-    assert [c.value for c in series[1]][:2] == ["Tháng", "Lượng người theo dõi"]
+    assert [c.value for c in series[1]][:2] == ["Tháng", "Người theo dõi"]
     assert series.cell(row=3, column=2).value == 1100
 
 
