@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from ketnoi.core.permissions import SYSTEM
+
 os.environ.setdefault("KETNOI_ENV", "test")
 
 
@@ -33,24 +35,26 @@ def province(db: Any) -> Any:
     from ketnoi.units.services import unit_create
 
     bp = unit_create(
-        code="BP", name="Tỉnh Bình Phước", kind="province", level="province", parent=None, by=None
+        code="BP", name="Tỉnh Bình Phước", kind="province", level="province", parent=None, by=SYSTEM
     )
     bgm = unit_create(
-        code="BP-BGM", name="Huyện Bù Gia Mập", kind="district", level="district", parent=bp, by=None
+        code="BP-BGM", name="Huyện Bù Gia Mập", kind="district", level="district", parent=bp, by=SYSTEM
     )
     dx = unit_create(
-        code="BP-DX", name="Thành phố Đồng Xoài", kind="city", level="district", parent=bp, by=None
+        code="BP-DX", name="Thành phố Đồng Xoài", kind="city", level="district", parent=bp, by=SYSTEM
     )
-    unit_create(code="BP-BGM-XPN", name="Xã Phú Nghĩa", kind="commune", level="commune", parent=bgm, by=None)
-    unit_create(code="BP-BGM-XDK", name="Xã Đa Kia", kind="commune", level="commune", parent=bgm, by=None)
-    unit_create(code="BP-DX-PTP", name="Phường Tân Phú", kind="ward", level="commune", parent=dx, by=None)
+    unit_create(
+        code="BP-BGM-XPN", name="Xã Phú Nghĩa", kind="commune", level="commune", parent=bgm, by=SYSTEM
+    )
+    unit_create(code="BP-BGM-XDK", name="Xã Đa Kia", kind="commune", level="commune", parent=bgm, by=SYSTEM)
+    unit_create(code="BP-DX-PTP", name="Phường Tân Phú", kind="ward", level="commune", parent=dx, by=SYSTEM)
     unit_create(
         code="BP-BTG",
         name="Ban Tuyên giáo Tỉnh ủy",
         kind="party_agency",
         level="district",
         parent=bp,
-        by=None,
+        by=SYSTEM,
     )
     return bp
 
@@ -74,11 +78,11 @@ def _person(username: str, unit_code: str, roles: list[tuple[str, str]]) -> Any:
         password="test-password-123",  # noqa: S106 - test accounts
         unit=Unit.objects.get(code=unit_code),
         full_name=username.title(),
-        by=None,
+        by=SYSTEM,
         validate_password=False,
     )
     for role, code in roles:
-        role_grant(user=user, unit=Unit.objects.get(code=code), role=role, by=None)
+        role_grant(user=user, unit=Unit.objects.get(code=code), role=role, by=SYSTEM)
     return user
 
 

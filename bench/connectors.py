@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from ketnoi.core.permissions import SYSTEM
+
 # The fake platforms live with the tests (tests/fakes/), outside the installed package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -37,7 +39,9 @@ def main(pages: int) -> None:
     fake = FakePlatforms().start()
     for name, url in fake.urls().items():
         setattr(settings, name, url)
-    unit = unit_create(code="BENCH", name="Tỉnh thử", kind="province", level="province", parent=None, by=None)
+    unit = unit_create(
+        code="BENCH", name="Tỉnh thử", kind="province", level="province", parent=None, by=SYSTEM
+    )
     t0 = time.perf_counter()
     for n in range(pages):
         kind = ("facebook_page", "youtube", "zalo_oa")[n % 3]
@@ -53,8 +57,8 @@ def main(pages: int) -> None:
             zalo_app = {"app_id": "bench-app", "secret_key": "bench-secret"}
             fake.add_zalo_oa(pid, **zalo_app, access_token=token, refresh_token=f"r{n}", followers=n)
             url = f"https://zalo.me/{pid}"
-        page = page_register(unit=unit, platform=kind, name=f"Trang {n}", url=url, platform_id=pid, by=None)
-        services.credential_set(page=page, access_token=token, expires_at=None, by=None)
+        page = page_register(unit=unit, platform=kind, name=f"Trang {n}", url=url, platform_id=pid, by=SYSTEM)
+        services.credential_set(page=page, access_token=token, expires_at=None, by=SYSTEM)
     setup = time.perf_counter() - t0
 
     with CaptureQueriesContext(connection) as queries:

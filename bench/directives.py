@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ketnoi.core.permissions import SYSTEM
+
 
 def _timed(label: str, fn: Callable[[], Any], runs: int = 5) -> Any:
     times = []
@@ -130,8 +132,8 @@ def main(documents: int, per_document: int) -> None:
 
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = user_create(username=username, password=None, by=None, unit=Unit.objects.get(code=code))
-            role_grant(user=user, unit=Unit.objects.get(code=code), role=role, by=None)
+            user = user_create(username=username, password=None, by=SYSTEM, unit=Unit.objects.get(code=code))
+            role_grant(user=user, unit=Unit.objects.get(code=code), role=role, by=SYSTEM)
         return user
 
     district_editor = person("bench.bgm", "BP-BGM", "editor")

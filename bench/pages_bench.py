@@ -33,6 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pages_generate import build_registry, setup_django, write_snapshots
 
+from ketnoi.core.permissions import SYSTEM
+
 
 def p95(samples: list[float]) -> float:
     ordered = sorted(samples)
@@ -160,7 +162,7 @@ def import_run(paths: list[Path]) -> tuple[float, int, int]:
     written = changed = 0
     t0 = time.perf_counter()
     for path in paths:
-        result = import_metrics(data=path.read_bytes(), file_name=path.name, by=None)
+        result = import_metrics(data=path.read_bytes(), file_name=path.name, by=SYSTEM)
         written += result.snapshots
         changed += result.changed
     return time.perf_counter() - t0, written, changed

@@ -44,7 +44,9 @@ def main(rate: float, pages: int, stories_count: int, threads: int) -> None:
     call_command("migrate", verbosity=0)
     fake = PublishingPlatforms().start()
     fake.limit_rate(rate, window=2.0)
-    unit = unit_create(code="BENCH", name="Tỉnh thử", kind="province", level="province", parent=None, by=None)
+    unit = unit_create(
+        code="BENCH", name="Tỉnh thử", kind="province", level="province", parent=None, by=SYSTEM
+    )
     page_rows = []
     for n in range(pages):
         page_id, token = f"{300000000000000 + n}", f"EAAB-bench-{n:05d}"
@@ -55,9 +57,9 @@ def main(rate: float, pages: int, stories_count: int, threads: int) -> None:
             name=f"Trang {n}",
             url=f"https://www.facebook.com/{page_id}",
             platform_id=page_id,
-            by=None,
+            by=SYSTEM,
         )
-        credential_set(page=page, access_token=token, expires_at=None, by=None)
+        credential_set(page=page, access_token=token, expires_at=None, by=SYSTEM)
         page_rows.append(page)
     at = timezone.now()
     for s in range(stories_count):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ketnoi.accounts import services
 from ketnoi.accounts.models import RoleGrant, User
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.units.models import Unit
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo data only; `ketnoi demo` refuses to run in production
@@ -52,12 +53,12 @@ def load() -> list[tuple[str, str]]:
                 full_name=full_name,
                 position=position,
                 unit=Unit.objects.get(code=unit_code),
-                by=None,
+                by=SYSTEM,
                 validate_password=False,
             )
         for role, code in roles:
             unit = Unit.objects.get(code=code)
             if not RoleGrant.objects.filter(user=user, unit=unit, role=role).exists():
-                services.role_grant(user=user, unit=unit, role=role, by=None)
+                services.role_grant(user=user, unit=unit, role=role, by=SYSTEM)
         lines.append((username, ", ".join(f"{role} @ {code}" for role, code in roles)))
     return lines

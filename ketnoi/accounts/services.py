@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -22,6 +22,9 @@ from ketnoi.core.exceptions import Conflict, NotAuthenticated, PermissionDenied,
 from ketnoi.units.models import Unit
 from ketnoi.units.selectors import require_exists
 
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
+
 TOKEN_PREFIX = "kn_"  # noqa: S105 - a visible prefix, not a secret
 DEFAULT_TOKEN_DAYS = 90
 
@@ -33,12 +36,13 @@ def _validate_password(password: str, user: User | None = None) -> None:
         raise ValidationError(" ".join(exc.messages), fields={"password": " ".join(exc.messages)}) from exc
 
 
+@permissions.gated
 @transaction.atomic
 def user_create(
     *,
     username: str,
     password: str | None,
-    by: Any,
+    by: Actor,
     full_name: str = "",
     email: str = "",
     unit: Unit | None = None,
@@ -47,10 +51,10 @@ def user_create(
     validate_password: bool = True,
 ) -> User:
     """Create a staff account in ``unit``. The caller must manage that unit."""
-    if by is not None:
-        permissions.require(by, "manage", unit) if unit is not None else permissions.require(
-            by, "system", None
-        )
+    if unit is not None:
+        permissions.require(by, "manage", unit)
+    else:
+        permissions.require(by, "system", None)
     if unit is not None:
         require_exists(unit, planned_ok=True)
     username = username.strip()
@@ -80,19 +84,18 @@ def user_create(
     return user
 
 
-def _is_person(by: Any) -> bool:
-    """A signed-in person, as opposed to the product itself (``SYSTEM``) or the old ``None``."""
-    return by is not None and not isinstance(by, permissions.SystemActor)
+def _is_person(by: Actor) -> bool:
+    """A signed-in person, as opposed to the product itself (``SYSTEM``)."""
+    return permissions.person(by) is not None
 
 
-def require_manage_person(*, person: User, by: Any) -> None:
+def require_manage_person(*, person: User, by: Actor) -> None:
     """Refuse unless ``by`` may manage ``person`` (see ``permissions.can_manage_person``).
 
     The one check before any change to another person's account: details, e-mail, activity,
     password, roles and tokens, from the web, the API and the command line alike.
     """
-    if by is None:
-        return
+    permissions.require_actor(by)
     if not permissions.can_manage_person(by, person):
         raise PermissionDenied(
             _(
@@ -103,15 +106,16 @@ def require_manage_person(*, person: User, by: Any) -> None:
         )
 
 
+@permissions.gated
 @transaction.atomic
-def user_update(*, user: User, by: Any, **fields: Any) -> User:
+def user_update(*, user: User, by: Actor, **fields: Any) -> User:
     allowed = {"full_name", "email", "unit", "position", "phone", "language", "is_active", "left_unit_on"}
     if set(fields) - allowed:
         raise ValidationError(
             _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(set(fields) - allowed)}
         )
     self_service = _is_person(by) and by.pk == user.pk and set(fields) <= {"full_name", "language", "phone"}
-    if by is not None and not self_service:
+    if not self_service:
         require_manage_person(person=user, by=by)
         if "unit" in fields and fields["unit"] is not None:
             permissions.require(by, "manage", fields["unit"])
@@ -140,8 +144,9 @@ def end_sessions_and_tokens(user: User) -> None:
     Session.objects.filter(session_key__in=doomed).delete()
 
 
+@permissions.gated
 @transaction.atomic
-def user_set_password(*, user: User, password: str, by: Any) -> None:
+def user_set_password(*, user: User, password: str, by: Actor) -> None:
     """Set a new password. Every API token of the account ends with the old password, and so does
     every session (Django checks a hash of the password on each request); the caller keeps their own
     session with ``update_session_auth_hash`` when they changed their own password."""
@@ -155,12 +160,10 @@ def user_set_password(*, user: User, password: str, by: Any) -> None:
     security_event("password_reset", by, user.unit, detail={"person": user.pk})
 
 
-def _may_grant(by: Any, person: User, role: str, unit: Unit) -> None:
+def _may_grant(by: Actor, person: User, role: str, unit: Unit) -> None:
     """Separation of duties for grants and revocations: nobody grants themselves anything, and a
     role on a unit is granted or taken back only by someone who manages the person, manages the unit
     and holds every right of the role there (on that unit or above)."""
-    if by is None:
-        return
     if _is_person(by) and by.pk == person.pk:
         raise PermissionDenied(_("Nobody can grant roles to themselves: ask another administrator."))
     if role == Role.SYSTEM_ADMIN:
@@ -174,9 +177,10 @@ def _may_grant(by: Any, person: User, role: str, unit: Unit) -> None:
     require_manage_person(person=person, by=by)
 
 
+@permissions.gated
 @transaction.atomic
 def role_grant(
-    *, user: User, unit: Unit, role: str, by: Any, valid_until: dt.date | None = None
+    *, user: User, unit: Unit, role: str, by: Actor, valid_until: dt.date | None = None
 ) -> RoleGrant:
     """Give ``user`` the ``role`` on ``unit`` and its subtree."""
     if role not in Role.values:
@@ -186,7 +190,7 @@ def role_grant(
     _may_grant(by, user, role, unit)
     require_exists(unit, planned_ok=True)
     grant = RoleGrant(
-        user=user, unit=unit, role=role, valid_until=valid_until, granted_by=by if _is_person(by) else None
+        user=user, unit=unit, role=role, valid_until=valid_until, granted_by=permissions.person(by)
     )
     stamp(grant, by, gettext_noop("Role granted"))
     try:
@@ -199,8 +203,9 @@ def role_grant(
     return grant
 
 
+@permissions.gated
 @transaction.atomic
-def role_revoke(*, grant: RoleGrant, by: Any) -> None:
+def role_revoke(*, grant: RoleGrant, by: Actor) -> None:
     if _is_person(by) and by.pk == grant.user_id:
         permissions.require(by, "manage", grant.unit)
         if grant.role in (Role.SYSTEM_ADMIN, Role.UNIT_ADMIN):
@@ -222,12 +227,13 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@permissions.gated
 @transaction.atomic
 def api_token_create(
     *,
     user: User,
     name: str,
-    by: Any,
+    by: Actor,
     expires_at: dt.datetime | None = None,
     days: int | None = DEFAULT_TOKEN_DAYS,
     second_factor: bool = False,
@@ -238,7 +244,7 @@ def api_token_create(
     session that passed one); where two factors are required for the owner's roles, none is issued
     without it.
     """
-    if by is not None and by.pk != user.pk:
+    if _is_person(by) and by.pk != user.pk:
         raise PermissionDenied(_("Tokens are personal: only their owner can create them."))
     if two_factor_required(user) and not second_factor:
         raise NotAuthenticated(
@@ -289,7 +295,8 @@ def api_token_authenticate(*, token: str) -> User | None:
     return row.user
 
 
-def api_token_revoke(*, token: ApiToken, by: Any) -> None:
+@permissions.gated
+def api_token_revoke(*, token: ApiToken, by: Actor) -> None:
     if not (_is_person(by) and by.pk == token.user_id):
         require_manage_person(person=token.user, by=by)
     if token.revoked_at is None:

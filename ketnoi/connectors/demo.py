@@ -16,6 +16,7 @@ from django.utils import timezone
 from ketnoi.connectors import services
 from ketnoi.connectors.models import PageCredential
 from ketnoi.connectors.platforms import PULLED_PLATFORMS
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.pages.models import Page, PageStatus
 
 DEMO_CONNECTIONS = 3
@@ -35,6 +36,6 @@ def load() -> None:
             page=page,
             access_token=f"DEMO-{page.pk}-not-a-real-token",
             expires_at=timezone.now() + dt.timedelta(days=60),
-            by=None,
+            by=SYSTEM,
             demo=True,
         )

@@ -20,7 +20,7 @@ import datetime as dt
 import logging
 import os
 import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -67,6 +67,9 @@ from ketnoi.core.audit import security_event, stamp
 from ketnoi.core.exceptions import ApplicationError, Conflict, ValidationError
 from ketnoi.pages.models import Page, PageRole, Platform
 
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
+
 logger = logging.getLogger("ketnoi.connectors")
 
 ZALO_REFRESH_DAYS = 90  # a Zalo refresh token is valid for three months
@@ -100,13 +103,14 @@ def _clean_secret(value: str, field: str, label: str) -> str:
     return value
 
 
+@permissions.gated
 @transaction.atomic
 def credential_set(
     *,
     page: Page,
     access_token: str,
     expires_at: dt.datetime | None,
-    by: Any,
+    by: Actor,
     refresh_token: str = "",
     app_id: str = "",
     app_secret: str = "",
@@ -116,8 +120,7 @@ def credential_set(
 
     ``demo=True`` (the demo loader only) marks a made-up token: it is never sent to a real platform.
     """
-    if by is not None:
-        permissions.require(by, "edit", page.unit)
+    permissions.require(by, "edit", page.unit)
     reason = unsupported_reason(page)
     if reason:
         raise ValidationError(reason, fields={"access_token": reason})
@@ -172,18 +175,18 @@ def credential_set(
     credential.last_error_at = None
     credential.warned_for = None
     credential.next_pull_at = now
-    credential.updated_by = by if getattr(by, "is_authenticated", False) else None
+    credential.updated_by = permissions.person(by)
     stamp(credential, by, _("Access token entered"))
     credential.save()
     security_event("credential_changed", by, page.unit, detail={"page": page.pk, "action": "set"})
     return credential
 
 
+@permissions.gated
 @transaction.atomic
-def credential_delete(*, page: Page, by: Any) -> None:
+def credential_delete(*, page: Page, by: Actor) -> None:
     """Disconnect the page: the stored tokens are deleted."""
-    if by is not None:
-        permissions.require(by, "edit", page.unit)
+    permissions.require(by, "edit", page.unit)
     credential = PageCredential.objects.filter(page=page).first()
     if credential is not None:
         stamp(credential, by, _("Disconnected"))
@@ -212,10 +215,10 @@ def _store_pair(credential: PageCredential, access: str, refresh: str, expires_i
 # --- runs ----------------------------------------------------------------------------------------
 
 
-def pull_enqueue(*, page: Page, by: Any, trigger: str = RunTrigger.MANUAL) -> ConnectorRun:
+@permissions.gated
+def pull_enqueue(*, page: Page, by: Actor, trigger: str = RunTrigger.MANUAL) -> ConnectorRun:
     """A queued run for the page (the caller sends its id to the task queue)."""
-    if by is not None:
-        permissions.require(by, "edit", page.unit)
+    permissions.require(by, "edit", page.unit)
     reason = unsupported_reason(page)
     if reason:
         raise ValidationError(reason)
@@ -230,7 +233,7 @@ def pull_enqueue(*, page: Page, by: Any, trigger: str = RunTrigger.MANUAL) -> Co
                 page=page,
                 platform=page.platform,
                 trigger=trigger,
-                requested_by=by if getattr(by, "is_authenticated", False) else None,
+                requested_by=permissions.person(by),
             )
     except IntegrityError as exc:
         raise Conflict(_("A pull of this page is already queued or running.")) from exc
@@ -375,7 +378,11 @@ def pull_execute(run_id: int, *, worker: str = "") -> ConnectorRun | None:
                 _finish(run, RunStatus.FAILED, error_code="no_credential")
                 return run
             snapshot = metrics_record(
-                page=page, day=timezone.localdate(), values=values, source=MetricSource.CONNECTOR, by=None
+                page=page,
+                day=timezone.localdate(),
+                values=values,
+                source=MetricSource.CONNECTOR,
+                by=permissions.SYSTEM,
             )
             finished = timezone.now()
             next_pull = finished + pull_interval() + dt.timedelta(seconds=figures.throttle_seconds)
@@ -541,25 +548,15 @@ def enqueue_due(now: dt.datetime | None = None, limit: int = 500) -> list[int]:
 
 def page_admins(page: Page) -> list[Any]:
     """Who is told about the page's connection: its administrators in the product, or failing that the
-    unit administrators and editors of the page's unit (the nearest unit up the tree that has some)."""
-    from ketnoi.accounts.models import RoleGrant, User
+    people responsible for editing the page's unit (the nearest unit up the tree that has some)."""
+    from ketnoi.accounts.models import User
 
     admins = list(
         User.objects.filter(is_active=True, page_roles__page=page, page_roles__role=PageRole.ADMIN).distinct()
     )
     if admins:
         return admins
-    today = timezone.localdate()
-    unit = page.unit
-    units = [unit, *reversed(list(type(unit).objects.get_ancestors(unit)))]
-    for u in units:
-        grants = RoleGrant.objects.filter(unit=u, role__in=["unit_admin", "editor"]).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=today)
-        )
-        people = list(User.objects.filter(is_active=True, grants__in=grants).distinct())
-        if people:
-            return people
-    return []
+    return permissions.responsible_people(page.unit, "edit", climb=True)
 
 
 def _notice_text(page: Page, kind: str, code: str, expires_at: dt.datetime | None) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.http import HttpRequest
@@ -19,6 +19,11 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
+
+from ketnoi.core import permissions
+
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 # Reasons written by older versions as internal words, shown as the actions they were.
 LEGACY_REASONS = {
@@ -34,10 +39,9 @@ QUIET_FIELDS = {"id", "created_at", "updated_at", "search_folded", "path", "dept
 MAX_TEXT = 200
 
 
-def stamp(instance: models.Model, by: Any, reason: str = "") -> None:
+def stamp(instance: models.Model, by: Actor, reason: str = "") -> None:
     # SYSTEM (no person: worker, demo loader) is authenticated but has no row: recorded as no user.
-    person = getattr(by, "is_authenticated", False) and getattr(by, "pk", None) is not None
-    instance._history_user = by if person else None  # type: ignore[attr-defined]
+    instance._history_user = permissions.person(by)  # type: ignore[attr-defined]
     instance._change_reason = reason[:100] if reason else None  # type: ignore[attr-defined]
 
 

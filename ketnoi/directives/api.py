@@ -220,7 +220,7 @@ def document_detail(request: HttpRequest, doc_id: int) -> dict[str, Any]:
 )
 def document_proposals(request: HttpRequest, doc_id: int) -> dict[str, Any]:
     document = selectors.document_get(pk=doc_id, for_user=request.user)
-    return services.analyse_text(document.body, document.unit)
+    return services.document_proposals(document=document, by=request.user)
 
 
 class ProposalIn(Schema):

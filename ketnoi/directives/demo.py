@@ -12,6 +12,7 @@ from importlib import resources
 
 from django.utils import timezone
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.directives import proposals as reader
 from ketnoi.directives import services
 from ketnoi.directives.models import Document, LinkKind, Task, TaskStatus
@@ -38,7 +39,7 @@ def _register(name: str, unit: Unit, **fields: object) -> Document | None:
         return None
     return services.document_create(
         unit=unit,
-        by=None,
+        by=SYSTEM,
         files=[services.Upload(name, text.encode("utf-8"))],
         **fields,  # type: ignore[arg-type]
     )
@@ -70,7 +71,7 @@ def _confirm(document: Document, due: dict[str, dt.date], fallback: Unit | None 
                 recurrence=p.recurrence,
             )
         )
-    return services.tasks_confirm(document=document, proposals=chosen, by=None)
+    return services.tasks_confirm(document=document, proposals=chosen, by=SYSTEM)
 
 
 def _units(p: Proposal) -> list[Unit]:
@@ -108,8 +109,8 @@ def _close_the_rest(document: Document, note: str) -> None:
         if (task.number, task.lead_unit.code) in HELD_OVER:
             continue
         if task.recurrence:
-            task = services.task_update(task=task, by=None, recurrence="")
-        services.task_report_progress(task=task, by=None, status=TaskStatus.DONE, note=note)
+            task = services.task_update(task=task, by=SYSTEM, recurrence="")
+        services.task_report_progress(task=task, by=SYSTEM, status=TaskStatus.DONE, note=note)
 
 
 def load_after_reform() -> None:
@@ -136,7 +137,7 @@ def _chi_thi(province: Unit) -> None:
     received = _task(chi_thi, "7", "BP-BGM")
     communes = list(Unit.objects.filter(code__in=["BP-BGM-XPM", "BP-BGM-XPN", "BP-BGM-XBT"]).order_by("code"))
     children = services.task_cascade(
-        task=received, units=communes, by=None, due_date=start + dt.timedelta(days=80)
+        task=received, units=communes, by=SYSTEM, due_date=start + dt.timedelta(days=80)
     )
     for child, (progress, note) in zip(
         children,
@@ -147,23 +148,23 @@ def _chi_thi(province: Unit) -> None:
         ],
         strict=False,
     ):
-        services.task_report_progress(task=child, by=None, progress=progress, note=note)
+        services.task_report_progress(task=child, by=SYSTEM, progress=progress, note=note)
     services.task_report_progress(
         task=_task(chi_thi, "1.1", "BP-DX"),
-        by=None,
+        by=SYSTEM,
         status=TaskStatus.DONE,
         note="Thành ủy đã ban hành kế hoạch triển khai và tổ chức quán triệt đến 100% chi bộ.",
         link="https://dongxoai.binhphuoc.gov.vn/",
     )
     services.task_report_progress(
         task=_task(chi_thi, "1.2", "BP-BGM"),
-        by=None,
+        by=SYSTEM,
         progress=60,
         note="Đã đăng 45 tin bài trên trang Bù Gia Mập Online.",
     )
     services.task_report_progress(
         task=_task(chi_thi, "8", "BP-BTG"),
-        by=None,
+        by=SYSTEM,
         note="Báo cáo quý: đã phát hành tờ gấp đến các chi bộ.",
         period_end=dt.date(2024, 12, 31),
     )
@@ -191,13 +192,13 @@ def _cong_van(bgm: Unit) -> None:
             kind_word=word,
             issued_on=issued_on,
             issuer=issuer,
-            by=None,
+            by=SYSTEM,
         )
     tasks = _confirm(cong_van, {"1": dt.date(2024, 1, 31)}, fallback=bgm)
     done = [t for t in tasks if t.lead_unit.code in ("BP-BGM-XPM", "BP-BGM-XDO")]
     for task in done:
         services.task_report_progress(
-            task=task, by=None, status=TaskStatus.DONE, note="Đã quán triệt đến toàn thể đảng viên."
+            task=task, by=SYSTEM, status=TaskStatus.DONE, note="Đã quán triệt đến toàn thể đảng viên."
         )
     _close_the_rest(cong_van, "Đã triển khai, báo cáo Ban Thường vụ Huyện ủy.")
 
@@ -213,14 +214,14 @@ def _bao_cao(province: Unit) -> None:
         kind_word="Chỉ thị",
         issued_on=dt.date(2017, 4, 17),
         issuer="Tỉnh ủy",
-        by=None,
+        by=SYSTEM,
     )
     tasks = _confirm(bao_cao, {"4": dt.date(2020, 12, 31), "7": dt.date(2020, 11, 30)})
     for task in tasks:
         if task.number == "7":
             services.task_report_progress(
                 task=task,
-                by=None,
+                by=SYSTEM,
                 status=TaskStatus.DONE,
                 note="Ban Tuyên giáo đã tham mưu Tỉnh ủy ban hành văn bản chỉ đạo tiếp tục thực hiện.",
             )
@@ -268,7 +269,7 @@ def _ke_hoach(today: dt.date) -> None:
         )
         for number, codes in KE_HOACH_UNITS.items()
     ]
-    tasks = services.tasks_confirm(document=plan, proposals=chosen, by=None)
+    tasks = services.tasks_confirm(document=plan, proposals=chosen, by=SYSTEM)
     reports = {
         ("2", "DN-PBP"): (TaskStatus.DONE, 100, "Đã cập nhật tên gọi, địa chỉ trên 4 trang của phường."),
         ("2", "BP-BGM-XBGM"): (None, 60, "Đã cập nhật trang Bù Gia Mập Online; còn 2 trang ấp."),
@@ -281,6 +282,6 @@ def _ke_hoach(today: dt.date) -> None:
             continue
         status, progress, note = report
         if status is not None:
-            services.task_report_progress(task=task, by=None, status=status, note=note)
+            services.task_report_progress(task=task, by=SYSTEM, status=status, note=note)
         else:
-            services.task_report_progress(task=task, by=None, progress=progress, note=note)
+            services.task_report_progress(task=task, by=SYSTEM, progress=progress, note=note)

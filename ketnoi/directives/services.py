@@ -8,7 +8,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -54,18 +54,12 @@ from ketnoi.units.addressing import addressing_root
 from ketnoi.units.models import Unit
 from ketnoi.units.selectors import require_exists
 
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
+
 log = logging.getLogger(__name__)
 
 DUE_SOON_DAYS = 3
-
-
-def _check(by: Any, verb: str, unit: Unit | None) -> None:
-    if by is not None:
-        permissions.require(by, verb, unit)
-
-
-def _user(by: Any) -> Any:
-    return by if getattr(by, "is_authenticated", False) else None
 
 
 # --- The registry seen by the proposal reader ----------------------------------------------------
@@ -87,6 +81,14 @@ def registry_for(unit: Unit) -> reader.Registry:
 
 def analyse_text(text: str, unit: Unit) -> dict[str, Any]:
     return reader.analyse(text, registry_for(unit))
+
+
+@permissions.gated
+def document_proposals(*, document: Document, by: Actor) -> dict[str, Any]:
+    """The tasks proposed from a document's text, for someone who may confirm them (``edit`` on its unit):
+    the review screen and the API both ask this, so they give the same answer."""
+    permissions.require(by, "edit", document.unit)
+    return analyse_text(document.body, document.unit)
 
 
 # --- Documents -----------------------------------------------------------------------------------
@@ -165,11 +167,12 @@ DOCUMENT_FIELDS = {
 }
 
 
+@permissions.gated
 @transaction.atomic
 def document_create(
     *,
     unit: Unit,
-    by: Any,
+    by: Actor,
     title: str = "",
     kind: str = "",
     number: str = "",
@@ -186,7 +189,7 @@ def document_create(
 ) -> Document:
     """Register a document. Blank fields are read from its text (typed or from the attached files)
     when ``read_heading``: kind, number, date, issuing body, signer and recipients."""
-    _check(by, "edit", unit)
+    permissions.require(by, "edit", unit)
     require_exists(unit, issued_on)
     texts = [(upload, extract_text(upload.name, upload.data)) for upload in files]
     full_text = body or "\n\n".join(t for _u, t in texts)
@@ -223,7 +226,7 @@ def document_create(
         signer_capacity=normalise(signer_capacity)[:150],
         recipients_text=recipients_text.strip(),
         body=full_text,
-        created_by=_user(by),
+        created_by=permissions.person(by),
     )
     _apply_number(document, number)
     _refuse_duplicate(document)
@@ -243,11 +246,12 @@ def document_create(
     return document
 
 
+@permissions.gated
 @transaction.atomic
 def document_update(
-    *, document: Document, by: Any, recipients: Iterable[Unit] | None = None, **fields: Any
+    *, document: Document, by: Actor, recipients: Iterable[Unit] | None = None, **fields: Any
 ) -> Document:
-    _check(by, "edit", document.unit)
+    permissions.require(by, "edit", document.unit)
     unknown = set(fields) - DOCUMENT_FIELDS
     if unknown:
         raise ValidationError(
@@ -269,9 +273,10 @@ def document_update(
     return document
 
 
+@permissions.gated
 @transaction.atomic
-def document_attach(*, document: Document, upload: Upload, by: Any) -> DocumentFile:
-    _check(by, "edit", document.unit)
+def document_attach(*, document: Document, upload: Upload, by: Actor) -> DocumentFile:
+    permissions.require(by, "edit", document.unit)
     text = extract_text(upload.name, upload.data)
     attached = DocumentFile.objects.create(
         document=document,
@@ -287,9 +292,10 @@ def document_attach(*, document: Document, upload: Upload, by: Any) -> DocumentF
     return attached
 
 
+@permissions.gated
 @transaction.atomic
-def document_link(*, source: Document, target: Document, kind: str, by: Any) -> DocumentLink:
-    _check(by, "edit", source.unit)
+def document_link(*, source: Document, target: Document, kind: str, by: Actor) -> DocumentLink:
+    permissions.require(by, "edit", source.unit)
     if kind not in LinkKind.values:
         raise ValidationError(_("Unknown kind of link."), fields={"kind": _("Unknown.")})
     if source.pk == target.pk:
@@ -325,12 +331,13 @@ def _implements_chain(start: Document, looking_for: int) -> bool:
     return False
 
 
+@permissions.gated
 @transaction.atomic
 def reference_accept(
     *,
     document: Document,
     number: str,
-    by: Any,
+    by: Actor,
     kind: str = LinkKind.CITES,
     kind_word: str = "",
     issued_on: dt.date | None = None,
@@ -338,7 +345,7 @@ def reference_accept(
 ) -> DocumentLink:
     """Link ``document`` to the document it cites by number: the registered one, or a new register
     entry for it (number, kind, date and issuer as the text gives them)."""
-    _check(by, "edit", document.unit)
+    permissions.require(by, "edit", document.unit)
     try:
         parsed = docnumber.parse(number, kind_hint=kind_word)
     except docnumber.DocNumberError as exc:
@@ -346,7 +353,7 @@ def reference_accept(
     root = document.unit.path[: Unit.steplen]
     registered = Document.objects.filter(number=parsed.text, unit__path__startswith=root)
     target = registered.order_by("id").first()
-    if target is not None and by is not None:
+    if target is not None:
         # Only a document the caller may see is linked: another unit's document is neither linked nor
         # described (no id, no title). The number itself is the register's key, as on registration.
         from ketnoi.directives.selectors import document_list
@@ -408,13 +415,14 @@ def _check_recurrence(recurrence: str) -> None:
         )
 
 
+@permissions.gated
 @transaction.atomic
 def task_create(
     *,
     document: Document,
     lead_unit: Unit,
     text: str,
-    by: Any,
+    by: Actor,
     number: str = "",
     assigned_by: Unit | None = None,
     due_date: dt.date | None = None,
@@ -423,7 +431,7 @@ def task_create(
     parent: Task | None = None,
 ) -> Task:
     assigned_by = assigned_by or (parent.lead_unit if parent else document.unit)
-    _check(by, "edit", assigned_by)
+    permissions.require(by, "edit", assigned_by)
     _check_lead(lead_unit, assigned_by, strictly_below=parent is not None)
     require_exists(lead_unit, field="lead_unit")
     coordinating = [require_exists(u, field="coordinating") for u in coordinating]
@@ -443,7 +451,7 @@ def task_create(
         assigned_by=assigned_by,
         due_date=due_date,
         recurrence=recurrence,
-        created_by=_user(by),
+        created_by=permissions.person(by),
     )
     task.search_folded = _task_search_text(task)
     stamp(task, by, gettext_noop("Assigned"))
@@ -464,13 +472,14 @@ class ConfirmedProposal:
     recurrence: str = ""
 
 
+@permissions.gated
 @transaction.atomic
-def tasks_confirm(*, document: Document, proposals: Sequence[ConfirmedProposal], by: Any) -> list[Task]:
+def tasks_confirm(*, document: Document, proposals: Sequence[ConfirmedProposal], by: Actor) -> list[Task]:
     """Create the tasks the user confirmed: one task for each unit a proposal addresses.
 
     All or nothing: one bad proposal (no unit, a unit outside the issuer) creates none.
     """
-    _check(by, "edit", document.unit)
+    permissions.require(by, "edit", document.unit)
     created: list[Task] = []
     for index, proposal in enumerate(proposals, start=1):
         if not proposal.units:
@@ -505,10 +514,11 @@ def tasks_confirm(*, document: Document, proposals: Sequence[ConfirmedProposal],
 TASK_FIELDS = {"text", "number", "due_date", "recurrence", "lead_unit"}
 
 
+@permissions.gated
 @transaction.atomic
-def task_update(*, task: Task, by: Any, coordinating: Iterable[Unit] | None = None, **fields: Any) -> Task:
+def task_update(*, task: Task, by: Actor, coordinating: Iterable[Unit] | None = None, **fields: Any) -> Task:
     """Change what was assigned (text, deadline, lead): the assigning unit's editors."""
-    _check(by, "edit", task.assigned_by)
+    permissions.require(by, "edit", task.assigned_by)
     unknown = set(fields) - TASK_FIELDS
     if unknown:
         raise ValidationError(
@@ -534,11 +544,12 @@ def task_update(*, task: Task, by: Any, coordinating: Iterable[Unit] | None = No
     return task
 
 
+@permissions.gated
 @transaction.atomic
 def task_report_progress(
     *,
     task: Task,
-    by: Any,
+    by: Actor,
     progress: int | None = None,
     status: str | None = None,
     note: str = "",
@@ -548,7 +559,7 @@ def task_report_progress(
 ) -> ProgressUpdate:
     """The lead unit reports on its task, with evidence. For a recurring duty a report for the
     current period moves the deadline to the end of the next period."""
-    _check(by, "edit", task.lead_unit)
+    permissions.require(by, "edit", task.lead_unit)
     if status is not None and status not in TaskStatus.values:
         raise ValidationError(
             _("Unknown status: %(status)s") % {"status": status}, fields={"status": _("Unknown.")}
@@ -596,7 +607,7 @@ def task_report_progress(
         note=note.strip(),
         link=link,
         period_end=period_end,
-        created_by=_user(by),
+        created_by=permissions.person(by),
     )
     if file is not None:
         update.file.save(file.name, ContentFile(file.data), save=False)
@@ -612,18 +623,19 @@ def task_report_progress(
     return update
 
 
+@permissions.gated
 @transaction.atomic
 def task_cascade(
     *,
     task: Task,
     units: Sequence[Unit],
-    by: Any,
+    by: Actor,
     text: str = "",
     due_date: dt.date | None = None,
     recurrence: str | None = None,
 ) -> list[Task]:
     """The lead unit turns its task into tasks for units of its own subtree."""
-    _check(by, "edit", task.lead_unit)
+    permissions.require(by, "edit", task.lead_unit)
     if not units:
         raise ValidationError(
             _("Choose the units that will carry the task out."), fields={"units": _("Required.")}
@@ -706,14 +718,9 @@ def next_period_end(day: dt.date, recurrence: str) -> dt.date:
 
 
 def _reminder_recipients(task: Task) -> list[str]:
-    from ketnoi.accounts.models import RoleGrant
-
+    """The lead unit's own address and the people responsible for its tasks (``permissions``)."""
     emails = {task.lead_unit.email} if task.lead_unit.email else set()
-    today = timezone.localdate()
-    grants = RoleGrant.objects.filter(
-        unit=task.lead_unit, role__in=["editor", "unit_admin"], user__is_active=True
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-    emails.update(e for e in grants.values_list("user__email", flat=True) if e)
+    emails.update(p.email for p in permissions.responsible_people(task.lead_unit, "edit") if p.email)
     return sorted(emails)
 
 

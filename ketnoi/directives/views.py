@@ -188,9 +188,7 @@ def document_reference(request: HttpRequest, pk: int) -> HttpResponse:
 def document_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The proposals from the text, to edit and confirm. Nothing is created before confirmation."""
     document = selectors.document_get(pk=pk, for_user=request.user)
-    if not permissions.can(request.user, "edit", document.unit):
-        raise PermissionDenied()
-    analysis = services.analyse_text(document.body, document.unit)
+    analysis = services.document_proposals(document=document, by=request.user)
     assignable = _assignable(document)
     by_code = {u.code: u for u in assignable}
     error = ""
@@ -358,15 +356,10 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     return render(request, "directives/calendar.html", context)
 
 
-def _require_edit(user: Any, unit: Unit) -> None:
-    if not permissions.can(user, "edit", unit):
-        raise PermissionDenied()
-
-
 @login_required
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_get(pk=pk, for_user=request.user)
-    _require_edit(request.user, document.unit)
+    permissions.require(request.user, "edit", document.unit)
     initial = {f: getattr(document, f) for f in services.DOCUMENT_FIELDS if f != "body"}
     form = DocumentEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -384,7 +377,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_attach(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_get(pk=pk, for_user=request.user)
-    _require_edit(request.user, document.unit)
+    permissions.require(request.user, "edit", document.unit)
     form = AttachForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -407,7 +400,7 @@ def document_attach(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_add(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_get(pk=pk, for_user=request.user)
-    _require_edit(request.user, document.unit)
+    permissions.require(request.user, "edit", document.unit)
     form = TaskAddForm(request.POST, units=_assignable(document))
     if form.is_valid():
         data = form.cleaned_data
@@ -443,7 +436,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(pk=pk, for_user=request.user)
-    _require_edit(request.user, task.assigned_by)
+    permissions.require(request.user, "edit", task.assigned_by)
     form = TaskEditForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

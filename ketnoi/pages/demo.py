@@ -18,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from ketnoi.accounts.models import User
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.lib.vn_text import fold
 from ketnoi.pages import services
 from ketnoi.pages.imports.writer import upsert
@@ -70,7 +71,7 @@ def _page(unit: Unit, name: str, platform: str, url: str, **extra: Any) -> Page:
 
     page = Page.objects.filter(canonical_url=canonical(url)).first()
     if page is None:
-        page = services.page_register(unit=unit, platform=platform, name=name, url=url, by=None, **extra)
+        page = services.page_register(unit=unit, platform=platform, name=name, url=url, by=SYSTEM, **extra)
     return page
 
 
@@ -104,7 +105,7 @@ def load_administrators() -> None:
             user = User.objects.filter(username=username).first()
             if page is not None and user is not None and not page.administrators.filter(user=user).exists():
                 services.page_administrator_set(
-                    page=page, user=user, role=role, two_factor=two_factor, by=None
+                    page=page, user=user, role=role, two_factor=two_factor, by=SYSTEM
                 )
 
 
@@ -129,7 +130,7 @@ def _named_pages(today: dt.date, start: dt.date) -> list[tuple[Page, dict[str, i
         )
         if page.status == PageStatus.REGISTERED:
             services.page_set_status(
-                page=page, status=PageStatus.VERIFIED, by=None, on=start + dt.timedelta(days=30)
+                page=page, status=PageStatus.VERIFIED, by=SYSTEM, on=start + dt.timedelta(days=30)
             )
         if page.last_reviewed_on is None:
             offset = REVIEW_DAY_OFFSETS[index % len(REVIEW_DAY_OFFSETS)]
@@ -172,7 +173,7 @@ def _grassroots_pages(start: dt.date) -> list[Page]:
             )
             if page.status == PageStatus.REGISTERED and n % 5 != 4:
                 services.page_set_status(
-                    page=page, status=PageStatus.VERIFIED, by=None, on=start + dt.timedelta(days=60 + n)
+                    page=page, status=PageStatus.VERIFIED, by=SYSTEM, on=start + dt.timedelta(days=60 + n)
                 )
             pages.append(page)
     return pages
@@ -184,7 +185,7 @@ def _retired_page() -> None:
         Unit.objects.get(code=code), name, "facebook_page", url, notes="Trang cũ, thay bằng trang mới."
     )
     if page.status != PageStatus.RETIRED:
-        services.page_set_status(page=page, status=PageStatus.RETIRED, by=None, on=dt.date(2023, 3, 1))
+        services.page_set_status(page=page, status=PageStatus.RETIRED, by=SYSTEM, on=dt.date(2023, 3, 1))
 
 
 def _curve(final: int, t: float, rng: random.Random, declining: bool) -> int:

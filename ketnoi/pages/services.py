@@ -1,15 +1,16 @@
 """Every change to official pages: registration, edits, status, administrators, reviews and figures.
 
-``by=None`` means the system itself (demo, connectors' scheduled pulls); otherwise rights are checked on the
-page's unit: ``edit`` to register and change pages, ``edit`` or ``enter_data`` to record figures, and
-``approve`` on the unit (or ``edit`` on the province above it) to verify a page for the office.
+Rights are checked on the page's unit through ``core.permissions`` (the demo and the connectors' scheduled
+pulls pass ``permissions.SYSTEM``): ``edit`` to register and change pages, ``edit`` or ``enter_data`` to
+record figures (``FIGURE_VERBS``), and ``approve`` on the unit (or ``edit`` on the province above it) to
+verify a page for the office.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -39,6 +40,9 @@ from ketnoi.pages.urlnorm import BadAddress, canonical, is_personal_profile, on_
 from ketnoi.units.models import Unit
 from ketnoi.units.selectors import require_exists
 
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
+
 EDITABLE_FIELDS = {
     "name",
     "url",
@@ -58,9 +62,18 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _require(by: Any, verb: str, unit: Unit) -> None:
-    if by is not None:
-        permissions.require(by, verb, unit)
+# Who records a page's figures: an editor of its unit or a data clerk (by hand, by file or by pull).
+FIGURE_VERBS = ("edit", "enter_data")
+
+
+def may_record_figures(user: Actor, page: Page) -> bool:
+    """May ``user`` record figures for ``page`` (the import asks this for every page a file names)?"""
+    return permissions.can_one_of(user, FIGURE_VERBS, page.unit)
+
+
+def may_record_figures_somewhere(user: Actor) -> bool:
+    """May ``user`` record figures for some page (to offer the import screen)?"""
+    return any(permissions.can_any(user, verb) for verb in FIGURE_VERBS)
 
 
 _PLATFORM_DOMAINS: dict[str, str] = {
@@ -143,6 +156,7 @@ def _check_platform(platform: str) -> None:
         )
 
 
+@permissions.gated
 @transaction.atomic
 def page_register(
     *,
@@ -150,7 +164,7 @@ def page_register(
     platform: str,
     name: str,
     url: str,
-    by: Any,
+    by: Actor,
     platform_id: str = "",
     status: str = PageStatus.REGISTERED,
     is_grassroots: bool = False,
@@ -159,7 +173,7 @@ def page_register(
     on: dt.date | None = None,
 ) -> Page:
     """Register a page of ``unit``. A second page at the same canonical address is refused (Conflict)."""
-    _require(by, "edit", unit)
+    permissions.require(by, "edit", unit)
     require_exists(unit, on)
     _check_platform(platform)
     name = normalise(name)
@@ -180,7 +194,7 @@ def page_register(
         notes=notes,
         status=PageStatus.REGISTERED,
         status_changed_on=on or _today(),
-        status_changed_by=by if getattr(by, "is_authenticated", False) else None,
+        status_changed_by=permissions.person(by),
     )
     stamp(page, by, gettext_noop("Registered"))
     try:
@@ -195,8 +209,9 @@ def page_register(
     return page
 
 
+@permissions.gated
 @transaction.atomic
-def page_update(*, page: Page, by: Any, **fields: Any) -> Page:
+def page_update(*, page: Page, by: Actor, **fields: Any) -> Page:
     """Change the page's registry fields (``EDITABLE_FIELDS``); ``status`` goes to ``page_set_status``.
 
     A new address, platform or platform id on a verified page withdraws the verification (the page is
@@ -204,7 +219,7 @@ def page_update(*, page: Page, by: Any, **fields: Any) -> Page:
     """
     status = fields.pop("status", None)
     if fields or status is None:
-        _require(by, "edit", page.unit)
+        permissions.require(by, "edit", page.unit)
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(
@@ -214,7 +229,7 @@ def page_update(*, page: Page, by: Any, **fields: Any) -> Page:
     old_unit = page.unit
     old_identity = (page.canonical_url, page.platform, page.platform_id)
     if "unit" in fields and fields["unit"].pk != page.unit_id:
-        _require(by, "edit", fields["unit"])
+        permissions.require(by, "edit", fields["unit"])
         require_exists(fields["unit"])
     if "platform" in fields:
         _check_platform(fields["platform"])
@@ -253,7 +268,7 @@ def _unit_and_ancestors(unit: Unit) -> list[int]:
     return [unit.pk, *(u.pk for u in Unit.objects.get_ancestors(unit))] if unit.depth > 1 else [unit.pk]
 
 
-def may_verify(user: Any, page: Page) -> bool:
+def may_verify(user: Actor, page: Page) -> bool:
     """The office verifies: an approver of the unit, or an editor of the province (top unit) above it."""
     if permissions.can(user, "approve", page.unit):
         return True
@@ -262,24 +277,27 @@ def may_verify(user: Any, page: Page) -> bool:
     return permissions.can(user, "edit", root)
 
 
+@permissions.gated
 @transaction.atomic
-def page_set_status(*, page: Page, status: str, by: Any, on: dt.date | None = None, reason: str = "") -> Page:
+def page_set_status(
+    *, page: Page, status: str, by: Actor, on: dt.date | None = None, reason: str = ""
+) -> Page:
     if status not in PageStatus.values:
         raise ValidationError(
             _("Unknown status: %(value)s") % {"value": status}, fields={"status": _("Unknown status.")}
         )
     if status == PageStatus.VERIFIED:
         # Verifying is the office's call: an approver of the unit needs no editing right for it.
-        if by is not None and not may_verify(by, page):
+        if not may_verify(by, page):
             raise PermissionDenied(
                 _("Only the office (an approver, or an editor of the province) verifies pages.")
             )
     else:
-        _require(by, "edit", page.unit)
+        permissions.require(by, "edit", page.unit)
     day = on or _today()
     page.status = status
     page.status_changed_on = day
-    page.status_changed_by = by if getattr(by, "is_authenticated", False) else None
+    page.status_changed_by = permissions.person(by)
     if status == PageStatus.VERIFIED:
         page.verified_on = day
         page.retired_on = None
@@ -295,19 +313,20 @@ def page_set_status(*, page: Page, status: str, by: Any, on: dt.date | None = No
 NO_SUCH_PERSON = gettext_lazy("No account with this user name among the people of your units.")
 
 
-def _person_in_scope(by: Any, user: Any) -> bool:
+def _person_in_scope(by: Actor, user: Any) -> bool:
     """Is the account one the caller may see (its home unit in the caller's scope)?"""
     if permissions.is_system_admin(by):
         return True
     return user.unit_id is not None and permissions.can(by, "view", user.unit)
 
 
+@permissions.gated
 @transaction.atomic
 def page_administrator_set(
-    *, page: Page, user: Any, role: str, two_factor: bool, by: Any
+    *, page: Page, user: Any, role: str, two_factor: bool, by: Actor
 ) -> PageAdministrator:
-    _require(by, "edit", page.unit)
-    if by is not None and not _person_in_scope(by, user):
+    permissions.require(by, "edit", page.unit)
+    if not _person_in_scope(by, user):
         # Same words as for an unknown user name: nothing is revealed about accounts outside the scope.
         raise ValidationError(NO_SUCH_PERSON, fields={"username": NO_SUCH_PERSON})
     if role not in PageRole.values:
@@ -324,21 +343,23 @@ def page_administrator_set(
     return admin
 
 
+@permissions.gated
 @transaction.atomic
-def page_administrator_remove(*, admin: PageAdministrator, by: Any) -> None:
-    _require(by, "edit", admin.page.unit)
+def page_administrator_remove(*, admin: PageAdministrator, by: Actor) -> None:
+    permissions.require(by, "edit", admin.page.unit)
     stamp(admin, by, gettext_noop("Administrator removed"))
     admin.delete()
 
 
+@permissions.gated
 @transaction.atomic
 def security_review_record(
-    *, page: Page, by: Any, on: dt.date | None = None, note: str = ""
+    *, page: Page, by: Actor, on: dt.date | None = None, note: str = ""
 ) -> SecurityReview:
     """Record today's review: the checks are computed from the registry, the review date is set."""
     from ketnoi.pages.checklist import evaluate
 
-    _require(by, "edit", page.unit)
+    permissions.require(by, "edit", page.unit)
     day = on or _today()
     page.last_reviewed_on = day
     stamp(page, by, gettext_noop("Security review recorded"))
@@ -347,7 +368,7 @@ def security_review_record(
     review = SecurityReview(
         page=page,
         reviewed_on=day,
-        reviewed_by=by if getattr(by, "is_authenticated", False) else None,
+        reviewed_by=permissions.person(by),
         results={c.key: c.ok for c in result.checks},
         passed=result.ok,
         note=note,
@@ -390,19 +411,13 @@ def clean_values(values: Mapping[str, Any]) -> dict[str, int | None]:
     return cleaned
 
 
-def _require_figures(by: Any, page: Page) -> None:
-    if by is None:
-        return
-    if not (permissions.can(by, "edit", page.unit) or permissions.can(by, "enter_data", page.unit)):
-        permissions.require(by, "edit", page.unit)
-
-
+@permissions.gated
 @transaction.atomic
 def metrics_record(
-    *, page: Page, day: dt.date, values: dict[str, int | None], source: str, by: Any
+    *, page: Page, day: dt.date, values: dict[str, int | None], source: str, by: Actor
 ) -> MetricSnapshot:
     """Upsert the snapshot of ``day``: keys given are set (None clears one), keys not given stay."""
-    _require_figures(by, page)
+    permissions.require_one_of(by, FIGURE_VERBS, page.unit)
     if source not in MetricSource.values:
         raise ValidationError(
             _("Unknown source: %(value)s") % {"value": source}, fields={"source": _("Unknown.")}
@@ -424,14 +439,15 @@ def metrics_record(
     for key, value in cleaned.items():
         setattr(snap, key, value)
     snap.source = source
-    snap.updated_by = by if getattr(by, "is_authenticated", False) else None
+    snap.updated_by = permissions.person(by)
     snap.save()
     aggregates.refresh([page.pk], day, day)
     return snap
 
 
+@permissions.gated
 def metrics_record_many(
-    *, rows: Iterable[tuple[int, dt.date, dict[str, int | None]]], source: str, by: Any
+    *, rows: Iterable[tuple[int, dt.date, dict[str, int | None]]], source: str, by: Actor
 ) -> tuple[int, int]:
     """Upsert many snapshots at once (page id, day, values) and refresh aggregates once.
 
@@ -440,4 +456,4 @@ def metrics_record_many(
     """
     from ketnoi.pages.imports.writer import upsert
 
-    return upsert(rows, source=source, user_id=getattr(by, "pk", None))
+    return upsert(rows, source=source, user_id=getattr(permissions.person(by), "pk", None))

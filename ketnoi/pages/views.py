@@ -169,7 +169,7 @@ def page_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "labels": {"audience": _("Audience"), "posts": _("Posts per month")},
     }
     can_edit = permissions.can(request.user, "edit", page.unit)
-    can_enter = can_edit or permissions.can(request.user, "enter_data", page.unit)
+    can_enter = services.may_record_figures(request.user, page)
     can_verify = services.may_verify(request.user, page)
     context = {
         "page": page,
@@ -291,7 +291,7 @@ def review_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_view(request: HttpRequest) -> HttpResponse:
-    if not (permissions.can_any(request.user, "edit") or permissions.can_any(request.user, "enter_data")):
+    if not services.may_record_figures_somewhere(request.user):
         raise PermissionDenied()
     pages = selectors.page_list(for_user=request.user, verb="view").exclude(status=PageStatus.RETIRED)
     form = ImportForm(request.POST or None, request.FILES or None, pages=pages[:2000])

@@ -22,19 +22,19 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from ketnoi.accounts.models import RoleGrant, User
+from ketnoi.accounts.models import User
 from ketnoi.core import permissions
 from ketnoi.core.exceptions import ValidationError
 from ketnoi.core.permissions import SYSTEM
@@ -43,6 +43,9 @@ from ketnoi.reporting import selectors, services
 from ketnoi.reporting.models import ReminderLog, Report, ReportForm, ReportStatus
 from ketnoi.reporting.periods import form_deadline, form_period_at
 from ketnoi.units.models import Unit
+
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 log = logging.getLogger(__name__)
 
@@ -88,24 +91,8 @@ def unsubmitted_units(form: ReportForm, period: P.Period, units: Iterable[Unit] 
 
 
 def recipients_for(units: Iterable[Unit]) -> dict[int, list[User]]:
-    """Per unit, who receives its reminders (two queries for any number of units)."""
-    units = list(units)
-    today = timezone.localdate()
-    people: dict[int, dict[int, User]] = {u.pk: {} for u in units}
-    grants = (
-        RoleGrant.objects.filter(unit__in=units, role__in=ENTRY_ROLES, user__is_active=True)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        .select_related("user")
-    )
-    for g in grants:
-        people[g.unit_id][g.user.pk] = g.user
-    unanswered = {u.pk: u for u in units if not people[u.pk]}
-    if unanswered:
-        for user in User.objects.filter(unit_id__in=list(unanswered), is_active=True):
-            unit = unanswered.get(user.unit_id or 0)
-            if unit is not None and permissions.can(user, "enter_data", unit):
-                people[unit.pk][user.pk] = user
-    return {uid: sorted(found.values(), key=lambda u: u.pk) for uid, found in people.items()}
+    """Per unit, who receives its reminders: the people responsible for entering its data."""
+    return permissions.responsible_people_for(units, "enter_data")
 
 
 def recipients_of(unit: Unit) -> list[User]:
@@ -220,8 +207,9 @@ def _claim(form: ReportForm, period: P.Period, kind: str) -> list[Unit]:
     return units
 
 
+@permissions.gated
 @transaction.atomic
-def reminder_send(*, form: ReportForm, period: P.Period, units: list[Unit], by: Any) -> list[Sent]:
+def reminder_send(*, form: ReportForm, period: P.Period, units: list[Unit], by: Actor) -> list[Sent]:
     """An approver reminds chosen units that have not submitted (the parent unit's approver, checked by
     the service); units already done, or reminded in the last hours, are skipped."""
     if not units:

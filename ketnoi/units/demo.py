@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 from importlib import resources
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.units import selectors, services
 from ketnoi.units.models import Reorganisation, Unit
 
@@ -46,7 +47,7 @@ def _create(row: dict[str, str], parent: Unit | None, valid_from: dt.date | None
         kind=row["kind"],
         level=row["level"],
         parent=parent,
-        by=None,
+        by=SYSTEM,
         valid_from=valid_from,
         aliases=_aliases(row),
     )
@@ -82,7 +83,7 @@ def _streamlining() -> None:
         unit=get(code="BP-BTG"),
         new_name="Ban Tuyên giáo và Dân vận Tỉnh ủy",
         effective_date=STREAMLINING_DAY,
-        by=None,
+        by=SYSTEM,
         decision=STREAMLINING_DECISION,
         note="Hợp nhất Ban Tuyên giáo Tỉnh ủy và Ban Dân vận Tỉnh ủy.",
     )
@@ -90,7 +91,7 @@ def _streamlining() -> None:
         sources=[get(code="BP-STTTT")],
         target=get(code="BP-SKHCN"),
         effective_date=STREAMLINING_DAY,
-        by=None,
+        by=SYSTEM,
         decision=STREAMLINING_DECISION,
         note="Hợp nhất Sở Thông tin và Truyền thông vào Sở Khoa học và Công nghệ.",
     )
@@ -116,7 +117,7 @@ def _reform() -> None:
                 sources=[get(code=s) for s in sources],
                 target=created[row["code"]],
                 effective_date=REFORM_DAY,
-                by=None,
+                by=SYSTEM,
                 decision=COMMUNE_DECISION if row["level"] == "commune" else PROVINCE_DECISION,
             )
     # 3. Units that continue unchanged keep their code and pass directly under the new province.
@@ -126,7 +127,7 @@ def _reform() -> None:
                 unit=get(code=row["code"]),
                 new_parent=root,
                 effective_date=REFORM_DAY,
-                by=None,
+                by=SYSTEM,
                 decision=COMMUNE_DECISION if "-X" in row["code"] else PROVINCE_DECISION,
             )
     # 4. The district level ends; each district's records pass to the commune or ward named in the file.
@@ -136,7 +137,7 @@ def _reform() -> None:
                 unit=get(code=district),
                 successor=get(code=row["code"]),
                 effective_date=REFORM_DAY,
-                by=None,
+                by=SYSTEM,
                 decision=COMMUNE_DECISION,
                 note="Kết thúc hoạt động của cấp huyện.",
             )
@@ -145,7 +146,7 @@ def _reform() -> None:
         sources=[get(code=OLD_ROOT)],
         target=root,
         effective_date=REFORM_DAY,
-        by=None,
+        by=SYSTEM,
         decision=PROVINCE_DECISION,
     )
 

@@ -1,15 +1,15 @@
 """Every change to units: creation, field edits and dated reorganisations.
 
-Each service checks the caller's rights (``by=None`` means the system itself: demo, migrations),
-writes the dated structure (``UnitVersion``), changes today's tree when the date has come, and
-leaves an audit record.
+Each service checks the caller's rights through ``core.permissions`` (work with no person behind it, the
+demo or a migration, passes ``permissions.SYSTEM``), writes the dated structure (``UnitVersion``), changes
+today's tree when the date has come, and leaves an audit record.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -24,18 +24,10 @@ from ketnoi.lib.vn_text import fold, normalise
 from ketnoi.units.models import Reorganisation, ReorganisationKind, Unit, UnitVersion
 from ketnoi.units.signals import unit_moved
 
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
+
 EDITABLE_FIELDS = {"short_name", "aliases", "kind", "level", "email"}
-
-
-def _check(by: Any, verb: str, *units: Unit | None) -> None:
-    if by is None:
-        return
-    for unit in units:
-        if unit is None:
-            if not permissions.is_system_admin(by):
-                permissions.require(by, "system", None)
-        else:
-            permissions.require(by, verb, unit)
 
 
 # Fields that change what a unit is (its place in the administrative order), not just how it is
@@ -43,11 +35,9 @@ def _check(by: Any, verb: str, *units: Unit | None) -> None:
 SHAPE_FIELDS = {"short_name", "kind", "level"}
 
 
-def _check_reshape(by: Any, *units: Unit) -> None:
+def _check_reshape(by: Actor, *units: Unit) -> None:
     """Reshaping a unit (rename, re-level, move, merge, split, dissolve) needs a right from above it:
     a unit administrator's right on their subtree does not include reshaping the subtree's root."""
-    if by is None:
-        return
     for unit in units:
         permissions.require_reshape(by, unit)
 
@@ -132,7 +122,7 @@ def _record(
     day: dt.date,
     units: Sequence[Unit],
     moves: list[tuple[int, int]],
-    by: Any,
+    by: Actor,
     decision: str,
     note: str,
 ) -> Reorganisation:
@@ -142,7 +132,7 @@ def _record(
         decision=decision,
         note=note,
         tree_moves=[list(m) for m in moves],
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=permissions.person(by),
     )
     reorg.units.set(units)
     if day <= _today():
@@ -169,6 +159,7 @@ def _check_code(code: str) -> str:
     return code
 
 
+@permissions.gated
 @transaction.atomic
 def unit_create(
     *,
@@ -177,14 +168,42 @@ def unit_create(
     kind: str,
     level: str,
     parent: Unit | None,
-    by: Any,
+    by: Actor,
     valid_from: dt.date | None = None,
     short_name: str = "",
     aliases: str = "",
     email: str = "",
 ) -> Unit:
     """Add a unit under ``parent`` (a root when None), existing from ``valid_from`` (always when None)."""
-    _check(by, "reorganise", parent)
+    permissions.require(by, "reorganise", parent)
+    return _create(
+        code=code,
+        name=name,
+        kind=kind,
+        level=level,
+        parent=parent,
+        by=by,
+        valid_from=valid_from,
+        short_name=short_name,
+        aliases=aliases,
+        email=email,
+    )
+
+
+def _create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    level: str,
+    parent: Unit | None,
+    by: Actor,
+    valid_from: dt.date | None = None,
+    short_name: str = "",
+    aliases: str = "",
+    email: str = "",
+) -> Unit:
+    """``unit_create`` once the right is checked (a split creates its parts under the right it checked)."""
     code = _check_code(code)
     name = normalise(name)
     if not name:
@@ -216,17 +235,18 @@ def unit_create(
         reorg = Reorganisation.objects.create(
             kind=ReorganisationKind.CREATE,
             effective_date=valid_from,
-            created_by=by if getattr(by, "is_authenticated", False) else None,
+            created_by=permissions.person(by),
             applied_at=timezone.now(),
         )
         reorg.units.set([unit])
     return unit
 
 
+@permissions.gated
 @transaction.atomic
-def unit_update(*, unit: Unit, by: Any, **fields: Any) -> Unit:
+def unit_update(*, unit: Unit, by: Actor, **fields: Any) -> Unit:
     """Change a unit's descriptive fields. Name and place change through dated reorganisations."""
-    _check(by, "manage", unit)
+    permissions.require(by, "manage", unit)
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(
@@ -242,11 +262,12 @@ def unit_update(*, unit: Unit, by: Any, **fields: Any) -> Unit:
     return unit
 
 
+@permissions.gated
 @transaction.atomic
 def unit_rename(
-    *, unit: Unit, new_name: str, effective_date: dt.date, by: Any, decision: str = "", note: str = ""
+    *, unit: Unit, new_name: str, effective_date: dt.date, by: Actor, decision: str = "", note: str = ""
 ) -> Reorganisation:
-    _check(by, "reorganise", unit)
+    permissions.require(by, "reorganise", unit)
     _check_reshape(by, unit)
     new_name = normalise(new_name)
     if not new_name:
@@ -283,11 +304,12 @@ def _refuse_cycle(unit: Unit, new_parent: Unit, day: dt.date) -> None:
         )
 
 
+@permissions.gated
 @transaction.atomic
 def unit_move(
-    *, unit: Unit, new_parent: Unit, effective_date: dt.date, by: Any, decision: str = "", note: str = ""
+    *, unit: Unit, new_parent: Unit, effective_date: dt.date, by: Actor, decision: str = "", note: str = ""
 ) -> Reorganisation:
-    _check(by, "reorganise", unit, new_parent)
+    permissions.require_all(by, "reorganise", [unit, new_parent])
     _check_reshape(by, unit)
     _refuse_cycle(unit, new_parent, effective_date)
     if not new_parent.is_active_on(effective_date):
@@ -307,7 +329,7 @@ def unit_move(
 
 
 def _dissolve_into(
-    unit: Unit, successor: Unit | None, day: dt.date, by: Any, moves: list[tuple[int, int]]
+    unit: Unit, successor: Unit | None, day: dt.date, by: Actor, moves: list[tuple[int, int]]
 ) -> None:
     children = _children_on(unit, day)
     if children and successor is None:
@@ -331,19 +353,20 @@ def _dissolve_into(
         moves.append((unit.pk, successor.pk))
 
 
+@permissions.gated
 @transaction.atomic
 def unit_merge(
     *,
     sources: Sequence[Unit],
     target: Unit,
     effective_date: dt.date,
-    by: Any,
+    by: Actor,
     decision: str = "",
     note: str = "",
 ) -> Reorganisation:
     """Merge ``sources`` into ``target`` on ``effective_date``: the sources end, their units and
     records pass to the target; reports of earlier periods still show them in their old place."""
-    _check(by, "reorganise", target, *sources)
+    permissions.require_all(by, "reorganise", [target, *sources])
     _check_reshape(by, *sources)
     if not sources:
         raise ValidationError(_("Choose at least one unit to merge."), fields={"sources": _("Required.")})
@@ -368,6 +391,7 @@ def unit_merge(
     return _record(ReorganisationKind.MERGE, effective_date, [*sources, target], moves, by, decision, note)
 
 
+@permissions.gated
 @transaction.atomic
 def unit_split(
     *,
@@ -375,7 +399,7 @@ def unit_split(
     parts: Sequence[dict[str, Any]],
     heir_code: str,
     effective_date: dt.date,
-    by: Any,
+    by: Actor,
     children_to: dict[str, str] | None = None,
     decision: str = "",
     note: str = "",
@@ -385,7 +409,7 @@ def unit_split(
     The part named by ``heir_code`` takes over the old unit's records; ``children_to`` maps the
     codes of units under the old one to the part they go to (the heir by default).
     """
-    _check(by, "reorganise", unit)
+    permissions.require(by, "reorganise", unit)
     _check_reshape(by, unit)
     if len(parts) < 2:
         raise ValidationError(
@@ -400,13 +424,13 @@ def unit_split(
     parent = parent_version.parent
     created: dict[str, Unit] = {}
     for part in parts:
-        created[part["code"]] = unit_create(
+        created[part["code"]] = _create(
             code=part["code"],
             name=part["name"],
             kind=part.get("kind", unit.kind),
             level=part.get("level", unit.level),
             parent=parent,
-            by=None,
+            by=by,
             valid_from=effective_date,
         )
     moves: list[tuple[int, int]] = []
@@ -420,17 +444,18 @@ def unit_split(
     )
 
 
+@permissions.gated
 @transaction.atomic
 def unit_dissolve(
     *,
     unit: Unit,
     effective_date: dt.date,
-    by: Any,
+    by: Actor,
     successor: Unit | None = None,
     decision: str = "",
     note: str = "",
 ) -> Reorganisation:
-    _check(by, "reorganise", unit, *([successor] if successor else []))
+    permissions.require_all(by, "reorganise", [unit, *([successor] if successor else [])])
     _check_reshape(by, unit)
     if successor is not None:
         _refuse_cycle(unit, successor, effective_date)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from ketnoi.core.permissions import SYSTEM
 from tests.browser.test_shell import CHROMIUM, _log_in, browser  # noqa: F401 - the fixture is shared
 
 pytestmark = [
@@ -28,7 +29,7 @@ def page_with_figures(unit: Any) -> Any:
         platform="facebook_page",
         name="Bù Gia Mập Online",
         url="https://facebook.com/BuGiaMapOnline",
-        by=None,
+        by=SYSTEM,
     )
     today = timezone.localdate()
     for back in range(0, 120, 7):
@@ -37,7 +38,7 @@ def page_with_figures(unit: Any) -> Any:
             day=today - dt.timedelta(days=back),
             values={"followers": 20_000 - back * 10, "posts": 3},
             source="manual",
-            by=None,
+            by=SYSTEM,
         )
     return page
 

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ketnoi.accounts import services
 from ketnoi.core.exceptions import ValidationError
+from ketnoi.core.permissions import SYSTEM
 
 PASSWORD = "test-password-123"
 LOGIN = "/accounts/login/"
@@ -194,7 +195,7 @@ def test_a_session_ends_after_12_hours_however_active(bob: Any, client: Client) 
 )
 def test_the_password_policy_refuses_weak_passwords(unit: Any, password: str, complaint: str) -> None:
     with translation.override("vi"), pytest.raises(ValidationError) as info:
-        services.user_create(username="newcomer2025", password=password, unit=unit("BP"), by=None)
+        services.user_create(username="newcomer2025", password=password, unit=unit("BP"), by=SYSTEM)
     assert "password" in info.value.fields
     assert complaint in str(info.value.message)
 

@@ -9,6 +9,7 @@ import pytest
 from ketnoi.accounts import selectors, services
 from ketnoi.accounts.models import RoleGrant, User
 from ketnoi.core.exceptions import Conflict, PermissionDenied
+from ketnoi.core.permissions import SYSTEM
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def test_a_unit_administrator_cannot_create_accounts_in_another_district(bgm_adm
 
 def test_the_same_role_twice_is_a_conflict(bob: Any, unit: Any) -> None:
     with pytest.raises(Conflict):
-        services.role_grant(user=bob, unit=unit("BP-BGM"), role="editor", by=None)
+        services.role_grant(user=bob, unit=unit("BP-BGM"), role="editor", by=SYSTEM)
 
 
 def test_nobody_removes_their_own_administrator_role(bgm_admin: Any) -> None:

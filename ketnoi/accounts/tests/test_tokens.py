@@ -14,6 +14,7 @@ from django.utils import timezone
 from ketnoi.accounts import services
 from ketnoi.accounts.models import ApiToken
 from ketnoi.core.exceptions import PermissionDenied, ValidationError
+from ketnoi.core.permissions import SYSTEM
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -103,7 +104,7 @@ def test_nobody_creates_a_token_for_someone_else(bob: Any, admin_user: Any) -> N
 
 def test_a_deactivated_account_loses_its_tokens(bob: Any, client: Client) -> None:
     _row, raw = services.api_token_create(user=bob, name="script", by=bob)
-    services.user_update(user=bob, by=None, is_active=False)
+    services.user_update(user=bob, by=SYSTEM, is_active=False)
     assert client.get("/api/v1/units", **bearer(raw)).status_code == 401
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from ketnoi.core.permissions import SYSTEM
 from tests.fakes.platforms import FakePlatforms
 
 
@@ -43,7 +44,7 @@ def make_page(province: Any) -> Callable[..., Any]:
             name=name or f"Trang {platform} {platform_id}",
             url=f"{hosts[platform]}{platform_id}" + (".gov.vn" if platform == "website" else ""),
             platform_id=platform_id,
-            by=None,
+            by=SYSTEM,
         )
 
     return make

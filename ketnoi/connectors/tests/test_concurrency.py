@@ -9,13 +9,14 @@ from django.db import connections
 
 from ketnoi.connectors import services
 from ketnoi.connectors.models import ConnectorRun, RunStatus
+from ketnoi.core.permissions import SYSTEM
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_workers_claim_a_run_exactly_once(make_page):
     page = make_page("facebook_page", "3030303030")
-    services.credential_set(page=page, access_token="EAAB-concurrent-token", expires_at=None, by=None)
-    run = services.pull_enqueue(page=page, by=None)
+    services.credential_set(page=page, access_token="EAAB-concurrent-token", expires_at=None, by=SYSTEM)
+    run = services.pull_enqueue(page=page, by=SYSTEM)
     barrier = threading.Barrier(8)
     wins: list[bool] = []
 

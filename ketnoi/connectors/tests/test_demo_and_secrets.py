@@ -14,6 +14,7 @@ from ketnoi.connectors import demo, services
 from ketnoi.connectors.models import ConnectorRun, PageCredential, RunStatus
 from ketnoi.connectors.tasks import connectors_schedule
 from ketnoi.core.exceptions import ValidationError
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.pages.models import MetricSnapshot
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def connections(monkeypatch: Any) -> list[tuple[str, Any]]:
 
 def demo_connect(page: Any, token: str) -> PageCredential:
     return services.credential_set(
-        page=page, access_token=token, expires_at=timezone.now() + IN_60_DAYS, by=None, demo=True
+        page=page, access_token=token, expires_at=timezone.now() + IN_60_DAYS, by=SYSTEM, demo=True
     )
 
 
@@ -51,7 +52,7 @@ def test_a_demo_connection_is_never_sent_to_the_real_platform(
     # The schedule does not even queue it, and "pull now" says why on the screen.
     assert connectors_schedule.call_local() == 0
     with pytest.raises(ValidationError) as refused:
-        services.pull_enqueue(page=page, by=None)
+        services.pull_enqueue(page=page, by=SYSTEM)
     assert "thử nghiệm" in str(refused.value.message)  # "a demo connection ... never sent to a real platform"
     # A run queued anyway (an old queue, a second worker) is ended without a request.
     run = ConnectorRun.objects.create(page=page, platform=page.platform)
@@ -68,7 +69,7 @@ def test_a_demo_connection_is_pulled_from_the_fake_platform_on_this_computer(
     fake.add_facebook_page("1122334455", "DEMO-made-up-token-0001", followers=16000, likes=15200)
     page = make_page("facebook_page", "1122334455")
     demo_connect(page, "DEMO-made-up-token-0001")
-    run = services.pull_execute(services.pull_enqueue(page=page, by=None).pk)
+    run = services.pull_execute(services.pull_enqueue(page=page, by=SYSTEM).pk)
     assert run is not None and run.status == RunStatus.SUCCEEDED, run.error_code
     assert len(fake.calls("facebook")) >= 1
     panel = web_as(alice).get(f"/connectors/pages/{page.pk}/").content.decode()

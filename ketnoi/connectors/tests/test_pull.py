@@ -21,6 +21,7 @@ from ketnoi.connectors.models import (
     RunStatus,
 )
 from ketnoi.connectors.tasks import connectors_schedule
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.pages.models import MetricSnapshot
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +29,14 @@ pytestmark = pytest.mark.django_db
 IN_60_DAYS = dt.timedelta(days=60)
 
 
-def connect(page: Any, token: str, by: Any = None, **extra: Any) -> PageCredential:
+def connect(page: Any, token: str, by: Any = SYSTEM, **extra: Any) -> PageCredential:
     return services.credential_set(
         page=page, access_token=token, expires_at=timezone.now() + IN_60_DAYS, by=by, **extra
     )
 
 
 def pull(page: Any) -> ConnectorRun:
-    run = services.pull_enqueue(page=page, by=None)
+    run = services.pull_enqueue(page=page, by=SYSTEM)
     result = services.pull_execute(run.pk)
     assert result is not None
     return result
@@ -101,7 +102,7 @@ def test_a_zalo_pull_stores_the_follower_count(fake, make_page):
         refresh_token="zalo-refresh-1",
         app_id="app-1",
         app_secret="secret-1",
-        by=None,
+        by=SYSTEM,
     )
 
     run = pull(page)
@@ -190,7 +191,7 @@ def test_an_expired_token_marks_the_credential_stops_pulls_and_warns_the_page_ad
     admin = make_person("hoa", "BP-BGM", [("editor", "BP-BGM")])
     admin.email = "hoa@bgm.binhphuoc.gov.vn"
     admin.save()
-    page_administrator_set(page=page, user=admin, role="admin", two_factor=True, by=None)
+    page_administrator_set(page=page, user=admin, role="admin", two_factor=True, by=SYSTEM)
     connect(page, "EAAB-token-facebook-6")
     fake.expire_token("EAAB-token-facebook-6")
 
@@ -235,7 +236,7 @@ def test_a_zalo_token_close_to_expiry_is_refreshed_and_the_new_pair_stored_befor
         refresh_token="zalo-refresh-2",
         app_id="app-2",
         app_secret="secret-2",
-        by=None,
+        by=SYSTEM,
     )
     # The OA call fails once, after the refresh: the new pair must already be stored.
     fake.fail_next("zalo", "disconnect", times=3)
@@ -275,7 +276,7 @@ def test_a_reused_zalo_refresh_token_is_refused_as_on_the_real_platform(fake, ma
         refresh_token="zalo-refresh-3",
         app_id="app-3",
         app_secret="secret-3",
-        by=None,
+        by=SYSTEM,
     )
     assert pull(page).status == RunStatus.SUCCEEDED  # spends zalo-refresh-3
 
@@ -285,7 +286,7 @@ def test_a_reused_zalo_refresh_token_is_refused_as_on_the_real_platform(fake, ma
         access_token="zalo-access-3",
         expires_at=timezone.now() + dt.timedelta(minutes=1),
         refresh_token="zalo-refresh-3",
-        by=None,
+        by=SYSTEM,
     )
     run = pull(page)
 
@@ -368,7 +369,7 @@ def test_a_run_is_claimed_once_even_when_its_id_is_delivered_twice(fake, make_pa
     fake.add_facebook_page("8899001122", "EAAB-token-facebook-8", followers=3)
     page = make_page("facebook_page", "8899001122")
     connect(page, "EAAB-token-facebook-8")
-    run = services.pull_enqueue(page=page, by=None)
+    run = services.pull_enqueue(page=page, by=SYSTEM)
 
     first = services.pull_execute(run.pk, worker="w1")
     second = services.pull_execute(run.pk, worker="w2")
@@ -384,9 +385,9 @@ def test_only_one_open_run_per_page_can_exist(fake, make_page):
     fake.add_facebook_page("9900112233", "EAAB-token-facebook-9")
     page = make_page("facebook_page", "9900112233")
     connect(page, "EAAB-token-facebook-9")
-    services.pull_enqueue(page=page, by=None)
+    services.pull_enqueue(page=page, by=SYSTEM)
     with pytest.raises(Conflict):
-        services.pull_enqueue(page=page, by=None)
+        services.pull_enqueue(page=page, by=SYSTEM)
     assert services.enqueue_due() == []  # the page already has its open run
 
 
@@ -394,12 +395,12 @@ def test_a_run_lost_with_its_worker_is_run_again_and_writes_the_day_once(fake, m
     fake.add_facebook_page("1010101010", "EAAB-token-facebook-10", followers=88)
     page = make_page("facebook_page", "1010101010")
     connect(page, "EAAB-token-facebook-10")
-    run = services.pull_enqueue(page=page, by=None)
+    run = services.pull_enqueue(page=page, by=SYSTEM)
     ConnectorRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now())
 
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=20)):
         assert connectors_schedule.call_local() == 1
-        services.pull_execute(services.pull_enqueue(page=page, by=None).pk)
+        services.pull_execute(services.pull_enqueue(page=page, by=SYSTEM).pk)
 
     assert MetricSnapshot.objects.filter(page=page).count() == 1
     assert MetricSnapshot.objects.get(page=page).followers == 88
@@ -432,7 +433,7 @@ def test_a_queued_run_shows_on_the_panel_and_the_panel_polls_until_it_ends(fake,
     fake.add_facebook_page("1313131313", "EAAB-token-facebook-12")
     page = make_page("facebook_page", "1313131313")
     connect(page, "EAAB-token-facebook-12")
-    run = services.pull_enqueue(page=page, by=None)
+    run = services.pull_enqueue(page=page, by=SYSTEM)
 
     c = connection_get(page=page, for_user=bob)
 
@@ -460,7 +461,7 @@ def test_a_failed_zalo_refresh_is_not_retried_so_the_one_time_token_is_not_burnt
         refresh_token="zalo-refresh-4",
         app_id="app-4",
         app_secret="secret-4",
-        by=None,
+        by=SYSTEM,
     )
     fake.fail_next("zalo_oauth", "server_error")
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from ketnoi.connectors import services
 from ketnoi.connectors.models import ConnectorNotice, PageCredential
+from ketnoi.core.permissions import SYSTEM
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("ketnoi.connectors.tests.urls")]
 
@@ -146,13 +147,13 @@ def test_the_overview_lists_connections_in_scope_problems_first_in_few_queries(
         for n in range(12)
     ]
     for n, page in enumerate(pages):
-        services.credential_set(page=page, access_token=f"EAAB-overview-{n:04d}", expires_at=None, by=None)
+        services.credential_set(page=page, access_token=f"EAAB-overview-{n:04d}", expires_at=None, by=SYSTEM)
     PageCredential.objects.filter(page=pages[7]).update(
         status=CredentialStatus.EXPIRED, last_error_code="token_expired"
     )
     PageCredential.objects.filter(page=pages[3]).update(expires_at=timezone.now() + dt.timedelta(days=2))
     elsewhere = make_page("youtube", "UCelsewhere0000000000001", unit_code="BP-DX", name="Kênh Đồng Xoài")
-    services.credential_set(page=elsewhere, access_token="ya29.elsewhere", expires_at=None, by=None)
+    services.credential_set(page=elsewhere, access_token="ya29.elsewhere", expires_at=None, by=SYSTEM)
     client = web_as(bob)
     client.get(reverse("connectors:overview"))  # warm the session and the grants
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from ketnoi.connectors import services
 from ketnoi.connectors.crypto import UnreadableSecret, decrypt, encrypt
 from ketnoi.connectors.models import ConnectorNotice, CredentialStatus, PageCredential
+from ketnoi.core.permissions import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +24,9 @@ def test_administrators_are_warned_once_a_week_before_the_token_expires(make_pag
     lan = make_person("lan", "BP-BGM", [("editor", "BP-BGM")])
     lan.email = "lan@bgm.gov.vn"
     lan.save()
-    page_administrator_set(page=page, user=lan, role="admin", two_factor=True, by=None)
+    page_administrator_set(page=page, user=lan, role="admin", two_factor=True, by=SYSTEM)
     expires = timezone.now() + dt.timedelta(days=10)
-    services.credential_set(page=page, access_token="EAAB-expiring-token-1", expires_at=expires, by=None)
+    services.credential_set(page=page, access_token="EAAB-expiring-token-1", expires_at=expires, by=SYSTEM)
 
     assert services.warn_expiring() == 0  # ten days ahead: not yet
     with time_machine.travel(timezone.now() + dt.timedelta(days=4)):
@@ -43,7 +44,7 @@ def test_administrators_are_warned_once_a_week_before_the_token_expires(make_pag
 def test_without_page_administrators_the_units_editors_are_warned(make_page, make_person, bob, fake):
     page = make_page("youtube", "UCwarn000000000000000001", unit_code="BP-BGM-XPN")
     services.credential_set(
-        page=page, access_token="ya29.expiring", expires_at=timezone.now() + dt.timedelta(days=2), by=None
+        page=page, access_token="ya29.expiring", expires_at=timezone.now() + dt.timedelta(days=2), by=SYSTEM
     )
     make_person("dx.editor", "BP-DX", [("editor", "BP-DX")])
 
@@ -62,7 +63,7 @@ def test_a_zalo_token_that_renews_itself_is_not_warned_about_but_its_refresh_tok
         refresh_token="zalo-refresh-w",
         app_id="app-w",
         app_secret="secret-w",
-        by=None,
+        by=SYSTEM,
     )
     assert services.warn_expiring() == 0
     with time_machine.travel(timezone.now() + dt.timedelta(days=85)):
@@ -71,12 +72,12 @@ def test_a_zalo_token_that_renews_itself_is_not_warned_about_but_its_refresh_tok
 
 def test_tokens_encrypted_with_another_key_are_reported_as_unreadable(make_page, settings, fake):
     page = make_page("facebook_page", "9999888877", unit_code="BP-BGM")
-    services.credential_set(page=page, access_token="EAAB-old-key-token", expires_at=None, by=None)
+    services.credential_set(page=page, access_token="EAAB-old-key-token", expires_at=None, by=SYSTEM)
     settings.KETNOI_ENCRYPTION_KEY = "a different key after a careless restore"
 
     with pytest.raises(UnreadableSecret):
         decrypt(PageCredential.objects.get(page=page).access_token_enc)
-    run = services.pull_execute(services.pull_enqueue(page=page, by=None).pk)
+    run = services.pull_execute(services.pull_enqueue(page=page, by=SYSTEM).pk)
 
     assert run.error_code == "unreadable"
     assert "khóa mã hóa đã thay đổi" in run.error_message

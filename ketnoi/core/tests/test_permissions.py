@@ -13,6 +13,7 @@ import pytest
 
 from ketnoi.core import permissions
 from ketnoi.core.exceptions import NotAuthenticated, PermissionDenied
+from ketnoi.core.permissions import SYSTEM
 
 POSITIONS = {"own": "BP-BGM", "subtree": "BP-BGM-XPN", "sibling": "BP-DX", "parent": "BP"}
 VERBS = ["view", "edit", "enter_data", "approve", "manage", "reorganise", "system"]
@@ -95,7 +96,7 @@ def test_an_expired_role_gives_nothing(make_person: Any, unit: Any) -> None:
     from ketnoi.accounts.services import role_grant
 
     person = make_person("p", "BP-BGM")
-    role_grant(user=person, unit=unit("BP-BGM"), role="editor", by=None, valid_until=dt.date(2020, 1, 1))
+    role_grant(user=person, unit=unit("BP-BGM"), role="editor", by=SYSTEM, valid_until=dt.date(2020, 1, 1))
     permissions.forget(person)
     assert not permissions.can(person, "view", unit("BP-BGM"))
 

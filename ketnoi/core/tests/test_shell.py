@@ -8,6 +8,8 @@ from typing import Any
 
 from django.test import Client
 
+from ketnoi.core.permissions import SYSTEM
+
 
 def test_vietnamese_even_for_a_browser_set_to_english(db: Any, client: Client) -> None:
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
@@ -90,7 +92,7 @@ def test_tree_as_of_a_date_in_vietnamese_format(admin_user: Any, web_as: Any, un
     from ketnoi.units.services import unit_merge
 
     unit_merge(
-        sources=[unit("BP-BGM-XDK")], target=unit("BP-BGM-XPN"), effective_date=dt.date(2025, 7, 1), by=None
+        sources=[unit("BP-BGM-XDK")], target=unit("BP-BGM-XPN"), effective_date=dt.date(2025, 7, 1), by=SYSTEM
     )
     client = web_as(admin_user)
     old = client.get("/units/", {"as_of": "30/06/2025"}).content.decode()
@@ -108,7 +110,9 @@ def test_searching_the_tree_of_a_date_uses_the_names_of_that_date(
 
     from ketnoi.units.services import unit_rename
 
-    unit_rename(unit=unit("BP-DX"), new_name="Phường Đồng Xoài", effective_date=dt.date(2025, 7, 1), by=None)
+    unit_rename(
+        unit=unit("BP-DX"), new_name="Phường Đồng Xoài", effective_date=dt.date(2025, 7, 1), by=SYSTEM
+    )
     client = web_as(admin_user)
     old = client.get("/units/", {"q": "thanh pho dong xoai", "as_of": "2025-06-30"}).content.decode()
     assert "Thành phố Đồng Xoài" in old and "Tìm thấy 1 đơn vị" in old

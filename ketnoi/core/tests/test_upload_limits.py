@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import RequestFactory
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.lib.tests import hostile
 
 HUGE = 195 * 1024 * 1024
@@ -143,7 +144,7 @@ def test_a_metrics_file_with_a_long_quoted_field_is_refused_all_or_nothing(provi
     comment = "\n".join("x" * 1000 for _ in range(140))
     data = f'page,date,followers\r\n"{comment}",01/02/2025,1\r\n'.encode()
     with pytest.raises(ImportFailed) as failed:
-        import_metrics(data=data, file_name="a.csv", by=None)
+        import_metrics(data=data, file_name="a.csv", by=SYSTEM)
     assert "131.072" in str(failed.value.errors[0])
 
 
@@ -168,7 +169,7 @@ def test_a_deep_json_body_of_snapshots_is_a_422(bob: Any, api_as: Any, unit: Any
         platform="facebook_page",
         name="Bù Gia Mập Online",
         url="https://facebook.com/BuGiaMapOnline",
-        by=None,
+        by=SYSTEM,
     )
     api = api_as(bob)
     response = api.client.post(

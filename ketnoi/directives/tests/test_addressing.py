@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ketnoi.core.exceptions import ValidationError
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.directives import services
 from ketnoi.directives.proposals import propose_tasks
 from ketnoi.units.addressing import addressing_root
@@ -32,7 +33,7 @@ def enterprise(province, unit):
         kind="enterprise_party_committee",
         level="district",
         parent=unit("BP"),
-        by=None,
+        by=SYSTEM,
     )
 
 
@@ -76,7 +77,7 @@ def test_a_body_that_is_not_a_staff_body_still_addresses_only_its_own_subtree(un
         kind="state_agency",
         level="district",
         parent=unit("BP"),
-        by=None,
+        by=SYSTEM,
     )
     editor = make_person("bao", "BP-BAO", [("editor", "BP-BAO")])
     document = services.document_create(unit=press, by=editor, title="Kế hoạch chuyên mục")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.directives import services
 from ketnoi.directives.proposals import analyse, propose_tasks, read_heading
 from ketnoi.units.services import unit_create
@@ -24,7 +25,7 @@ def sample(name: str) -> str:
 def registry_units(province, unit):
     bp = unit("BP")
     add = lambda code, name, kind, aliases="": unit_create(  # noqa: E731
-        code=code, name=name, kind=kind, level="district", parent=bp, by=None, aliases=aliases
+        code=code, name=name, kind=kind, level="district", parent=bp, by=SYSTEM, aliases=aliases
     )
     unit_create(
         code="BP-CSBP",
@@ -32,7 +33,7 @@ def registry_units(province, unit):
         kind="enterprise_party_committee",
         level="district",
         parent=bp,
-        by=None,
+        by=SYSTEM,
     )
     add("BP-BTC", "Ban Tổ chức Tỉnh ủy", "party_agency", "Ban Tổ chức")
     add("BP-UBKT", "Ủy ban Kiểm tra Tỉnh ủy", "party_agency", "Ủy ban Kiểm tra\nUBKT Tỉnh ủy")
@@ -139,7 +140,7 @@ def test_a_district_body_in_the_registry_is_matched_from_its_short_name_in_the_l
         kind="state_agency",
         level="commune",
         parent=unit("BP-BGM"),
-        by=None,
+        by=SYSTEM,
     )
     result = analyse(sample("cong-van-huyen-uy-1189-CV-HU.txt"), services.registry_for(unit("BP-BGM")))
     tasks = {t["number"]: t for t in result["tasks"]}

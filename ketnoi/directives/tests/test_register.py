@@ -11,6 +11,7 @@ import time_machine
 from django.core import mail
 
 from ketnoi.core.exceptions import Conflict, PermissionDenied, ValidationError
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.directives import selectors, services
 from ketnoi.directives.models import Document, Task, TaskReminder, TaskStatus
 from ketnoi.units.models import Unit
@@ -146,7 +147,7 @@ def test_a_task_past_its_deadline_and_not_done_is_overdue(assigned):
 def test_reminders_are_emailed_once_per_task_and_deadline(assigned, unit, bob):
     from ketnoi.accounts.services import user_update
 
-    user_update(user=bob, by=None, email="bob@bgm.example")
+    user_update(user=bob, by=SYSTEM, email="bob@bgm.example")
     with time_machine.travel(TODAY + dt.timedelta(days=8), tick=False):
         assert services.reminders_send() == 1  # due soon: bob's district
         assert services.reminders_send() == 0
@@ -161,7 +162,7 @@ def test_the_daily_huey_task_sends_the_reminders(assigned, bob):
     from ketnoi.accounts.services import user_update
     from ketnoi.directives.tasks import send_task_reminders
 
-    user_update(user=bob, by=None, email="bob@bgm.example")
+    user_update(user=bob, by=SYSTEM, email="bob@bgm.example")
     with time_machine.travel(TODAY + dt.timedelta(days=12), tick=False):
         send_task_reminders.call_local()
     assert len(mail.outbox) == 1
@@ -184,7 +185,7 @@ def test_a_recurring_report_moves_the_deadline_to_the_next_period(directive, uni
 def test_search_without_diacritics_finds_the_directive(directive, alice, unit):
     services.document_create(
         unit=unit("BP-BGM"),
-        by=None,
+        by=SYSTEM,
         files=[services.Upload("cv.txt", sample("cong-van-huyen-uy-1189-CV-HU.txt"))],
     )
     found = selectors.search(for_user=alice, q="chi thi mang xa hoi")

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.lib import uploads
 from ketnoi.lib.tests import hostile
 
@@ -30,12 +31,13 @@ django.setup()
 from django.utils import translation
 translation.activate("vi")
 import openpyxl, docx  # loaded before measuring: their import is not the refusal's cost
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.directives.services import extract_text
 from ketnoi.pages.imports import import_metrics
 from ketnoi.reporting import xlsx
 
 calls = {
-    "metrics": lambda data, name: import_metrics(data=data, file_name=name, by=None),
+    "metrics": lambda data, name: import_metrics(data=data, file_name=name, by=SYSTEM),
     "report_sheet": lambda data, name: xlsx.read_upload(data, filename=name, columns=[], rows=[]),
     "document": lambda data, name: extract_text(name, data),
 }
@@ -179,7 +181,7 @@ def test_a_damaged_archive_is_left_to_its_reader_which_refuses_it(db: Any) -> No
     data = hostile.xlsx_huge_dimension()[:600]
     uploads.check(data, name="a.xlsx", kind="metrics")
     with pytest.raises(ImportFailed):
-        import_metrics(data=data, file_name="a.xlsx", by=None)
+        import_metrics(data=data, file_name="a.xlsx", by=SYSTEM)
 
 
 def test_an_archive_whose_directory_lies_about_a_size_is_refused_as_damaged() -> None:

@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -40,20 +40,19 @@ from ketnoi.pages.imports.reading import (
     read_table,
 )
 from ketnoi.pages.models import MetricImport, MetricSource, Page
+from ketnoi.pages.services import may_record_figures
 from ketnoi.pages.urlnorm import BadAddress
 
-
-def _may_write(by: Any, page: Page) -> bool:
-    return (
-        by is None or permissions.can(by, "edit", page.unit) or permissions.can(by, "enter_data", page.unit)
-    )
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 
+@permissions.gated
 def import_metrics(
     *,
     data: bytes,
     file_name: str,
-    by: Any,
+    by: Actor,
     page: Page | None = None,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
@@ -97,7 +96,7 @@ def import_metrics(
     pages = {pk for pk, _day in rows}
     for pk in sorted(pages):
         target = index.by_pk.get(pk) or Page.objects.select_related("unit").get(pk=pk)
-        if not _may_write(by, target):
+        if not may_record_figures(by, target):
             # A page outside the caller's units is not named: the refusal reveals nothing about it.
             message = (
                 _("You may not enter figures for “%(page)s”.") % {"page": target.name}
@@ -110,7 +109,7 @@ def import_metrics(
         raise ImportFailed(file_name, errors)
     with transaction.atomic():
         written, changed = writer.upsert_merged(
-            rows, source=MetricSource.IMPORT, user_id=getattr(by, "pk", None)
+            rows, source=MetricSource.IMPORT, user_id=getattr(permissions.person(by), "pk", None)
         )
         record = MetricImport.objects.create(
             file_name=file_name[:255],
@@ -118,7 +117,7 @@ def import_metrics(
             kind=kind,
             rows=len(table.rows),
             changed=changed,
-            created_by=by if getattr(by, "is_authenticated", False) else None,
+            created_by=permissions.person(by),
         )
         security_event(
             "import", by, None, detail={"kind": "page_metrics", "import": record.pk, "rows": len(table.rows)}
@@ -128,7 +127,7 @@ def import_metrics(
     )
 
 
-def _fast_lane(data: bytes, file_name: str, by: Any, today: dt.date, digest: str) -> ImportResult | None:
+def _fast_lane(data: bytes, file_name: str, by: Actor, today: dt.date, digest: str) -> ImportResult | None:
     """A clean template CSV is loaded by the database, little Python per row (``writer``); else None."""
     if connection.vendor not in ("postgresql", "sqlite") or data[:4] == b"PK\x03\x04":
         return None
@@ -161,10 +160,10 @@ def _fast_lane(data: bytes, file_name: str, by: Any, today: dt.date, digest: str
             header=header,
             columns=columns,
             resolve_page=resolve,
-            may_write=lambda p: _may_write(by, p),
+            may_write=lambda p: may_record_figures(by, p),
             today=today,
             source=MetricSource.IMPORT,
-            user_id=getattr(by, "pk", None),
+            user_id=getattr(permissions.person(by), "pk", None),
             preload_pages=index.preload,
         )
         if done is None:
@@ -176,7 +175,7 @@ def _fast_lane(data: bytes, file_name: str, by: Any, today: dt.date, digest: str
             kind=kind,
             rows=rows,
             changed=changed,
-            created_by=by if getattr(by, "is_authenticated", False) else None,
+            created_by=permissions.person(by),
         )
         security_event("import", by, None, detail={"kind": "page_metrics", "import": record.pk, "rows": rows})
     return ImportResult(file_name, kind, rows=rows, snapshots=rows, changed=changed, pages=pages)

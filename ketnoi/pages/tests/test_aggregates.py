@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.pages import aggregates, services
 from ketnoi.pages.imports import import_metrics
 from ketnoi.pages.models import Page, PageMonth, UnitMonth
@@ -63,7 +64,7 @@ def test_kept_aggregates_equal_a_rebuild_after_every_kind_of_write(unit: Any) ->
             platform="facebook_group" if n % 3 == 2 else "facebook_page",
             name=f"Trang {n}",
             url=f"https://facebook.com/trang{n}",
-            by=None,
+            by=SYSTEM,
         )
         for n in range(9)
     ]
@@ -75,7 +76,9 @@ def test_kept_aggregates_equal_a_rebuild_after_every_kind_of_write(unit: Any) ->
             figures = {"followers": rng.randrange(0, 5000), "posts": rng.choice([None, rng.randrange(0, 9)])}
             if page.platform == "facebook_group":
                 figures = {"members": rng.randrange(0, 900), "posts": rng.randrange(0, 5)}
-            services.metrics_record(page=page, day=rng.choice(days), values=figures, source="manual", by=None)
+            services.metrics_record(
+                page=page, day=rng.choice(days), values=figures, source="manual", by=SYSTEM
+            )
         elif kind == "import":
             chosen = rng.sample(pages, 3)
             lines = ["page,date,followers,members,posts,reach"]
@@ -85,9 +88,9 @@ def test_kept_aggregates_equal_a_rebuild_after_every_kind_of_write(unit: Any) ->
                     lines.append(
                         f"{p.pk},{day:%d/%m/%Y},{rng.randrange(0, 9000)},,{rng.randrange(0, 6)},{reach}"
                     )
-            import_metrics(data="\n".join(lines).encode(), file_name=f"buoc{step}.csv", by=None)
+            import_metrics(data="\n".join(lines).encode(), file_name=f"buoc{step}.csv", by=SYSTEM)
         elif kind == "move":
-            page = services.page_update(page=page, by=None, unit=unit(rng.choice(CODES)))
+            page = services.page_update(page=page, by=SYSTEM, unit=unit(rng.choice(CODES)))
             pages = [page if p.pk == page.pk else p for p in pages]
         else:  # a figure cleared: the month may lose its audience
             services.metrics_record(
@@ -95,7 +98,7 @@ def test_kept_aggregates_equal_a_rebuild_after_every_kind_of_write(unit: Any) ->
                 day=rng.choice(days),
                 values={"followers": None, "members": None},
                 source="manual",
-                by=None,
+                by=SYSTEM,
             )
         _assert_same_as_rebuilt()
     assert UnitMonth.objects.filter(unit=unit("BP")).exists()
@@ -110,21 +113,21 @@ def test_a_reorganisation_moves_the_totals_at_once(unit: Any, how: str) -> None:
         platform="facebook_page",
         name="Phú Nghĩa",
         url="https://facebook.com/pn",
-        by=None,
+        by=SYSTEM,
     )
     services.metrics_record(
-        page=page, day=dt.date(2025, 6, 1), values={"followers": 700, "posts": 4}, source="manual", by=None
+        page=page, day=dt.date(2025, 6, 1), values={"followers": 700, "posts": 4}, source="manual", by=SYSTEM
     )
     june = dt.date(2025, 6, 1)
     assert UnitMonth.objects.get(unit=unit("BP-BGM"), month=june).audience == 700
     assert not UnitMonth.objects.filter(unit=unit("BP-DX"), month=june).exists()
     if how == "move":
         units.unit_move(
-            unit=unit("BP-BGM-XPN"), new_parent=unit("BP-DX"), effective_date=dt.date(2025, 6, 30), by=None
+            unit=unit("BP-BGM-XPN"), new_parent=unit("BP-DX"), effective_date=dt.date(2025, 6, 30), by=SYSTEM
         )
     else:  # the district is merged into the city: its communes and their pages follow
         units.unit_merge(
-            sources=[unit("BP-BGM")], target=unit("BP-DX"), effective_date=dt.date(2025, 6, 30), by=None
+            sources=[unit("BP-BGM")], target=unit("BP-DX"), effective_date=dt.date(2025, 6, 30), by=SYSTEM
         )
     dx = UnitMonth.objects.get(unit=unit("BP-DX"), month=june)
     assert (dx.audience, dx.pages, dx.posts) == (700, 1, 4)
@@ -147,14 +150,14 @@ def test_page_figures_add_up_on_the_tree_of_their_month(unit: Any) -> None:
             platform="facebook_page",
             name="Phú Nghĩa",
             url="facebook.com/pn",
-            by=None,
+            by=SYSTEM,
         )
         for day, followers in ((dt.date(2025, 6, 10), 700), (dt.date(2025, 7, 20), 760)):
             services.metrics_record(
-                page=page, day=day, values={"followers": followers, "posts": 2}, source="manual", by=None
+                page=page, day=day, values={"followers": followers, "posts": 2}, source="manual", by=SYSTEM
             )
         units.unit_merge(
-            sources=[unit("BP-BGM")], target=unit("BP-DX"), effective_date=dt.date(2025, 7, 1), by=None
+            sources=[unit("BP-BGM")], target=unit("BP-DX"), effective_date=dt.date(2025, 7, 1), by=SYSTEM
         )
     june, july = dt.date(2025, 6, 1), dt.date(2025, 7, 1)
 

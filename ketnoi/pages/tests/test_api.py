@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 import time_machine
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.pages import services
 from ketnoi.pages.models import MetricSnapshot, Page
 
@@ -20,7 +21,7 @@ def _fixed_day() -> Any:
 
 def _register(unit: Any, url: str = "https://facebook.com/BuGiaMapOnline", **extra: Any) -> Page:
     return services.page_register(
-        unit=unit, platform="facebook_page", name="Bù Gia Mập Online", url=url, by=None, **extra
+        unit=unit, platform="facebook_page", name="Bù Gia Mập Online", url=url, by=SYSTEM, **extra
     )
 
 
@@ -99,7 +100,7 @@ def test_editor_cannot_move_a_page_into_another_district(bob: Any, api_as: Any, 
 def test_list_is_scoped_and_filtered(alice: Any, bob: Any, api_as: Any, unit: Any) -> None:
     _register(unit("BP-BGM"))
     services.page_register(
-        unit=unit("BP-DX"), platform="youtube", name="Đồng Xoài TV", url="youtube.com/@DongXoaiTV", by=None
+        unit=unit("BP-DX"), platform="youtube", name="Đồng Xoài TV", url="youtube.com/@DongXoaiTV", by=SYSTEM
     )
     assert {p["name"] for p in api_as(bob).get("pages").json()} == {"Bù Gia Mập Online"}
     assert len(api_as(alice).get("pages").json()) == 2

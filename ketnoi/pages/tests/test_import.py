@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.pages import services
 from ketnoi.pages.imports import ImportFailed, import_metrics, parse_count, template_csv
 from ketnoi.pages.models import MetricImport, MetricSnapshot, Page, PageMonth, UnitMonth
@@ -24,7 +25,7 @@ def pages(unit: Any) -> dict[str, Page]:
         name="Bù Gia Mập Online",
         url="https://facebook.com/BuGiaMapOnline",
         platform_id="100064581",
-        by=None,
+        by=SYSTEM,
     )
     dx = services.page_register(
         unit=unit("BP-DX"),
@@ -32,14 +33,14 @@ def pages(unit: Any) -> dict[str, Page]:
         name="Đồng Xoài, thành phố tôi yêu",
         url="https://facebook.com/dongxoaitoiyeu",
         platform_id="100077777",
-        by=None,
+        by=SYSTEM,
     )
     group = services.page_register(
         unit=unit("BP-BGM"),
         platform="facebook_group",
         name="Bù Gia Mập xin chào",
         url="https://facebook.com/groups/bgmxinchao",
-        by=None,
+        by=SYSTEM,
     )
     return {"fb": fb, "dx": dx, "group": group}
 
@@ -56,14 +57,14 @@ def test_the_template_imports_and_a_second_import_changes_nothing(pages: dict[st
         "https://m.facebook.com/BuGiaMapOnline/?ref=x,29/06/2025,24828,17475,,,,\n"
         "facebook.com/groups/bgmxinchao,29/06/2025,,,9300,12,,\n"
     ).encode()
-    result = import_metrics(data=data, file_name="mau.csv", by=None)
+    result = import_metrics(data=data, file_name="mau.csv", by=SYSTEM)
     assert (result.kind, result.snapshots, result.changed) == ("template", 3, 3)
     snap = MetricSnapshot.objects.get(page=pages["fb"], day=dt.date(2025, 6, 29))
     assert (snap.followers, snap.likes, snap.posts, snap.reach) == (24828, 17475, None, None)
     group = MetricSnapshot.objects.get(page=pages["group"])
     assert (group.members, group.followers, group.posts) == (9300, None, 12)
     before = list(MetricSnapshot.objects.order_by("pk").values())
-    again = import_metrics(data=data, file_name="mau.csv", by=None)
+    again = import_metrics(data=data, file_name="mau.csv", by=SYSTEM)
     assert again.changed == 0
     assert list(MetricSnapshot.objects.order_by("pk").values()) == before
     assert MetricImport.objects.count() == 2
@@ -73,7 +74,7 @@ def test_the_template_imports_and_a_second_import_changes_nothing(pages: dict[st
 
 def test_a_malformed_file_lists_every_bad_row_and_changes_nothing(pages: dict[str, Page]) -> None:
     services.metrics_record(
-        page=pages["fb"], day=dt.date(2025, 6, 1), values={"followers": 1}, source="manual", by=None
+        page=pages["fb"], day=dt.date(2025, 6, 1), values={"followers": 1}, source="manual", by=SYSTEM
     )
     data = (
         "page,date,followers,posts\n"
@@ -85,7 +86,7 @@ def test_a_malformed_file_lists_every_bad_row_and_changes_nothing(pages: dict[st
         f"{pages['fb'].pk},05/07/2025,1,1\n"
     ).encode()
     with pytest.raises(ImportFailed) as failed:
-        import_metrics(data=data, file_name="hong.csv", by=None)
+        import_metrics(data=data, file_name="hong.csv", by=SYSTEM)
     found = {(e.line, e.column) for e in failed.value.errors}
     assert found == {
         (3, "date"),
@@ -113,8 +114,8 @@ def test_meta_page_level_export_in_utf16_with_description_row_needs_the_page(pag
         ]
     )
     with pytest.raises(ImportFailed):
-        import_metrics(data=data, file_name="Insights.csv", by=None)
-    result = import_metrics(data=data, file_name="Insights.csv", by=None, page=pages["fb"])
+        import_metrics(data=data, file_name="Insights.csv", by=SYSTEM)
+    result = import_metrics(data=data, file_name="Insights.csv", by=SYSTEM, page=pages["fb"])
     assert result.kind == "meta_page"
     rows = list(MetricSnapshot.objects.filter(page=pages["fb"]).order_by("day"))
     assert [(r.day.day, r.followers, r.likes, r.reach, r.engagement) for r in rows] == [
@@ -130,7 +131,7 @@ def test_meta_page_export_with_reordered_and_renamed_columns_is_recognised(pages
             '"17","x","24,828","06/28/2025"',
         ]
     )
-    import_metrics(data=data, file_name="insights-2025.csv", by=None, page=pages["fb"])
+    import_metrics(data=data, file_name="insights-2025.csv", by=SYSTEM, page=pages["fb"])
     snap = MetricSnapshot.objects.get(page=pages["fb"])
     assert (snap.day, snap.followers, snap.engagement, snap.likes) == (dt.date(2025, 6, 28), 24828, 17, None)
 
@@ -148,7 +149,7 @@ def test_meta_content_export_is_aggregated_per_page_and_day(pages: dict[str, Pag
             '"500","","5","0","1","100"',
         ]
     )
-    result = import_metrics(data=data, file_name="content.csv", by=None)
+    result = import_metrics(data=data, file_name="content.csv", by=SYSTEM)
     assert result.kind == "meta_content"
     bgm = MetricSnapshot.objects.get(page=pages["fb"])
     assert (bgm.day, bgm.posts, bgm.reach, bgm.engagement, bgm.followers) == (
@@ -160,7 +161,7 @@ def test_meta_content_export_is_aggregated_per_page_and_day(pages: dict[str, Pag
     )
     dx = MetricSnapshot.objects.get(page=pages["dx"])
     assert (dx.posts, dx.reach, dx.engagement) == (1, 500, 6)
-    assert import_metrics(data=data, file_name="content.csv", by=None).changed == 0
+    assert import_metrics(data=data, file_name="content.csv", by=SYSTEM).changed == 0
     pages["fb"].refresh_from_db()
     assert pages["fb"].last_post_day == dt.date(2025, 6, 28)
 
@@ -174,7 +175,7 @@ def test_content_export_with_an_unregistered_page_id_names_the_row(pages: dict[s
         ]
     )
     with pytest.raises(ImportFailed) as failed:
-        import_metrics(data=data, file_name="c.csv", by=None)
+        import_metrics(data=data, file_name="c.csv", by=SYSTEM)
     assert [(e.line, e.column) for e in failed.value.errors] == [(4, "Page ID")]
     assert not MetricSnapshot.objects.exists()
 
@@ -189,7 +190,7 @@ def test_xlsx_template_imports(pages: dict[str, Page]) -> None:
     sheet.append([dt.date(2025, 6, 20), pages["dx"].pk, 5502, 4])
     buffer = io.BytesIO()
     book.save(buffer)
-    import_metrics(data=buffer.getvalue(), file_name="mau.xlsx", by=None)
+    import_metrics(data=buffer.getvalue(), file_name="mau.xlsx", by=SYSTEM)
     snap = MetricSnapshot.objects.get(page=pages["dx"])
     assert (snap.day, snap.followers, snap.posts) == (dt.date(2025, 6, 20), 5502, 4)
 
@@ -208,22 +209,22 @@ def test_an_editor_cannot_import_figures_of_another_district_nor_learn_its_pages
 
 def test_unknown_columns_are_explained(pages: dict[str, Page]) -> None:
     with pytest.raises(ImportFailed) as failed:
-        import_metrics(data=b"a,b\n1,2\n", file_name="x.csv", by=None)
+        import_metrics(data=b"a,b\n1,2\n", file_name="x.csv", by=SYSTEM)
     assert "mẫu" in str(failed.value.errors[0])
 
 
 def test_the_template_download_imports_as_is(unit: Any) -> None:
     services.page_register(
-        unit=unit("BP"), platform="facebook_page", name="Tự hào", url="facebook.com/tuhaobinhphuoc", by=None
+        unit=unit("BP"), platform="facebook_page", name="Tự hào", url="facebook.com/tuhaobinhphuoc", by=SYSTEM
     )
     services.page_register(
         unit=unit("BP"),
         platform="facebook_group",
         name="Xin chào",
         url="facebook.com/groups/binhphuocxinchao",
-        by=None,
+        by=SYSTEM,
     )
-    result = import_metrics(data=template_csv().encode(), file_name="mau.csv", by=None)
+    result = import_metrics(data=template_csv().encode(), file_name="mau.csv", by=SYSTEM)
     assert result.snapshots == 2
 
 
@@ -269,16 +270,16 @@ def test_command_imports_a_page_level_export_with_page(pages: dict[str, Page], t
 def test_an_import_over_existing_figures_keeps_the_figures_it_does_not_give(pages: dict[str, Page]) -> None:
     day = dt.date(2025, 6, 1)
     services.metrics_record(
-        page=pages["fb"], day=day, values={"followers": 1, "likes": 5}, source="manual", by=None
+        page=pages["fb"], day=day, values={"followers": 1, "likes": 5}, source="manual", by=SYSTEM
     )
     data = (
         f"page,date,followers,posts\n{pages['fb'].pk},01/06/2025,2,\n{pages['fb'].pk},02/06/2025,3,1\n"
     ).encode()
-    result = import_metrics(data=data, file_name="x.csv", by=None)
+    result = import_metrics(data=data, file_name="x.csv", by=SYSTEM)
     assert (result.snapshots, result.changed) == (2, 2)
     first = MetricSnapshot.objects.get(page=pages["fb"], day=day)
     assert (first.followers, first.likes, first.posts, first.source) == (2, 5, None, "import")
-    assert import_metrics(data=data, file_name="x.csv", by=None).changed == 0
+    assert import_metrics(data=data, file_name="x.csv", by=SYSTEM).changed == 0
     pages["fb"].refresh_from_db()
     assert (pages["fb"].latest_audience, pages["fb"].latest_day) == (3, dt.date(2025, 6, 2))
 
@@ -292,6 +293,6 @@ def test_meta_exports_in_utf16_without_a_byte_order_mark_are_recognised(
         '"2025-06-01T07:00:00+0000","24,100","17,200","5,120","12","430"',
     ]
     data = ("\r\n".join(['"sep=,"', *lines]) + "\r\n").encode(encoding)
-    result = import_metrics(data=data, file_name="Insights.csv", by=None, page=pages["fb"])
+    result = import_metrics(data=data, file_name="Insights.csv", by=SYSTEM, page=pages["fb"])
     assert result.kind == "meta_page"
     assert MetricSnapshot.objects.get(page=pages["fb"]).followers == 24100

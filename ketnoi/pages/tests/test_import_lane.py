@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.pages import services
 from ketnoi.pages.imports import ImportFailed, _postgresql, _sqlite, import_metrics, service
 from ketnoi.pages.models import MetricImport, MetricSnapshot, Page, PageMonth, UnitMonth
@@ -29,14 +30,14 @@ def two(unit: Any) -> tuple[Page, Page]:
         platform="facebook_page",
         name="Bù Gia Mập Online",
         url="https://facebook.com/BuGiaMapOnline",
-        by=None,
+        by=SYSTEM,
     )
     group = services.page_register(
         unit=unit("BP-DX"),
         platform="facebook_group",
         name="Đồng Xoài xin chào",
         url="https://facebook.com/groups/dxxinchao",
-        by=None,
+        by=SYSTEM,
     )
     return page, group
 
@@ -92,7 +93,7 @@ def test_the_lane_stores_exactly_what_the_row_by_row_import_stores(
     two: tuple[Page, Page], lane: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = _clean_file(*two)
-    result = import_metrics(data=data, file_name="sach.csv", by=None)
+    result = import_metrics(data=data, file_name="sach.csv", by=SYSTEM)
     assert lane == [(61, 61)]
     assert (result.snapshots, result.changed) == (61, 61)
     fast = _stored()
@@ -102,7 +103,7 @@ def test_the_lane_stores_exactly_what_the_row_by_row_import_stores(
 
     _clear()
     monkeypatch.setattr(service, "_fast_lane", lambda *args, **kwargs: None)
-    slow = import_metrics(data=data, file_name="sach.csv", by=None)
+    slow = import_metrics(data=data, file_name="sach.csv", by=SYSTEM)
     assert (slow.snapshots, slow.changed) == (61, 61)
     assert _stored() == fast
 
@@ -111,14 +112,14 @@ def test_a_second_import_of_a_clean_file_changes_nothing_and_keeps_figures_it_do
     two: tuple[Page, Page], lane: list[Any]
 ) -> None:
     page, group = two
-    import_metrics(data=_clean_file(page, group), file_name="sach.csv", by=None)
+    import_metrics(data=_clean_file(page, group), file_name="sach.csv", by=SYSTEM)
     before = _stored()
-    again = import_metrics(data=_clean_file(page, group), file_name="sach.csv", by=None)
+    again = import_metrics(data=_clean_file(page, group), file_name="sach.csv", by=SYSTEM)
     assert again.changed == 0 and lane[-1] == (61, 0)
     assert _stored() == before
     # A later file with fewer columns over the same days: given figures change, the others stay.
     later = f"page,date,followers\n{page.pk},30/05/2025,2000\n{page.pk},02/06/2025,2001\n".encode()
-    result = import_metrics(data=later, file_name="bo-sung.csv", by=None)
+    result = import_metrics(data=later, file_name="bo-sung.csv", by=SYSTEM)
     assert (result.snapshots, result.changed) == (2, 2) and lane[-1] == (2, 2)
     last_may = MetricSnapshot.objects.get(page=page, day=dt.date(2025, 5, 30))
     assert (last_may.followers, last_may.likes, last_may.reach) == (2000, 830, 1500)
@@ -134,11 +135,11 @@ def test_a_page_and_day_twice_leaves_the_lane_and_is_named(
     page, _group = two
     if existing:
         services.metrics_record(
-            page=page, day=dt.date(2025, 6, 1), values={"followers": 1}, source="manual", by=None
+            page=page, day=dt.date(2025, 6, 1), values={"followers": 1}, source="manual", by=SYSTEM
         )
     data = f"{HEADER}{page.pk},01/06/2025,5,,,,,\n{page.pk},02/06/2025,6,,,,,\n{page.pk},01/06/2025,7,,,,,\n"
     with pytest.raises(ImportFailed) as failed:
-        import_metrics(data=data.encode(), file_name="trung.csv", by=None)
+        import_metrics(data=data.encode(), file_name="trung.csv", by=SYSTEM)
     assert lane == [None]
     assert [(e.line, e.column) for e in failed.value.errors] == [(4, "date")]
     assert "dòng 2" in str(failed.value.errors[0])
@@ -164,11 +165,11 @@ def test_a_file_not_plainly_clean_leaves_the_lane(
     page, _group = two
     data = f"{HEADER}{page.pk},02/06/2025,6,,,,,\n{row.format(pk=page.pk)}\n".encode()
     if not column:
-        result = import_metrics(data=data, file_name="ngan.csv", by=None)
+        result = import_metrics(data=data, file_name="ngan.csv", by=SYSTEM)
         assert lane == [None] and result.snapshots == 2
         return
     with pytest.raises(ImportFailed) as failed:
-        import_metrics(data=data, file_name="hong.csv", by=None)
+        import_metrics(data=data, file_name="hong.csv", by=SYSTEM)
     assert lane == [None]
     assert [(e.line, e.column) for e in failed.value.errors] == [(3, column)]
     assert not MetricSnapshot.objects.exists()

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.pages import services
 from ketnoi.pages.models import Page
 
@@ -25,24 +26,24 @@ def registry(unit: Any, bob: Any) -> dict[str, Page]:
         url="https://www.facebook.com/TuHaoBinhPhuoc",
         notes="mật khẩu lưu ở két sắt phòng 2",
         recovery_email="tuyengiao@binhphuoc.gov.vn",
-        by=None,
+        by=SYSTEM,
     )
-    services.page_set_status(page=official, status="verified", by=None, on=dt.date(2024, 1, 2))
-    services.page_administrator_set(page=official, user=bob, role="admin", two_factor=True, by=None)
+    services.page_set_status(page=official, status="verified", by=SYSTEM, on=dt.date(2024, 1, 2))
+    services.page_administrator_set(page=official, user=bob, role="admin", two_factor=True, by=SYSTEM)
     old = services.page_register(
         unit=unit("BP"),
         platform="facebook_page",
         name="Tuyên giáo (cũ)",
         url="facebook.com/tuyengiaocu",
-        by=None,
+        by=SYSTEM,
     )
-    services.page_set_status(page=old, status="retired", by=None, on=dt.date(2023, 3, 1))
+    services.page_set_status(page=old, status="retired", by=SYSTEM, on=dt.date(2023, 3, 1))
     pending = services.page_register(
         unit=unit("BP-DX"),
         platform="facebook_page",
         name="Đồng Xoài chờ duyệt",
         url="facebook.com/dxcho",
-        by=None,
+        by=SYSTEM,
     )
     return {"official": official, "old": old, "pending": pending}
 
@@ -132,8 +133,8 @@ def test_open_data_csv_never_carries_a_spreadsheet_formula(unit: Any, client: Cl
         platform="website",
         name='=HYPERLINK("http://x","bấm")',
         url="binhphuoc.gov.vn",
-        by=None,
+        by=SYSTEM,
     )
-    services.page_set_status(page=page, status="verified", by=None)
+    services.page_set_status(page=page, status="verified", by=SYSTEM)
     text = client.get("/public/pages.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.pages import dashboards, services
 from ketnoi.pages.checklist import evaluate
 from ketnoi.pages.models import MetricSnapshot, Page
@@ -29,7 +30,7 @@ def bgm_page(unit: Any) -> Page:
         name="Bù Gia Mập Online",
         url="facebook.com/bugiamaponline",
         platform_id="100064581",
-        by=None,
+        by=SYSTEM,
     )
 
 
@@ -138,18 +139,18 @@ def test_checklist_finds_missing_two_factor_leavers_and_overdue_review(
 ) -> None:
     a = make_person("quantri1", "BP-BGM")
     b = make_person("quantri2", "BP-BGM")
-    services.page_administrator_set(page=bgm_page, user=a, role="admin", two_factor=True, by=None)
-    services.page_administrator_set(page=bgm_page, user=b, role="admin", two_factor=True, by=None)
-    services.page_update(page=bgm_page, by=None, recovery_email="vanphong@bugiamap.binhphuoc.gov.vn")
-    services.security_review_record(page=bgm_page, by=None, on=TODAY - dt.timedelta(days=10))
+    services.page_administrator_set(page=bgm_page, user=a, role="admin", two_factor=True, by=SYSTEM)
+    services.page_administrator_set(page=bgm_page, user=b, role="admin", two_factor=True, by=SYSTEM)
+    services.page_update(page=bgm_page, by=SYSTEM, recovery_email="vanphong@bugiamap.binhphuoc.gov.vn")
+    services.security_review_record(page=bgm_page, by=SYSTEM, on=TODAY - dt.timedelta(days=10))
     bgm_page.refresh_from_db()
     assert evaluate(bgm_page, today=TODAY).ok
     b.left_unit_on = dt.date(2025, 5, 1)
     b.save()
-    services.page_administrator_set(page=bgm_page, user=a, role="admin", two_factor=False, by=None)
+    services.page_administrator_set(page=bgm_page, user=a, role="admin", two_factor=False, by=SYSTEM)
     result = evaluate(bgm_page, today=TODAY + dt.timedelta(days=100))
     assert {c.key for c in result.failed} == {"two_factor", "two_admins", "no_leavers", "reviewed"}
-    services.page_update(page=bgm_page, by=None, recovery_email="bgm.online@gmail.com")
+    services.page_update(page=bgm_page, by=SYSTEM, recovery_email="bgm.online@gmail.com")
     assert "recovery_email" in {c.key for c in evaluate(bgm_page, today=TODAY).failed}
 
 
@@ -169,7 +170,7 @@ def _history(page: Page, audience: list[int], posts_until: dt.date | None = None
             day=day,
             values={"followers": value, "posts": 2 if posts_until is None or day <= posts_until else 0},
             source="manual",
-            by=None,
+            by=SYSTEM,
         )
 
 
@@ -177,7 +178,7 @@ def test_dashboard_shows_growth_movers_silent_pages_and_grassroots(
     alice: Any, web_as: Any, unit: Any, bgm_page: Page
 ) -> None:
     dx = services.page_register(
-        unit=unit("BP-DX"), platform="facebook_page", name="Đồng Xoài", url="facebook.com/dongxoai", by=None
+        unit=unit("BP-DX"), platform="facebook_page", name="Đồng Xoài", url="facebook.com/dongxoai", by=SYSTEM
     )
     services.page_register(
         unit=unit("BP-BGM-XPN"),
@@ -185,7 +186,7 @@ def test_dashboard_shows_growth_movers_silent_pages_and_grassroots(
         name="Phú Nghĩa",
         url="facebook.com/groups/phunghia",
         is_grassroots=True,
-        by=None,
+        by=SYSTEM,
     )
     _history(bgm_page, [1000, 1100, 1200, 1300, 1400, 1500])
     _history(dx, [900, 880, 860, 840, 820, 800], posts_until=dt.date(2025, 3, 31))
@@ -237,7 +238,7 @@ def test_dashboard_queries_do_not_grow_with_pages(
             platform="facebook_page",
             name=f"Trang {i}",
             url=f"facebook.com/trang{i}",
-            by=None,
+            by=SYSTEM,
         )
         _history(page, [100 + i, 120 + i])
     browser = web_as(alice)
@@ -295,7 +296,7 @@ def test_dashboard_xlsx_carries_no_formula_from_a_page_name(alice: Any, web_as: 
         platform="facebook_page",
         name='=HYPERLINK("http://evil.example","bấm")',
         url="facebook.com/trang.la",
-        by=None,
+        by=SYSTEM,
     )
     response = web_as(alice).get("/pages/dashboard.xlsx", {"unit": "BP"})
     cells = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -26,12 +26,16 @@ from ketnoi.publishing.services.publications import clean_post_url
 from ketnoi.units.models import Unit
 from ketnoi.units.selectors import require_exists
 
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
+
 OFFERABLE = (StoryStatus.APPROVED, StoryStatus.SCHEDULED, StoryStatus.PUBLISHED)
 EVENTS = frozenset({"view", "share"})
 
 
+@permissions.gated
 @transaction.atomic
-def kit_create(*, story: Story, units: Iterable[Unit], caption: str, link: str, by: Any) -> ShareKit:
+def kit_create(*, story: Story, units: Iterable[Unit], caption: str, link: str, by: Actor) -> ShareKit:
     """Offer an approved story to the members of ``units`` (each must lie in the caller's scope)."""
     permissions.require(by, "edit", story.unit)
     if story.status not in OFFERABLE:
@@ -51,9 +55,7 @@ def kit_create(*, story: Story, units: Iterable[Unit], caption: str, link: str, 
         link = clean_post_url(link)
     except ValidationError:
         raise ValidationError(fields={"link": _("Enter the address to share (https://...).")}) from None
-    kit = ShareKit(
-        story=story, caption=caption, link=link, created_by=by if getattr(by, "pk", None) else None
-    )
+    kit = ShareKit(story=story, caption=caption, link=link, created_by=permissions.person(by))
     stamp(kit, by, gettext_noop("Share kit offered"))
     kit.save()
     for unit in units:
@@ -61,8 +63,9 @@ def kit_create(*, story: Story, units: Iterable[Unit], caption: str, link: str, 
     return kit
 
 
+@permissions.gated
 @transaction.atomic
-def kit_close(*, kit: ShareKit, by: Any) -> ShareKit:
+def kit_close(*, kit: ShareKit, by: Actor) -> ShareKit:
     permissions.require(by, "edit", kit.story.unit)
     kit.active = False
     stamp(kit, by, gettext_noop("Share kit closed"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +24,9 @@ from ketnoi.lib import weburl
 from ketnoi.pages.models import Page, PageStatus, Platform
 from ketnoi.publishing.models import Publication, PublicationStatus, Story, StoryStatus
 from ketnoi.publishing.services.stories import story_refresh_status
+
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 API_PLATFORMS = frozenset({Platform.FACEBOOK_PAGE, Platform.ZALO_OA})
 SCHEDULABLE = (StoryStatus.APPROVED, StoryStatus.SCHEDULED, StoryStatus.PUBLISHED)
@@ -57,9 +60,10 @@ def enqueue(publications: Iterable[Publication]) -> None:
     transaction.on_commit(send)
 
 
+@permissions.gated
 @transaction.atomic
 def publication_schedule(
-    *, story: Story, pages: Iterable[Page], at: dt.datetime, by: Any
+    *, story: Story, pages: Iterable[Page], at: dt.datetime, by: Actor
 ) -> list[Publication]:
     """Schedule an approved story to pages at ``at`` (a moment; naive times are Việt Nam's time)."""
     permissions.require(by, "edit", story.unit)
@@ -106,7 +110,7 @@ def publication_schedule(
             due_at=at,
             next_try_at=at,
             marker=secrets.token_hex(8),
-            created_by=by if getattr(by, "pk", None) else None,
+            created_by=permissions.person(by),
         )
         stamp(publication, by, gettext_noop("Scheduled"))
         publication.save()
@@ -119,8 +123,9 @@ def publication_schedule(
     return created
 
 
+@permissions.gated
 @transaction.atomic
-def publication_move(*, publication: Publication, at: dt.datetime, by: Any) -> Publication:
+def publication_move(*, publication: Publication, at: dt.datetime, by: Actor) -> Publication:
     """Move a publication that has not started to another time (the calendar's drag or date field)."""
     permissions.require(by, "edit", publication.page.unit)
     locked = Publication.objects.select_for_update().get(pk=publication.pk)
@@ -138,8 +143,9 @@ def publication_move(*, publication: Publication, at: dt.datetime, by: Any) -> P
     return locked
 
 
+@permissions.gated
 @transaction.atomic
-def publication_retry(*, publications: Iterable[Publication], by: Any) -> list[Publication]:
+def publication_retry(*, publications: Iterable[Publication], by: Actor) -> list[Publication]:
     """Try failed publications again (only those). One whose last call had no answer is checked first."""
     retried = []
     now = timezone.now()
@@ -173,8 +179,9 @@ def clean_post_url(url: str) -> str:
         ) from None
 
 
+@permissions.gated
 @transaction.atomic
-def publication_mark_posted(*, publication: Publication, post_url: str, by: Any) -> Publication:
+def publication_mark_posted(*, publication: Publication, post_url: str, by: Actor) -> Publication:
     """A person posted the story on a page without API access and gives the post's address."""
     permissions.require(by, "edit", publication.page.unit)
     post_url = clean_post_url(post_url)
@@ -186,7 +193,7 @@ def publication_mark_posted(*, publication: Publication, post_url: str, by: Any)
     locked.status = PublicationStatus.PUBLISHED
     locked.post_url = post_url
     locked.published_at = timezone.now()
-    locked.posted_by = by if getattr(by, "pk", None) else None
+    locked.posted_by = permissions.person(by)
     stamp(locked, by, gettext_noop("Marked as posted"))
     locked.save()
     story_refresh_status(locked.story_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -27,6 +27,9 @@ from ketnoi.publishing.models import (
 )
 from ketnoi.units.models import Unit
 from ketnoi.units.selectors import require_exists
+
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 EDITABLE = (StoryStatus.DRAFT,)
 VARIANT_LIMITS = {"facebook_page": 63_206, "zalo_oa": 300}
@@ -84,13 +87,14 @@ def _folded(story: Story) -> str:
     return fold(" ".join([story.title, story.body, story.source]))
 
 
+@permissions.gated
 @transaction.atomic
 def story_create(
     *,
     unit: Unit,
     title: str,
     body: str,
-    by: Any,
+    by: Actor,
     tags: Iterable[str] = (),
     video_links: Iterable[str] = (),
     source: str = "",
@@ -112,7 +116,7 @@ def story_create(
         source=normalise(source)[:300],
         rights_note=rights_note.strip(),
         variants=clean_variants,
-        created_by=by if getattr(by, "pk", None) else None,
+        created_by=permissions.person(by),
     )
     story.search_folded = _folded(story)
     stamp(story, by, gettext_noop("Story written"))
@@ -120,11 +124,12 @@ def story_create(
     return story
 
 
+@permissions.gated
 @transaction.atomic
 def story_update(
     *,
     story: Story,
-    by: Any,
+    by: Actor,
     title: str,
     body: str,
     tags: Iterable[str] = (),
@@ -155,9 +160,10 @@ def _status(story: Story) -> dict[str, str]:
     return {"status": str(story.get_status_display()).lower()}
 
 
+@permissions.gated
 @transaction.atomic
 def story_image_add(
-    *, story: Story, stream: IO[bytes], name: str, size: int, by: Any, caption: str = ""
+    *, story: Story, stream: IO[bytes], name: str, size: int, by: Actor, caption: str = ""
 ) -> StoryImage:
     """Check, resize and attach an image (see ``images``); at most ``images.MAX_IMAGES`` per story."""
     permissions.require(by, "edit", story.unit)
@@ -187,7 +193,7 @@ def story_image_add(
     return image
 
 
-def _transition(story: Story, by: Any, *, allowed: tuple[str, ...], to: str, reason: str) -> Story:
+def _transition(story: Story, by: Actor, *, allowed: tuple[str, ...], to: str, reason: str) -> Story:
     locked = Story.objects.select_for_update().get(pk=story.pk)
     if locked.status not in allowed:
         raise Conflict(_("This story is %(status)s: the step is not possible now.") % _status(locked))
@@ -196,8 +202,9 @@ def _transition(story: Story, by: Any, *, allowed: tuple[str, ...], to: str, rea
     return locked
 
 
+@permissions.gated
 @transaction.atomic
-def story_submit(*, story: Story, by: Any) -> Story:
+def story_submit(*, story: Story, by: Actor) -> Story:
     """Send a draft to the unit's approver."""
     permissions.require(by, "edit", story.unit)
     story = _transition(
@@ -207,14 +214,15 @@ def story_submit(*, story: Story, by: Any) -> Story:
         to=StoryStatus.IN_REVIEW,
         reason=gettext_noop("Sent for review"),
     )
-    story.submitted_by = by if getattr(by, "pk", None) else None
+    story.submitted_by = permissions.person(by)
     story.submitted_at = timezone.now()
     story.save()
     return story
 
 
+@permissions.gated
 @transaction.atomic
-def story_approve(*, story: Story, by: Any, note: str = "") -> Story:
+def story_approve(*, story: Story, by: Actor, note: str = "") -> Story:
     """The unit's approver (``approve`` on the story's unit) approves; nobody approves their own story."""
     permissions.require(by, "approve", story.unit)
     if getattr(by, "pk", None) is not None and by.pk in {story.submitted_by_id, story.created_by_id}:
@@ -222,7 +230,7 @@ def story_approve(*, story: Story, by: Any, note: str = "") -> Story:
     story = _transition(
         story, by, allowed=(StoryStatus.IN_REVIEW,), to=StoryStatus.APPROVED, reason=gettext_noop("Approved")
     )
-    story.approved_by = by if getattr(by, "pk", None) else None
+    story.approved_by = permissions.person(by)
     story.approved_at = timezone.now()
     story.review_note = note.strip()
     story.save()
@@ -230,8 +238,9 @@ def story_approve(*, story: Story, by: Any, note: str = "") -> Story:
     return story
 
 
+@permissions.gated
 @transaction.atomic
-def story_return(*, story: Story, by: Any, note: str) -> Story:
+def story_return(*, story: Story, by: Actor, note: str) -> Story:
     """The approver sends the story back to its authors with a note."""
     permissions.require(by, "approve", story.unit)
     if not note.strip():
@@ -250,8 +259,9 @@ def story_return(*, story: Story, by: Any, note: str) -> Story:
     return story
 
 
+@permissions.gated
 @transaction.atomic
-def story_withdraw(*, story: Story, by: Any, reason: str = "") -> Story:
+def story_withdraw(*, story: Story, by: Actor, reason: str = "") -> Story:
     """Withdraw the story: publications not yet started are cancelled; posts already out stay out."""
     permissions.require(by, "edit", story.unit)
     story = _transition(

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from ketnoi.core.permissions import SYSTEM
 from tests.fakes.publish import PublishingPlatforms
 
 
@@ -49,9 +50,9 @@ def fb_page(province: Any, fake: PublishingPlatforms) -> Callable[..., Any]:
             name=f"Trang tin {number}",
             url=f"https://www.facebook.com/{page_id}",
             platform_id=page_id,
-            by=None,
+            by=SYSTEM,
         )
-        credential_set(page=page, access_token=token, expires_at=None, by=None)
+        credential_set(page=page, access_token=token, expires_at=None, by=SYSTEM)
         return page
 
     return make
@@ -91,9 +92,9 @@ def make_page_zalo(province: Any, fake: PublishingPlatforms) -> Callable[..., An
             name="Zalo huyện",
             url=f"https://zalo.me/{oa_id}",
             platform_id=oa_id,
-            by=None,
+            by=SYSTEM,
         )
-        credential_set(page=page, access_token=f"zalo-access-{oa_id}", expires_at=None, by=None)
+        credential_set(page=page, access_token=f"zalo-access-{oa_id}", expires_at=None, by=SYSTEM)
         return page
 
     return make

@@ -35,7 +35,9 @@ def main(step: str, pages: int, title: str) -> None:
 
     if step == "pages":
         call_command("migrate", interactive=False, verbosity=0)
-        unit = unit_create(code="T", name="Tỉnh thử", kind="province", level="province", parent=None, by=None)
+        unit = unit_create(
+            code="T", name="Tỉnh thử", kind="province", level="province", parent=None, by=SYSTEM
+        )
         for n in range(pages):
             page = page_register(
                 unit=unit,
@@ -43,9 +45,9 @@ def main(step: str, pages: int, title: str) -> None:
                 name=f"Trang {n}",
                 url=f"https://www.facebook.com/{page_id(n)}",
                 platform_id=page_id(n),
-                by=None,
+                by=SYSTEM,
             )
-            credential_set(page=page, access_token=token(n), expires_at=None, by=None)
+            credential_set(page=page, access_token=token(n), expires_at=None, by=SYSTEM)
         return
     unit = Unit.objects.get(code="T")
     story = stories.story_create(unit=unit, title=title, body=f"{title}: nội dung thử độ tin cậy.", by=SYSTEM)

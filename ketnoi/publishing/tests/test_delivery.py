@@ -7,6 +7,7 @@ import io
 import pytest
 from PIL import Image
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.publishing.models import AttemptOutcome, Publication, PublicationStatus, StoryStatus
 from ketnoi.publishing.services import delivery, publications, stories
 from tests.fakes.publish import Chaos
@@ -155,7 +156,7 @@ def test_a_page_without_api_access_is_marked_as_posted_by_hand(province, approve
     from ketnoi.pages.services import page_register
 
     page = page_register(
-        unit=bob.unit, platform="tiktok", name="TikTok huyện", url="https://www.tiktok.com/@bgm", by=None
+        unit=bob.unit, platform="tiktok", name="TikTok huyện", url="https://www.tiktok.com/@bgm", by=SYSTEM
     )
     [p] = publications.publication_schedule(story=approved_story(), pages=[page], at=soon(), by=bob)
     assert p.manual
@@ -202,7 +203,7 @@ def test_a_demo_token_is_never_sent_to_a_platform_that_is_not_on_this_machine(
     from ketnoi.connectors.services import credential_set
 
     page = fb_page(60)
-    credential_set(page=page, access_token="demo-token-60", expires_at=None, by=None)
+    credential_set(page=page, access_token="demo-token-60", expires_at=None, by=SYSTEM)
     settings.KETNOI_FACEBOOK_GRAPH_URL = "https://graph.facebook.com/v23.0"
     [p] = publications.publication_schedule(story=approved_story(), pages=[page], at=soon(), by=bob)
     calls_before = len(fake.calls())

@@ -11,6 +11,7 @@ import zipfile
 import pytest
 from django.utils import timezone
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.publishing.models import KitCount, KitLink, Publication
 from ketnoi.publishing.services import kits, publications, stories
 
@@ -21,7 +22,7 @@ def _manual_page(unit, name="TikTok huyện", handle="bgm"):
     from ketnoi.pages.services import page_register
 
     return page_register(
-        unit=unit, platform="tiktok", name=name, url=f"https://www.tiktok.com/@{handle}", by=None
+        unit=unit, platform="tiktok", name=name, url=f"https://www.tiktok.com/@{handle}", by=SYSTEM
     )
 
 

@@ -81,6 +81,7 @@ from ketnoi.reporting.services.rollup import rollup_rebuild
 from ketnoi.reporting.services.workflow import (
     approval_level,
     approving_unit,
+    approving_units,
     may_approve,
     may_reopen,
     reminder_record,
@@ -100,6 +101,7 @@ __all__ = [
     "SaveResult",
     "approval_level",
     "approving_unit",
+    "approving_units",
     "check_rules",
     "clean_value",
     "disaggregation_create",

@@ -77,6 +77,7 @@ def _require_reporting_unit(form: ReportForm, unit: Unit) -> None:
         )
 
 
+@permissions.gated
 @transaction.atomic
 def report_open(*, form: ReportForm, unit: Unit, period: str, by: Actor) -> Report:
     """The unit's report of the form for the period, created as a draft on first use."""
@@ -254,6 +255,7 @@ def _write_values(
     return created, updated, deleted, unchanged
 
 
+@permissions.gated
 @transaction.atomic
 def report_values_save(
     *,

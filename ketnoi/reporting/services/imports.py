@@ -208,6 +208,7 @@ class _DataSetChecks:
         return True
 
 
+@permissions.gated
 @transaction.atomic
 def values_import(
     *,
@@ -585,6 +586,7 @@ def _import_write(
     rollup.apply(deltas)
 
 
+@permissions.gated
 def feed_refresh(*, form: ReportForm, period: str, by: Actor) -> ImportSummary:
     """Fill the form's fed indicators (from the page registry) for every reporting unit whose report
     is still open. Without the page registry nothing changes."""

@@ -106,6 +106,7 @@ def _check_indicator(ind: Indicator) -> None:
         )
 
 
+@permissions.gated
 @transaction.atomic
 def indicator_create(
     *,
@@ -137,6 +138,7 @@ def indicator_create(
     return ind
 
 
+@permissions.gated
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, by: Actor, **fields: Any) -> Indicator:
     permissions.require(by, "manage", indicator.owner)
@@ -156,6 +158,7 @@ def indicator_update(*, indicator: Indicator, by: Actor, **fields: Any) -> Indic
     return indicator
 
 
+@permissions.gated
 @transaction.atomic
 def disaggregation_create(
     *, code: str, name: str, options: Sequence[tuple[str, str]], by: Actor
@@ -183,6 +186,7 @@ def disaggregation_create(
     return dis
 
 
+@permissions.gated
 @transaction.atomic
 def form_create(
     *,
@@ -233,6 +237,7 @@ def form_create(
     return form
 
 
+@permissions.gated
 @transaction.atomic
 def form_update(*, form: ReportForm, by: Actor, **fields: Any) -> ReportForm:
     permissions.require(by, "manage", form.owner)
@@ -246,6 +251,7 @@ def form_update(*, form: ReportForm, by: Actor, **fields: Any) -> ReportForm:
     return form
 
 
+@permissions.gated
 @transaction.atomic
 def form_set_indicators(
     *, form: ReportForm, indicators: Sequence[Indicator | str], by: Actor, required: Sequence[str] = ()
@@ -267,6 +273,7 @@ def form_set_indicators(
         )
 
 
+@permissions.gated
 @transaction.atomic
 def form_set_units(*, form: ReportForm, units: Sequence[Unit], by: Actor) -> None:
     """The units that must report this form; each must lie in the owner's subtree."""
@@ -281,6 +288,7 @@ def form_set_units(*, form: ReportForm, units: Sequence[Unit], by: Actor) -> Non
     form.units.set(units)
 
 
+@permissions.gated
 @transaction.atomic
 def rule_create(
     *,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,9 +34,18 @@ def approving_unit(unit: Unit) -> Unit:
     return parent if parent is not None else unit
 
 
-def may_approve(user: Any, unit: Unit) -> bool:
-    """May ``user`` approve, return or remind about the reports of ``unit``? (Web and API ask this.)"""
-    return permissions.can(user, "approve", approving_unit(unit))
+def approving_units(units: Iterable[Unit]) -> dict[int, Unit]:
+    """``approving_unit`` of many units, their parents read in one query (a list of units asks this)."""
+    units = list(units)
+    wanted = {u.path[: -Unit.steplen] for u in units if u.depth > 1}
+    parents = {p.path: p for p in Unit.objects.filter(path__in=wanted)}
+    return {u.pk: parents.get(u.path[: -Unit.steplen], u) if u.depth > 1 else u for u in units}
+
+
+def may_approve(user: Actor, unit: Unit, *, approving: Unit | None = None) -> bool:
+    """May ``user`` approve, return or remind about the reports of ``unit``? (Web and API ask this.)
+    ``approving``: the unit's ``approving_unit`` when the caller already read it (``approving_units``)."""
+    return permissions.can(user, "approve", approving or approving_unit(unit))
 
 
 def _approval_level(by: Actor, report: Report) -> Unit:
@@ -53,7 +63,7 @@ def approval_level(report: Report) -> Unit:
     return report.approval_unit or approving_unit(report.unit)
 
 
-def may_reopen(user: Any, report: Report) -> bool:
+def may_reopen(user: Actor, report: Report) -> bool:
     """Separation of duties: an approved report is reopened only by an approver at or above the level
     that approved it (a district cannot reopen what the province approved); a submitted one, not yet
     approved, by an administrator of the unit."""
@@ -64,6 +74,7 @@ def may_reopen(user: Any, report: Report) -> bool:
     return False
 
 
+@permissions.gated
 @transaction.atomic
 def report_submit(*, report: Report, by: Actor) -> Report:
     permissions.require(by, "enter_data", report.unit)
@@ -95,6 +106,7 @@ def report_submit(*, report: Report, by: Actor) -> Report:
     return report
 
 
+@permissions.gated
 @transaction.atomic
 def report_approve(*, report: Report, by: Actor) -> Report:
     permissions.require(by, "approve", approving_unit(report.unit))
@@ -113,6 +125,7 @@ def report_approve(*, report: Report, by: Actor) -> Report:
     return report
 
 
+@permissions.gated
 @transaction.atomic
 def report_return(*, report: Report, reason: str, by: Actor) -> Report:
     permissions.require(by, "approve", approving_unit(report.unit))
@@ -129,6 +142,7 @@ def report_return(*, report: Report, reason: str, by: Actor) -> Report:
     return report
 
 
+@permissions.gated
 @transaction.atomic
 def report_reopen(*, report: Report, reason: str, by: Actor) -> Report:
     """Back to draft, with a reason; see ``may_reopen`` for who may."""
@@ -164,6 +178,7 @@ def report_reopen(*, report: Report, reason: str, by: Actor) -> Report:
     return report
 
 
+@permissions.gated
 @transaction.atomic
 def reminder_record(*, form: ReportForm, unit: Unit, period: str, kind: str, by: Actor) -> ReminderLog:
     """Record a reminder (``before``/``after`` the deadline by the scheduler, ``manual`` by an approver)."""

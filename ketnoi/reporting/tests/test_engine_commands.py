@@ -80,10 +80,10 @@ def test_the_page_registry_feed_counts_each_units_own_pages(province: Any, unit:
         platform="facebook_page",
         name="Trang A",
         url="https://facebook.com/trang.a",
-        by=None,
+        by=SYSTEM,
     )
     page_register(
-        unit=unit("BP-BGM"), platform="zalo_oa", name="Trang B", url="https://zalo.me/123456789", by=None
+        unit=unit("BP-BGM"), platform="zalo_oa", name="Trang B", url="https://zalo.me/123456789", by=SYSTEM
     )
     day = P.parse("209912").end
     assert feeds.feed_values("pages_count", [unit("BP-BGM").pk, unit("BP-DX").pk], day) == {

@@ -22,9 +22,9 @@ def _at(day: dt.date) -> Any:
 @pytest.fixture
 def people(make_person: Any) -> dict[str, Any]:
     xpn = make_person("xpn", "BP-BGM-XPN", [("data_entry", "BP-BGM-XPN")])
-    user_update(user=xpn, by=None, email="xpn@example.vn")
+    user_update(user=xpn, by=SYSTEM, email="xpn@example.vn")
     xdk = make_person("xdk", "BP-BGM-XDK", [("data_entry", "BP-BGM-XDK")])
-    user_update(user=xdk, by=None, email="xdk@example.vn", language="en")
+    user_update(user=xdk, by=SYSTEM, email="xdk@example.vn", language="en")
     return {"xpn": xpn, "xdk": xdk}
 
 
@@ -125,9 +125,9 @@ def test_without_a_data_entry_role_on_the_unit_its_own_staff_and_official_addres
     from ketnoi.units.services import unit_update
 
     clerk = make_person("dk_staff", "BP-BGM-XDK", [("data_entry", "BP-BGM")])  # works at Đa Kia
-    user_update(user=clerk, by=None, email="staff@dakia.vn")
+    user_update(user=clerk, by=SYSTEM, email="staff@dakia.vn")
     make_person("district_only", "BP-BGM", [("data_entry", "BP-BGM")])  # the district's clerk: not woken
-    unit_update(unit=unit("BP-BGM-XDK"), by=None, email="ubnd@dakia.gov.vn")
+    unit_update(unit=unit("BP-BGM-XDK"), by=SYSTEM, email="ubnd@dakia.gov.vn")
     assert [u.username for u in tasks.recipients_of(unit("BP-BGM-XDK"))] == ["dk_staff"]
     with _at(dt.date(2026, 2, 4)):
         tasks.send_due_reminders()

@@ -28,7 +28,7 @@ def _february() -> Any:
 @pytest.fixture
 def commune_clerk(make_person: Any) -> Any:
     person = make_person("xpn", "BP-BGM-XPN", [("data_entry", "BP-BGM-XPN")])
-    return user_update(user=person, by=None, email="xpn@example.vn")
+    return user_update(user=person, by=SYSTEM, email="xpn@example.vn")
 
 
 def _entry(unit: str = "BP-BGM-XPN", period: str = "202601") -> str:
@@ -316,12 +316,12 @@ def test_a_form_no_unit_of_mine_reports_is_not_found_for_me(
     from ketnoi.units.services import unit_create
 
     other = unit_create(
-        code="HN", name="Thành phố Hà Nội", kind="province", level="province", parent=None, by=None
+        code="HN", name="Thành phố Hà Nội", kind="province", level="province", parent=None, by=SYSTEM
     )
     stranger = make_person("stranger", "BP", [])
     from ketnoi.accounts.services import role_grant
 
-    role_grant(user=stranger, unit=other, role="viewer", by=None)
+    role_grant(user=stranger, unit=other, role="viewer", by=SYSTEM)
     assert web_as(stranger).get(reverse("reporting:status", args=["monthly", "202601"])).status_code == 403
     assert web_as(stranger).get(reverse("reporting:status", args=["nope", "202601"])).status_code == 404
 

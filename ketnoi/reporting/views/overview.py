@@ -109,18 +109,13 @@ def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, ro
     result = selectors.completeness(form=form, unit=root, period=period.id, for_user=user)
     reminders = ui_selectors.last_reminders(form, period, [s.unit_id for s in result.expected])
     units = {u.pk: u for u in Unit.objects.filter(pk__in=[s.unit_id for s in result.expected])}
-    # The parent unit's approver approves and reminds: read every parent in one query.
-    parents = {
-        p.path: p
-        for p in Unit.objects.filter(
-            path__in={u.path[: -Unit.steplen] for u in units.values() if u.depth > 1}
-        )
-    }
+    # The parent unit's approver approves and reminds (``services.may_approve``): parents read at once.
+    approving = services.approving_units(units.values())
     rows: list[dict[str, Any]] = []
     for s in result.expected:
         unit = units[s.unit_id]
         done = s.status in ("on_time", "late")
-        approver = permissions.can(user, "approve", parents.get(unit.path[: -Unit.steplen], unit))
+        approver = services.may_approve(user, unit, approving=approving[unit.pk])
         rows.append(
             {
                 "s": s,

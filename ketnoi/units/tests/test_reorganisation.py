@@ -10,6 +10,7 @@ import time_machine
 from django.utils import translation
 
 from ketnoi.core.exceptions import PermissionDenied, ValidationError
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.units import selectors, services
 from ketnoi.units.models import Reorganisation, Unit
 
@@ -88,7 +89,7 @@ def test_a_merge_keeps_both_old_histories_and_moves_everything_to_the_target(
         kind="grassroots",
         level="grassroots",
         parent=unit("BP-BGM-XDK"),
-        by=None,
+        by=SYSTEM,
     )
     reorg = services.unit_merge(
         sources=[unit("BP-BGM-XDK")], target=unit("BP-BGM-XPN"), effective_date=REFORM, by=admin_user
@@ -119,14 +120,14 @@ def test_a_merge_into_itself_or_of_a_dissolved_unit_is_refused(unit: Any, admin_
             sources=[unit("BP-DX")], target=unit("BP-DX"), effective_date=REFORM, by=admin_user
         )
     services.unit_merge(
-        sources=[unit("BP-BGM-XDK")], target=unit("BP-BGM-XPN"), effective_date=REFORM, by=None
+        sources=[unit("BP-BGM-XDK")], target=unit("BP-BGM-XPN"), effective_date=REFORM, by=SYSTEM
     )
     with pytest.raises(ValidationError):
         services.unit_merge(
             sources=[unit("BP-BGM-XDK")],
             target=unit("BP-DX-PTP"),
             effective_date=dt.date(2025, 8, 1),
-            by=None,
+            by=SYSTEM,
         )
 
 
@@ -199,7 +200,7 @@ def test_a_future_merge_waits_for_its_date(unit: Any, admin_user: Any) -> None:
             sources=[unit("BP-BGM-XDK")], target=unit("BP-BGM-XPN"), effective_date=REFORM, by=admin_user
         )
         services.unit_rename(
-            unit=unit("BP-BGM-XPN"), new_name="Xã Phú Nghĩa Mới", effective_date=REFORM, by=None
+            unit=unit("BP-BGM-XPN"), new_name="Xã Phú Nghĩa Mới", effective_date=REFORM, by=SYSTEM
         )
         assert reorg.applied_at is None
         assert parent_code(unit("BP-BGM-XDK")) == "BP-BGM"
@@ -230,7 +231,7 @@ def test_a_unit_established_later_does_not_exist_before(unit: Any) -> None:
         kind="commune",
         level="commune",
         parent=unit("BP-DX"),
-        by=None,
+        by=SYSTEM,
         valid_from=REFORM,
     )
     assert new.pk not in selectors.tree_as_of(BEFORE)
@@ -242,7 +243,7 @@ def test_codes_are_unique(unit: Any) -> None:
 
     with pytest.raises(Conflict):
         services.unit_create(
-            code="BP-DX", name="X", kind="city", level="district", parent=unit("BP"), by=None
+            code="BP-DX", name="X", kind="city", level="district", parent=unit("BP"), by=SYSTEM
         )
 
 

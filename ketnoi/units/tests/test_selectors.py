@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from ketnoi.core.exceptions import NotFound, PermissionDenied
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.units import selectors, services
 
 
@@ -35,7 +36,7 @@ def test_search_keeps_to_the_callers_scope(bob: Any) -> None:
 
 def test_search_finds_a_dissolved_unit_by_its_old_name(admin_user: Any, unit: Any) -> None:
     services.unit_merge(
-        sources=[unit("BP-BGM-XDK")], target=unit("BP-BGM-XPN"), effective_date=dt.date(2025, 7, 1), by=None
+        sources=[unit("BP-BGM-XDK")], target=unit("BP-BGM-XPN"), effective_date=dt.date(2025, 7, 1), by=SYSTEM
     )
     assert [u.code for u in selectors.unit_search(for_user=admin_user, q="da kia")] == ["BP-BGM-XDK"]
     assert "BP-BGM-XDK" not in {u.code for u in selectors.unit_list(for_user=admin_user)}
@@ -67,7 +68,7 @@ def test_listing_units_takes_a_fixed_number_of_queries(
 ) -> None:
     for i in range(30):
         services.unit_create(
-            code=f"BP-T{i}", name=f"Xã Thử {i}", kind="commune", level="commune", parent=None, by=None
+            code=f"BP-T{i}", name=f"Xã Thử {i}", kind="commune", level="commune", parent=None, by=SYSTEM
         )
     from ketnoi.core import permissions
 

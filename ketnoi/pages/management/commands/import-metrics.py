@@ -6,13 +6,17 @@ Exits with status 1 and writes nothing when any row is bad, listing every bad ro
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ketnoi.core.permissions import SYSTEM
 from ketnoi.lib import uploads
+
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 
 class Command(BaseCommand):
@@ -37,13 +41,14 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("File not found: %(file)s") % {"file": path})
-        by = None
+        by: Actor = SYSTEM
         if options["user"]:
-            by = User.objects.filter(username=options["user"], is_active=True).first()
-            if by is None:
+            person = User.objects.filter(username=options["user"], is_active=True).first()
+            if person is None:
                 raise CommandError(
                     _("No active person with the username %(name)s.") % {"name": options["user"]}
                 )
+            by = person
         page = None
         if options["page"] is not None:
             page = Page.objects.select_related("unit").filter(pk=options["page"]).first()
