@@ -17,9 +17,18 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+import ketnoi
 from ketnoi.core.exceptions import NotAuthenticated
 
-APPS = ("units", "accounts", "pages", "connectors", "directives", "reporting", "publishing")
+# Every app of the product (a new one is covered without a change here); the foundation and the site
+# layer have no services.
+APPS = tuple(
+    sorted(
+        m.name
+        for m in pkgutil.iter_modules(ketnoi.__path__)
+        if m.ispkg and m.name not in {"core", "lib", "site", "formats", "demo_data"}
+    )
+)
 
 
 def _modules() -> list[Any]:
@@ -27,8 +36,6 @@ def _modules() -> list[Any]:
     for app in APPS:
         for leaf in ("services", "tasks", "imports.service"):
             name = f"ketnoi.{app}.{leaf}"
-            if importlib.util.find_spec(f"ketnoi.{app}") is None:
-                continue
             try:
                 module = importlib.import_module(name)
             except ModuleNotFoundError:
@@ -58,7 +65,7 @@ SERVICES = _services()
 
 def test_the_search_finds_the_services_of_every_app() -> None:
     apps = {name.split(".")[1] for name, _f in SERVICES}
-    assert apps == set(APPS)
+    assert {"units", "accounts", "pages", "connectors", "directives", "reporting", "publishing"} <= apps
     assert len(SERVICES) >= 60
 
 
@@ -72,10 +79,11 @@ def test_a_service_takes_a_typed_actor_with_no_default(name: str, service: Calla
 
 def _arguments(service: Callable[..., Any]) -> dict[str, Any]:
     """Every other required argument as None: the refusal must come before any of them is read."""
+    named = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     return {
         name: None
         for name, p in inspect.signature(service).parameters.items()
-        if name != "by" and p.default is inspect.Parameter.empty and p.kind is inspect.Parameter.KEYWORD_ONLY
+        if name != "by" and p.default is inspect.Parameter.empty and p.kind in named
     }
 
 

@@ -9,7 +9,7 @@ of the imitated page.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -39,6 +39,9 @@ from ketnoi.lookalike.scoring import reasons_of
 from ketnoi.pages.models import Page, PageStatus
 from ketnoi.pages.urlnorm import BadAddress, canonical, is_personal_profile, platform_of
 from ketnoi.units.models import Unit
+
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 EVIDENCE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".pdf")
 # Which state a platform report may go to from each state.
@@ -120,7 +123,8 @@ def score_report(
     }
 
 
-def resembled_page(suspect: Suspect, *, by: Any) -> tuple[Page, Any] | None:
+@permissions.gated
+def resembled_page(suspect: Suspect, *, by: Actor) -> tuple[Page, Any] | None:
     """The official page the suspect resembles most at or above its unit's threshold, among the pages
     ``by`` may edit (so nothing outside the caller's units is revealed), with the signals; or None."""
     for match in selectors.score_candidate(suspect, limit=5, minimum=0.5):
@@ -133,11 +137,12 @@ def resembled_page(suspect: Suspect, *, by: Any) -> tuple[Page, Any] | None:
     return None
 
 
+@permissions.gated
 @transaction.atomic
 def candidate_record(
     *,
     source: str,
-    by: Any,
+    by: Actor,
     name: str = "",
     url: str = "",
     avatar: bytes | None = None,
@@ -202,8 +207,9 @@ def candidate_add(**kwargs: Any) -> Candidate:
     return candidate
 
 
+@permissions.gated
 @transaction.atomic
-def candidate_review(*, candidate: Candidate, decision: str, by: Any, note: str | None = None) -> Candidate:
+def candidate_review(*, candidate: Candidate, decision: str, by: Actor, note: str | None = None) -> Candidate:
     """The reviewer's decision. A confirmed impersonation gets its platform report and warning notice
     prepared; a fan or parody page, or an unrelated one, is never reported or published."""
     permissions.require(by, "edit", candidate.unit)
@@ -268,8 +274,9 @@ def report_fields(candidate: Candidate) -> dict[str, Any]:
     }
 
 
+@permissions.gated
 @transaction.atomic
-def report_prepare(*, candidate: Candidate, by: Any) -> PlatformReport:
+def report_prepare(*, candidate: Candidate, by: Actor) -> PlatformReport:
     permissions.require(by, "edit", candidate.unit)
     if candidate.decision != Decision.IMPERSONATION:
         raise ValidationError(
@@ -284,12 +291,13 @@ def report_prepare(*, candidate: Candidate, by: Any) -> PlatformReport:
     return report
 
 
+@permissions.gated
 @transaction.atomic
 def report_set_state(
     *,
     report: PlatformReport,
     state: str,
-    by: Any,
+    by: Actor,
     on: dt.date | None = None,
     reference: str | None = None,
     note: str | None = None,
@@ -323,8 +331,9 @@ def report_set_state(
     return report
 
 
+@permissions.gated
 @transaction.atomic
-def candidate_publish(*, candidate: Candidate, published: bool, by: Any) -> Candidate:
+def candidate_publish(*, candidate: Candidate, published: bool, by: Actor) -> Candidate:
     """Show (or stop showing) a confirmed fake beside its official page in the public directory."""
     permissions.require(by, "edit", candidate.unit)
     candidate = Candidate.objects.select_for_update().select_related("page", "unit").get(pk=candidate.pk)
@@ -341,13 +350,14 @@ def candidate_publish(*, candidate: Candidate, published: bool, by: Any) -> Cand
     return candidate
 
 
+@permissions.gated
 @transaction.atomic
 def evidence_add(
     *,
     candidate: Candidate,
     name: str,
     data: bytes,
-    by: Any,
+    by: Actor,
     note: str = "",
     captured_on: dt.date | None = None,
 ) -> Evidence:
@@ -378,8 +388,11 @@ def evidence_add(
     return evidence
 
 
+@permissions.gated
 @transaction.atomic
-def watch_setting_set(*, unit: Unit, threshold: float, by: Any, avatar_max_distance: int = 6) -> WatchSetting:
+def watch_setting_set(
+    *, unit: Unit, threshold: float, by: Actor, avatar_max_distance: int = 6
+) -> WatchSetting:
     """The review threshold of a unit's subtree (a unit below may set its own)."""
     permissions.require(by, "manage", unit)
     if not 0.5 <= threshold <= 1.0:
@@ -399,9 +412,10 @@ def watch_setting_set(*, unit: Unit, threshold: float, by: Any, avatar_max_dista
     return setting
 
 
+@permissions.gated
 @transaction.atomic
 def official_picture_set(
-    *, page: Page, by: Any, avatar: bytes | None = None, cover: bytes | None = None
+    *, page: Page, by: Actor, avatar: bytes | None = None, cover: bytes | None = None
 ) -> OfficialPicture:
     """Record the hashes of an official page's avatar and cover, so copies of them are recognised."""
     permissions.require(by, "edit", page.unit)
