@@ -7,6 +7,7 @@ Every view, endpoint and selector asks this module; nothing else looks at roles.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -211,9 +212,12 @@ def gated(service: Callable[_P, _R]) -> Callable[_P, _R]:
     its verb on its unit; this only guarantees that no call reaches it without an actor, whatever its
     other arguments are (tests/test_actor_gate.py calls every service found this way)."""
 
+    names = list(inspect.signature(service).parameters)
+    position = names.index("by") if "by" in names else len(names)
+
     @functools.wraps(service)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        actor: Any = kwargs.get("by")
+        actor: Any = kwargs["by"] if "by" in kwargs else (args[position] if position < len(args) else None)
         require_actor(actor)
         return service(*args, **kwargs)
 

@@ -10,7 +10,7 @@ never renders them again.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -37,6 +37,9 @@ from ketnoi.lib import docnumber, uploads
 from ketnoi.lib import periods as P
 from ketnoi.lib.vn_text import normalise
 from ketnoi.units.models import Unit
+
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 KIND_CODE = "BC"  # Báo cáo
 TEMPLATE_FIELDS = (
@@ -83,8 +86,9 @@ def _check_template(t: ReportTemplate) -> None:
         raise ValidationError(exc.message, fields={"issuer_code": exc.message}) from exc
 
 
+@permissions.gated
 @transaction.atomic
-def template_create(*, code: str, unit: Unit, by: Any, **fields: Any) -> ReportTemplate:
+def template_create(*, code: str, unit: Unit, by: Actor, **fields: Any) -> ReportTemplate:
     permissions.require(by, "manage", unit)
     if ReportTemplate.objects.filter(code=code).exists():
         raise Conflict(_("A template with code %(code)s exists.") % {"code": code}, fields={"code": code})
@@ -98,8 +102,9 @@ def template_create(*, code: str, unit: Unit, by: Any, **fields: Any) -> ReportT
     return template
 
 
+@permissions.gated
 @transaction.atomic
-def template_update(*, template: ReportTemplate, by: Any, **fields: Any) -> ReportTemplate:
+def template_update(*, template: ReportTemplate, by: Actor, **fields: Any) -> ReportTemplate:
     permissions.require(by, "manage", template.unit)
     for name, value in fields.items():
         if name not in TEMPLATE_FIELDS:
@@ -122,13 +127,15 @@ def _period(pid: str) -> P.Period:
         ) from exc
 
 
-def template_usable(template: ReportTemplate, unit: Unit, by: Any) -> bool:
+@permissions.gated
+def template_usable(template: ReportTemplate, unit: Unit, by: Actor) -> bool:
     """A template serves its own unit's subtree (a province's template for its communes)."""
     return unit.path.startswith(template.unit.path) or permissions.can(by, "view", template.unit)
 
 
+@permissions.gated
 @transaction.atomic
-def document_draft(*, template: ReportTemplate, unit: Unit, period: str, by: Any) -> ReportDocument:
+def document_draft(*, template: ReportTemplate, unit: Unit, period: str, by: Actor) -> ReportDocument:
     """The draft of ``template`` for ``unit`` and ``period`` in one action (or the draft already there)."""
     permissions.require(by, "edit", unit)
     if not template_usable(template, unit, by):
@@ -162,8 +169,9 @@ def _refuse_issued(document: ReportDocument) -> None:
         raise Conflict(_("An issued report is never changed."), fields={"status": document.status})
 
 
+@permissions.gated
 @transaction.atomic
-def document_edit(*, document: ReportDocument, body: str, by: Any) -> ReportDocument:
+def document_edit(*, document: ReportDocument, body: str, by: Actor) -> ReportDocument:
     """The office's text around the live blocks; the blocks stay live (a key it drops is dropped)."""
     permissions.require(by, "edit", document.unit)
     document = ReportDocument.objects.select_for_update().get(pk=document.pk)
@@ -180,7 +188,8 @@ def document_edit(*, document: ReportDocument, body: str, by: Any) -> ReportDocu
     return document
 
 
-def context(document: ReportDocument, by: Any) -> blocks.Context:
+@permissions.gated
+def context(document: ReportDocument, by: Actor) -> blocks.Context:
     return blocks.Context(
         unit=document.unit,
         period=_period(document.period),
@@ -189,7 +198,8 @@ def context(document: ReportDocument, by: Any) -> blocks.Context:
     )
 
 
-def computed(document: ReportDocument, by: Any) -> dict[str, Any]:
+@permissions.gated
+def computed(document: ReportDocument, by: Actor) -> dict[str, Any]:
     """The blocks as printed: frozen for an issued report, computed now for a draft."""
     if document.is_issued:
         return dict(document.snapshot.get("blocks", {}))
@@ -217,7 +227,8 @@ def heading(document: ReportDocument) -> docx_render.Heading:
     )
 
 
-def render_docx(document: ReportDocument, by: Any, *, figures: dict[str, Any] | None = None) -> bytes:
+@permissions.gated
+def render_docx(document: ReportDocument, by: Actor, *, figures: dict[str, Any] | None = None) -> bytes:
     permissions.require(by, "view", document.unit)
     if document.is_issued and document.issued_docx:
         with document.issued_docx.open("rb") as handle:
@@ -232,7 +243,8 @@ def render_docx(document: ReportDocument, by: Any, *, figures: dict[str, Any] | 
         return docx_render.render(heading(document), nodes, figures)
 
 
-def render_pdf(document: ReportDocument, by: Any) -> bytes:
+@permissions.gated
+def render_pdf(document: ReportDocument, by: Actor) -> bytes:
     permissions.require(by, "view", document.unit)
     if document.is_issued and document.issued_pdf:
         stored = document.signed_pdf or document.issued_pdf
@@ -241,7 +253,8 @@ def render_pdf(document: ReportDocument, by: Any) -> bytes:
     return pdf.docx_to_pdf(render_docx(document, by))
 
 
-def document_regenerate(*, document: ReportDocument, by: Any) -> dict[str, Any]:
+@permissions.gated
+def document_regenerate(*, document: ReportDocument, by: Actor) -> dict[str, Any]:
     """The draft's figures as they are now (the edited text is the document's own and stays)."""
     permissions.require(by, "edit", document.unit)
     _refuse_issued(document)
@@ -267,8 +280,9 @@ def _next_number(document: ReportDocument, year: int) -> tuple[int, str]:
     return n, symbol
 
 
+@permissions.gated
 @transaction.atomic
-def document_issue(*, document: ReportDocument, by: Any, on: dt.date | None = None) -> ReportDocument:
+def document_issue(*, document: ReportDocument, by: Actor, on: dt.date | None = None) -> ReportDocument:
     """Freeze the figures, number the report from the unit's register, store its .docx and .pdf for good."""
     permissions.require(by, "edit", document.unit)
     document = (
@@ -307,7 +321,10 @@ def document_issue(*, document: ReportDocument, by: Any, on: dt.date | None = No
     return document
 
 
-def sources(document: ReportDocument, by: Any, figures: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+@permissions.gated
+def sources(
+    document: ReportDocument, by: Actor, figures: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """Where every number came from: one row per live block the text uses."""
     figures = figures if figures is not None else computed(document, by)
     rows = []

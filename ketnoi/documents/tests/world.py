@@ -25,23 +25,25 @@ def units() -> Unit:
     if bp is not None:
         return bp
     bp = unit_create(
-        code="BP", name="Tỉnh Bình Phước", kind="province", level="province", parent=None, by=None
+        code="BP", name="Tỉnh Bình Phước", kind="province", level="province", parent=None, by=SYSTEM
     )
     bgm = unit_create(
-        code="BP-BGM", name="Huyện Bù Gia Mập", kind="district", level="district", parent=bp, by=None
+        code="BP-BGM", name="Huyện Bù Gia Mập", kind="district", level="district", parent=bp, by=SYSTEM
     )
     dx = unit_create(
-        code="BP-DX", name="Thành phố Đồng Xoài", kind="city", level="district", parent=bp, by=None
+        code="BP-DX", name="Thành phố Đồng Xoài", kind="city", level="district", parent=bp, by=SYSTEM
     )
-    unit_create(code="BP-BGM-XPN", name="Xã Phú Nghĩa", kind="commune", level="commune", parent=bgm, by=None)
-    unit_create(code="BP-DX-PTP", name="Phường Tân Phú", kind="ward", level="commune", parent=dx, by=None)
+    unit_create(
+        code="BP-BGM-XPN", name="Xã Phú Nghĩa", kind="commune", level="commune", parent=bgm, by=SYSTEM
+    )
+    unit_create(code="BP-DX-PTP", name="Phường Tân Phú", kind="ward", level="commune", parent=dx, by=SYSTEM)
     unit_create(
         code="BP-BTG",
         name="Ban Tuyên giáo Tỉnh ủy",
         kind="party_agency",
         level="district",
         parent=bp,
-        by=None,
+        by=SYSTEM,
     )
     return bp
 
@@ -52,7 +54,7 @@ def _page(unit: str, name: str, url: str, figures: dict[str, int], grassroots: b
         platform="facebook_page",
         name=name,
         url=url,
-        by=None,  # the pages app still takes None for the system (DEVELOPING.md)
+        by=SYSTEM,
         is_grassroots=grassroots,
     )
     if figures:
@@ -79,7 +81,7 @@ def build() -> dict[str, Any]:
     _page("BP-DX-PTP", "Tân Phú Hôm Nay", "https://facebook.com/tanphuhomnay", {}, True)
     directive = directive_services.document_create(
         unit=bp,
-        by=None,
+        by=SYSTEM,
         kind="chi_thi",
         number="23-CT/TU",
         title="Chỉ thị về định hướng tiếp cận, chia sẻ thông tin trên mạng xã hội",
@@ -90,15 +92,17 @@ def build() -> dict[str, Any]:
         document=directive,
         lead_unit=Unit.objects.get(code="BP-BGM"),
         text="Tổ chức học tập, quán triệt Chỉ thị",
-        by=None,
+        by=SYSTEM,
         due_date=dt.date(2017, 12, 31),
     )
-    directive_services.task_report_progress(task=done, by=None, status=TaskStatus.DONE, note="Đã quán triệt.")
+    directive_services.task_report_progress(
+        task=done, by=SYSTEM, status=TaskStatus.DONE, note="Đã quán triệt."
+    )
     directive_services.task_create(
         document=directive,
         lead_unit=Unit.objects.get(code="BP-DX"),
         text="Xây dựng trang cộng đồng của thành phố",
-        by=None,
+        by=SYSTEM,
         due_date=dt.date(2018, 6, 30),
     )
     template = demo.review_template(bp)
