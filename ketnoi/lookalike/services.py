@@ -464,11 +464,12 @@ def known_fakes(page_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
+@permissions.gated
 @transaction.atomic
 def candidate_update(
     *,
     candidate: Candidate,
-    by: Any,
+    by: Actor,
     decision: str | None = None,
     note: str | None = None,
     published: bool | None = None,
