@@ -348,7 +348,8 @@ def sources(
 # --- Render jobs (the task queue) -------------------------------------------------------------------
 
 
-def job_start(*, document: ReportDocument, fmt: str, by: Any) -> RenderJob:
+@permissions.gated
+def job_start(*, document: ReportDocument, fmt: str, by: Actor) -> RenderJob:
     """A render in the task queue (a long report's PDF takes LibreOffice seconds): the page polls it."""
     permissions.require(by, "view", document.unit)
     if fmt not in ("docx", "pdf"):
@@ -360,12 +361,13 @@ def job_start(*, document: ReportDocument, fmt: str, by: Any) -> RenderJob:
     return job
 
 
-def _actor_id(by: Any) -> int | None:
+def _actor_id(by: Actor) -> int | None:
     person = permissions.person(by)
     return person.pk if person is not None else None
 
 
-def job_run(*, job_id: int, by: Any) -> None:
+@permissions.gated
+def job_run(*, job_id: int, by: Actor) -> None:
     """Claim a queued job (a conditional update, so two workers never both run it) and render it."""
     claimed = RenderJob.objects.filter(pk=job_id, state="queued").update(state="running", progress=10)
     if not claimed:
@@ -394,8 +396,9 @@ def render_pdf_from(document: ReportDocument, docx: bytes) -> bytes:
 # --- Certificates and signatures ---------------------------------------------------------------------
 
 
+@permissions.gated
 @transaction.atomic
-def certificate_upload(*, unit: Unit, data: bytes, name: str, password: str, by: Any) -> SigningCertificate:
+def certificate_upload(*, unit: Unit, data: bytes, name: str, password: str, by: Actor) -> SigningCertificate:
     """A unit's PKCS#12 file; its password is kept only encrypted (core.crypto, rotated with the key)."""
     permissions.require(by, "manage", unit)
     uploads.check(data, name=name, kind="document")
@@ -420,9 +423,10 @@ def _trusted() -> list[bytes]:
     return out
 
 
+@permissions.gated
 @transaction.atomic
 def document_sign(
-    *, document: ReportDocument, certificate: SigningCertificate, by: Any, password: str = ""
+    *, document: ReportDocument, certificate: SigningCertificate, by: Actor, password: str = ""
 ) -> signing.Verification:
     """Sign the issued PDF (PAdES) with the unit's certificate where Nghị định 30 puts the organisation's
     signature, then verify what was stored."""
@@ -450,14 +454,16 @@ def document_sign(
     return signing.verify(signed, _trusted())
 
 
-def pdf_verify(*, data: bytes, name: str, by: Any) -> signing.Verification:
+@permissions.gated
+def pdf_verify(*, data: bytes, name: str, by: Actor) -> signing.Verification:
     """Verify an uploaded signed PDF (valid, signer, time, unchanged) against the units' certificates."""
     permissions.require(by, "view", None)
     uploads.check(data, name=name, kind="document")
     return signing.verify(data, _trusted())
 
 
-def document_verify(*, document: ReportDocument, by: Any) -> signing.Verification:
+@permissions.gated
+def document_verify(*, document: ReportDocument, by: Actor) -> signing.Verification:
     permissions.require(by, "view", document.unit)
     document = ReportDocument.objects.get(pk=document.pk)  # the stored copy, as signed
     if not document.signed_pdf:

@@ -16,7 +16,6 @@ from django.db import transaction
 from ketnoi.accounts import demo as accounts_demo
 from ketnoi.connectors import demo as connectors_demo
 from ketnoi.directives import demo as directives_demo
-from ketnoi.lookalike import demo as lookalike_demo
 from ketnoi.documents import demo as documents_demo
 from ketnoi.pages import demo as pages_demo
 from ketnoi.publishing import demo as publishing_demo
