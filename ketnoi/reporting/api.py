@@ -3,7 +3,7 @@
 GET  /forms                                   forms the caller may see
 GET  /forms/{code}                            one form: indicators, reporting units, rules
 GET  /indicators                              indicators the caller may see
-GET  /dataValueSets[.csv]?dataSet&orgUnit&period&startDate&endDate&children   stored values
+GET  /dataValueSets[.csv|.xml|.adx]?dataSet&orgUnit&period&startDate&endDate&children   stored values
 POST /dataValueSets[.csv]?dryRun&importStrategy&atomicMode&dataSet   import, answers DHIS2's import summary
                                              (all-or-nothing unless atomicMode=NONE)
 GET  /analytics?dx=A;B&ou=BP;BP-DX&pe=2020Q1;2020Q2    aggregated values for each unit's subtree
@@ -28,7 +28,7 @@ from ketnoi.core.exceptions import NotFound, ValidationError
 from ketnoi.lib import uploads
 from ketnoi.lib import values as V
 from ketnoi.lib.textfiles import decode_text
-from ketnoi.reporting import dhis2, selectors, services
+from ketnoi.reporting import dhis2, dhis2_xml, selectors, services
 from ketnoi.reporting.models import Report, ReportForm
 from ketnoi.units.selectors import unit_get
 
@@ -236,6 +236,18 @@ def _import(
     return summary.as_dhis2()
 
 
+def _body_bytes(request: HttpRequest) -> bytes:
+    """The body, once the upload guard has measured it (size before reading)."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    uploads.check_size(declared, name="dataValueSets", kind="data_values", field="body")
+    data = request.body
+    uploads.check_size(len(data), name="dataValueSets", kind="data_values", field="body")
+    return data
+
+
 def _body_text(request: HttpRequest, *, lines: bool = True) -> str:
     """The body as text, once the upload guard has measured it (size before reading, then lines)."""
     name = "dataValueSets"
@@ -257,11 +269,26 @@ def _body_text(request: HttpRequest, *, lines: bool = True) -> str:
 @router.post(
     "/dataValueSets",
     response={200: ImportSummaryOut, 409: ImportSummaryOut},
-    summary="Import data values (DHIS2 dataValueSets JSON, or CSV as text/csv); all-or-nothing",
-    openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}},
+    summary="Import data values: DHIS2 dataValueSets JSON, CSV (text/csv), DXF2 XML (application/xml), "
+    "ADX (application/adx+xml); all-or-nothing unless atomicMode=NONE",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "application/xml": {"schema": {"type": "string"}},
+                "application/adx+xml": {"schema": {"type": "string"}},
+            }
+        }
+    },
 )
 def data_value_sets_import(request: HttpRequest, options: Query[ImportOptions]) -> Any:
     content_type = (request.content_type or "").lower()
+    if "adx" in content_type:
+        rows, data_set = dhis2_xml.rows_from_adx(_body_bytes(request), source="ADX")
+        return _import(request, rows, options, "ADX", data_set)
+    if "xml" in content_type:
+        rows, data_set = dhis2_xml.rows_from_dxf2(_body_bytes(request))
+        return _import(request, rows, options, "dataValueSets.xml", data_set)
     if "csv" in content_type:
         rows = dhis2.rows_from_csv(_body_text(request))
         return _import(request, rows, options, "dataValueSets.csv")
@@ -326,9 +353,51 @@ def data_value_sets_export(
     endDate: dt.date | None = None,
     children: bool = True,
     dataElement: str | None = None,
-) -> dict[str, Any]:
+) -> Any:
     args = _export_args(request, dataSet, orgUnit, period, startDate, endDate, children, dataElement)
+    accept = (request.headers.get("Accept") or "").lower()
+    if "adx" in accept:
+        return _xml_response(dhis2_xml.to_adx(dhis2.export_values(**args), data_set=dataSet or ""), "adx")
+    if "xml" in accept and "json" not in accept:
+        return _xml_response(dhis2_xml.to_dxf2(dhis2.export_values(**args), data_set=dataSet or ""), "xml")
     return dhis2.to_json(dhis2.export_values(**args), data_set=dataSet or "")
+
+
+def _xml_response(chunks: Any, kind: str) -> StreamingHttpResponse:
+    content_type = dhis2_xml.ADX_CONTENT_TYPE if kind == "adx" else "application/xml"
+    response = StreamingHttpResponse(chunks, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dataValueSets.{kind}.xml"'
+    return response
+
+
+@router.get("/dataValueSets.xml", summary="Stored data values as DHIS2 DXF2 XML")
+def data_value_sets_export_xml(
+    request: HttpRequest,
+    orgUnit: str | None = None,
+    dataSet: str | None = None,
+    period: str | None = None,
+    startDate: dt.date | None = None,
+    endDate: dt.date | None = None,
+    children: bool = True,
+    dataElement: str | None = None,
+) -> StreamingHttpResponse:
+    args = _export_args(request, dataSet, orgUnit, period, startDate, endDate, children, dataElement)
+    return _xml_response(dhis2_xml.to_dxf2(dhis2.export_values(**args), data_set=dataSet or ""), "xml")
+
+
+@router.get("/dataValueSets.adx", summary="Stored data values as ADX (application/adx+xml)")
+def data_value_sets_export_adx(
+    request: HttpRequest,
+    orgUnit: str | None = None,
+    dataSet: str | None = None,
+    period: str | None = None,
+    startDate: dt.date | None = None,
+    endDate: dt.date | None = None,
+    children: bool = True,
+    dataElement: str | None = None,
+) -> StreamingHttpResponse:
+    args = _export_args(request, dataSet, orgUnit, period, startDate, endDate, children, dataElement)
+    return _xml_response(dhis2_xml.to_adx(dhis2.export_values(**args), data_set=dataSet or ""), "adx")
 
 
 @router.get("/dataValueSets.csv", summary="Stored data values as DHIS2 CSV")

@@ -10,11 +10,14 @@ JSON (``/api/dataValueSets`` in DHIS2)::
 
 CSV (``/api/dataValueSets.csv``), header row first, DHIS2's column order::
 
-    dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup
+    dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup,
+    deleted
 
 The attribute option combo, storedby, lastupdated and followup columns are written on export and
-ignored on import. ``categoryoptioncombo`` is an option code of the indicator's disaggregation
-(empty or ``default`` for an indicator without one).
+ignored on import; ``deleted`` (``true``) on import deletes the value, as an empty value does, and is
+``false`` on export (a deleted value is gone, its history kept). JSON values may say ``"deleted": true``.
+``categoryoptioncombo`` is an option code of the indicator's disaggregation (empty or ``default`` for an
+indicator without one). DXF2 XML and ADX: ``reporting.dhis2_xml``.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ CSV_COLUMNS = [
     "lastupdated",
     "comment",
     "followup",
+    "deleted",
 ]
 _ALIASES = {
     "catoptcombo": "categoryoptioncombo",
@@ -90,7 +94,7 @@ def rows_from_json(payload: Any, *, source: str = "dataValueSets") -> list[Impor
                 "fields": ", ".join(missing),
             }
             continue
-        value = item.get("value")
+        value = None if item.get("deleted") in (True, "true") else item.get("value")
         if isinstance(value, bool):
             value = "true" if value else "false"
         rows.append(
@@ -176,7 +180,7 @@ def rows_from_csv(text: str, *, source: str = "dataValueSets.csv") -> list[Impor
                 data_element=element,
                 period=period,
                 org_unit=unit,
-                value=cell(r, "value"),
+                value="" if cell(r, "deleted").lower() == "true" else cell(r, "value"),
                 option=cell(r, "categoryoptioncombo"),
                 comment=cell(r, "comment"),
                 line=n,
@@ -228,8 +232,9 @@ def export_values(
         "stored_by__username",
         "updated_at",
         "comment",
+        "option__disaggregation__code",
     )
-    for element, period, unit_code, option, value, stored_by, updated, comment in rows.iterator(
+    for element, period, unit_code, option, value, stored_by, updated, comment, category in rows.iterator(
         chunk_size=5000
     ):
         yield {
@@ -243,11 +248,12 @@ def export_values(
             "lastUpdated": updated.isoformat(timespec="seconds") if updated else "",
             "comment": comment,
             "followup": "false",
+            "category": category or "",  # for ADX only (the disaggregation's code)
         }
 
 
 def to_json(values: Iterable[dict[str, str]], *, data_set: str = "") -> dict[str, Any]:
-    doc: dict[str, Any] = {"dataValues": list(values)}
+    doc: dict[str, Any] = {"dataValues": [{k: x for k, x in v.items() if k != "category"} for v in values]}
     if data_set:
         doc = {"dataSet": data_set, **doc}
     return doc
@@ -274,6 +280,7 @@ def to_csv(values: Iterable[dict[str, str]]) -> Iterator[str]:
                 v["lastUpdated"],
                 v["comment"],
                 v["followup"],
+                "false",
             ]
         )
         yield buf.getvalue()

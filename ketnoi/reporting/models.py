@@ -404,7 +404,7 @@ class DataValue(models.Model):
         db_index=False,
         verbose_name=_("breakdown option"),
     )
-    value = models.CharField(_("value"), max_length=2000)
+    value = models.TextField(_("value"))  # long text: up to 50.000 characters (DHIS2)
     number = models.FloatField(null=True, blank=True, verbose_name=_("value"))
     comment = models.CharField(_("comment"), max_length=1000, blank=True)
     stored_by = models.ForeignKey(
