@@ -11,7 +11,9 @@ from ketnoi.lookalike.models import Decision, ReportState
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[c for c in Decision.choices if c[0] != Decision.PENDING]
+        label=_("Decision"),
+        choices=[c for c in Decision.choices if c[0] != Decision.PENDING],
+        widget=forms.RadioSelect,
     )
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -30,7 +32,9 @@ class ReportStateForm(forms.Form):
     state = forms.ChoiceField(
         label=_("New state"), choices=[c for c in ReportState.choices if c[0] != ReportState.PREPARED]
     )
-    on = forms.DateField(label=_("On"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    on = forms.DateField(
+        label=_("Date of the change"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+    )
     reference = forms.CharField(label=_("Platform's reference"), required=False, max_length=100)
 
 

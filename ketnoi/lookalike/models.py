@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from ketnoi.core.models import BaseModel
 from ketnoi.lib.filetypes import extension_of
+from ketnoi.pages.models import Platform
 
 DEFAULT_THRESHOLD = 0.85
 
@@ -99,7 +100,7 @@ class Candidate(BaseModel):
     name = models.CharField(_("name shown"), max_length=255, blank=True)
     url = models.CharField(_("address"), max_length=500, blank=True)
     canonical_url = models.CharField(_("canonical address"), max_length=500, blank=True, db_index=True)
-    platform = models.CharField(_("platform"), max_length=20, blank=True)
+    platform = models.CharField(_("platform"), max_length=20, blank=True, choices=Platform.choices)
     avatar = models.FileField(_("avatar"), upload_to=_picture_to, blank=True, max_length=300)
     avatar_phash = models.CharField(max_length=16, blank=True)
     avatar_dhash = models.CharField(max_length=16, blank=True)
@@ -112,7 +113,12 @@ class Candidate(BaseModel):
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     note = models.TextField(_("reviewer's note"), blank=True)
     published = models.BooleanField(
