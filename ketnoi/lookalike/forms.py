@@ -41,3 +41,9 @@ class ReportStateForm(forms.Form):
 class AddForm(forms.Form):
     name = forms.CharField(label=_("Name shown on the page"), required=False, max_length=255)
     url = forms.CharField(label=_("Address"), required=False, max_length=500)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("List of addresses (CSV or XLSX)"), help_text=uploads.limit_help("report_sheet")
+    )

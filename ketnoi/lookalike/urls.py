@@ -9,6 +9,7 @@ app_name = "lookalike"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("reports/", views.reports, name="reports"),
+    path("import/", views.import_list, name="import"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/evidence/", views.add_evidence, name="evidence"),

@@ -17,8 +17,8 @@ from ketnoi.core.audit import history_rows
 from ketnoi.core.exceptions import ApplicationError
 from ketnoi.core.forms import add_application_error
 from ketnoi.lib import uploads
-from ketnoi.lookalike import apps, scoring, selectors, services
-from ketnoi.lookalike.forms import AddForm, DecisionForm, EvidenceForm, ReportStateForm
+from ketnoi.lookalike import apps, imports, scoring, selectors, services
+from ketnoi.lookalike.forms import AddForm, DecisionForm, EvidenceForm, ImportForm, ReportStateForm
 from ketnoi.lookalike.models import Decision, PlatformReport, ReportState, Source
 
 GROUPS_PER_PAGE = 10
@@ -72,6 +72,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "show": show,
             "form": form,
             "per_group": CANDIDATES_PER_GROUP,
+            "import_form": ImportForm(),
         },
     )
 
@@ -185,3 +186,43 @@ def reports(request: HttpRequest) -> HttpResponse:
         "lookalike/reports.html",
         {"page_obj": page_obj, "state": state, "states": ReportState.choices},
     )
+
+
+@login_required
+@require_POST
+def import_list(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("lookalike:queue")
+    upload = form.cleaned_data["file"]
+    try:
+        summary = imports.candidates_import(
+            file_name=upload.name, data=uploads.read_uploaded(upload, kind="report_sheet"), by=request.user
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        for where, problem in list(exc.fields.items())[:20]:
+            line, _sep, column = str(where).partition(":")
+            messages.error(
+                request,
+                _("Line %(line)s, “%(column)s”: %(problem)s")
+                % {"line": line, "column": column, "problem": problem},
+            )
+        return redirect("lookalike:queue")
+    messages.success(
+        request,
+        _(
+            "%(file)s: %(rows)s addresses read; %(kept)s resemble an official page and are kept, "
+            "%(other)s do not."
+        )
+        % {
+            "file": summary.file_name,
+            "rows": summary.rows,
+            "kept": summary.kept,
+            "other": summary.not_resembling,
+        },
+    )
+    return redirect("lookalike:queue")
