@@ -137,16 +137,18 @@ def _silent(unit: Unit, today: dt.date) -> tuple[list[Page], int]:
     return list(qs[:LIST_LIMIT]), qs.count()
 
 
-def failing_pages(unit: Unit, today: dt.date, limit: int | None = LIST_LIMIT) -> tuple[list[Result], int]:
+def failing_pages(
+    unit: Unit, today: dt.date, limit: int | None = LIST_LIMIT, offset: int = 0
+) -> tuple[list[Result], int]:
     """Pages of the subtree (not retired) that fail the checklist or are overdue for review: all of them are
-    checked from narrow rows, and only those shown are loaded with their administrators."""
+    checked from narrow rows, and only those shown (``offset``, ``limit``: one screen's page) are loaded."""
     pages = (
         Page.objects.filter(unit__path__startswith=unit.path)
         .exclude(status=PageStatus.RETIRED)
         .order_by("unit__path", "name_folded", "pk")
     )
     ids = failing_ids(pages, today=today)
-    shown = ids[:limit] if limit else ids
+    shown = ids[offset : offset + limit] if limit else ids[offset:]
     loaded = Page.objects.select_related("unit").prefetch_related("administrators__user").in_bulk(shown)
     return [evaluate(loaded[pk], today=today) for pk in shown], len(ids)
 

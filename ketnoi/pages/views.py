@@ -320,14 +320,28 @@ def template_download(request: HttpRequest) -> HttpResponse:
     return response
 
 
+CHECKLIST_PAGE = 25  # pages of the checklist per screen
+
+
 @login_required
 def checklist_view(request: HttpRequest) -> HttpResponse:
     unit = _chosen_unit(request)
-    failing, count = dashboards.failing_pages(unit, timezone.localdate(), limit=1000)
+    today = timezone.localdate()
+    _first, count = dashboards.failing_pages(unit, today, limit=1)
+    screen = Paginator(range(count), CHECKLIST_PAGE).get_page(request.GET.get("p"))
+    failing, count = dashboards.failing_pages(
+        unit, today, limit=CHECKLIST_PAGE, offset=max(0, screen.start_index() - 1)
+    )
     return _render(
         request,
         "pages/checklist.html",
-        {"unit": unit, "failing": failing, "count": count, "units": unit_options(request.user)},
+        {
+            "unit": unit,
+            "failing": failing,
+            "count": count,
+            "screen": screen,
+            "units": unit_options(request.user),
+        },
     )
 
 
@@ -335,7 +349,8 @@ def checklist_view(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     day = asof.day_of(request)
     unit = _chosen_unit(request, day)
-    board = dashboards.build(unit, timezone.localdate(), until=day)
+    today = timezone.localdate()
+    board = dashboards.build(unit, today, until=day)
     statuses = PageStatus.choices
     charts = {
         "months": [r["month"].isoformat() for r in board.series],
@@ -346,13 +361,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             {"label": str(label), "values": [r[value] for r in board.platform_status]}
             for value, label in statuses
         ],
-        "labels": {"audience": _("Audience"), "posts": _("Posts")},
+        "labels": {
+            "audience": _("Audience"),
+            "posts": _("Posts"),
+            "audience_axis": _("Followers (people)"),
+            "posts_axis": _("Posts in the month"),
+            "partial": _("month still running: partial figures"),
+        },
+        # The running month has only some days of posts: drawn apart, not read as a collapse.
+        "partial": [
+            r["month"].year == (day or today).year and r["month"].month == (day or today).month
+            for r in board.series
+        ],
     }
     return _render(
         request,
         "pages/dashboard.html",
         {
             "board": board,
+            "grassroots_top": sorted(board.grassroots, key=lambda r: -r["count"])[:10],
             "charts": charts,
             "statuses": statuses,
             "units": unit_options(request.user) if day is None else unit_options_as_of(request.user, day),

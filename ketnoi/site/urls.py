@@ -18,7 +18,7 @@ core_patterns = [
     path("language/", views.set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("files/<slug:kind>/<int:pk>/", core_files.serve, name="file"),
-    path("vendor/plotly.min.js", core_views.plotly_js, name="plotly_js"),
+    path(f"vendor/plotly-{core_views.PLOTLY_VERSION}.min.js", core_views.plotly_js, name="plotly_js"),
 ]
 
 urlpatterns = [

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
@@ -105,6 +105,6 @@ def test_a_signed_in_page_and_an_api_answer_are_never_stored(
 
 
 def test_vendored_javascript_keeps_its_public_caching(signed_in: Any) -> None:
-    response = signed_in.get("/vendor/plotly.min.js")
+    response = signed_in.get(reverse("core:plotly_js"))
     assert "public" in response.headers["Cache-Control"]
     assert "no-store" not in response.headers["Cache-Control"]

@@ -7,6 +7,7 @@ import unicodedata
 from typing import Any
 
 from django.test import Client
+from django.urls import reverse
 
 from ketnoi.core.permissions import SYSTEM
 
@@ -81,7 +82,7 @@ def test_health_check_answers_without_login(db: Any, client: Client) -> None:
 
 
 def test_charts_script_is_served_from_the_installed_package(db: Any, client: Client) -> None:
-    response = client.get("/vendor/plotly.min.js")
+    response = client.get(reverse("core:plotly_js"))
     assert response.status_code == 200
     assert b"plotly" in response.content[:2000].lower()
 

@@ -95,11 +95,10 @@ def test_each_chart_has_its_table_and_plotly_comes_from_the_product(
     data = json.loads(
         re.search(r'<script id="chart-1" type="application/json">(.*?)</script>', html, re.S).group(1)
     )
-    assert data["x"] == ["Tháng 01/2026", "Tháng 02/2026", "Tháng 03/2026"]
-    assert {s["name"]: s["y"] for s in data["series"]} == {
-        "Xã Phú Nghĩa": [1200, 1210, 1225],
-        "Xã Đa Kia": [800, 805, 799],
-    }
+    # Ranked units for the latest period with figures, beside the subtree's total over the periods.
+    assert data["kind"] == "ranked" and data["period"] == "Tháng 03/2026"
+    assert [(b["name"], b["value"]) for b in data["bars"]] == [("Xã Phú Nghĩa", 1225), ("Xã Đa Kia", 799)]
+    assert data["trend"]["x"] == ["Tháng 01/2026", "Tháng 02/2026", "Tháng 03/2026"]
     assert _cells(html, "Xã Phú Nghĩa") == ["1.200", "1.210", "1.225"]
     assert "reporting.css" in html  # the print stylesheet
 

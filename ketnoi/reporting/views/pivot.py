@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ketnoi.core.exceptions import ValidationError
 from ketnoi.lib import periods as P
-from ketnoi.reporting import selectors, ui_selectors, xlsx
+from ketnoi.reporting import charts, selectors, ui_selectors, xlsx
 from ketnoi.reporting.models import Indicator, PeriodType, ReportForm
 from ketnoi.reporting.periods import current_period
 from ketnoi.reporting.views.common import fmt_number, get_unit
@@ -175,9 +175,6 @@ def build_tables(
             cells = [[values.get((u.pk, code, pid)) for pid in ids] for u in units]
             rows = [(u.name, row) for u, row in zip(units[:-1], cells[:-1], strict=True)]
             title = f"{ind.name}{' (' + ind.unit_of_measure + ')' if ind.unit_of_measure else ''}"
-            series = [{"name": label, "y": row} for label, row in rows] or [
-                {"name": total_label, "y": cells[-1]}
-            ]
             tables.append(
                 PivotTable(
                     title=title,
@@ -186,12 +183,15 @@ def build_tables(
                     rows=rows,
                     total=(total_label, cells[-1]),
                     decimals=[ind.decimals] * len(ids),
-                    chart={
-                        "title": title,
-                        "x": col_labels,
-                        "series": series,
-                        "kind": "bar" if len(ids) <= 2 or len(rows) > 1 else "line",
-                    },
+                    chart=charts.ranked_units(
+                        title=title,
+                        unit_of_measure=ind.unit_of_measure,
+                        additive=ind.unit_aggregation == "sum",
+                        rows=rows,
+                        total=cells[-1],
+                        periods=periods,
+                        decimals=ind.decimals,
+                    ),
                 )
             )
     else:
@@ -206,14 +206,19 @@ def build_tables(
                 rows=rows,
                 total=None,
                 decimals=[indicators[c].decimals for c in codes],
-                chart={
-                    "title": title,
-                    "x": pv.row_labels,
-                    "series": [
-                        {"name": name, "y": [r[1][i] for r in rows]} for i, name in enumerate(pv.col_labels)
+                chart=charts.small_multiples(
+                    title=title,
+                    series=[
+                        (
+                            name,
+                            indicators[code].unit_of_measure,
+                            [r[1][i] for r in rows],
+                            indicators[code].decimals,
+                        )
+                        for i, (code, name) in enumerate(zip(pv.col_keys, pv.col_labels, strict=True))
                     ],
-                    "kind": "bar" if len(rows) <= 2 else "line",
-                },
+                    periods=periods,
+                ),
             )
         )
     for i, table in enumerate(tables, start=1):

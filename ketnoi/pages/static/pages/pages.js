@@ -26,10 +26,31 @@
     }
     var board = data("board-charts");
     if (board && document.getElementById("chart-audience")) {
-      Plotly.newPlot("chart-audience", [
-        { x: board.months, y: board.audience, name: board.labels.audience, type: "scatter", mode: "lines+markers" },
-        { x: board.months, y: board.posts, name: board.labels.posts, type: "bar", yaxis: "y2", opacity: 0.45 }
-      ], withPosts({ tickformat: "%m/%Y" }), config);
+      // A running month is drawn apart (hatched bar, open marker) so its few days do not read as a collapse.
+      var partial = board.partial || [];
+      var full = function (v, i) { return partial[i] ? null : v; };
+      var traces = [
+        { x: board.months, y: board.audience.map(full), name: board.labels.audience, type: "scatter",
+          mode: "lines+markers", line: { width: 2.5, color: "#0b57d0" }, hovertemplate: "%{x|%m/%Y}: %{y:,d}<extra></extra>" },
+        { x: board.months, y: board.posts, name: board.labels.posts, type: "bar", yaxis: "y2",
+          marker: { color: "#f4a259", opacity: 0.55,
+                    pattern: { shape: partial.map(function (p) { return p ? "/" : ""; }) } },
+          hovertemplate: "%{x|%m/%Y}: %{y:,d}<extra>" + board.labels.posts + "</extra>" }
+      ];
+      if (partial.some(function (p) { return p; })) {
+        traces.push({ x: board.months, y: board.audience.map(function (v, i) { return partial[i] || partial[i + 1] ? v : null; }),
+          name: board.labels.partial, type: "scatter", mode: "lines+markers", line: { dash: "dot", color: "#0b57d0" },
+          marker: { symbol: "circle-open", size: 9 }, hovertemplate: "%{x|%m/%Y}: %{y:,d}<extra></extra>" });
+      }
+      var lay = withPosts({ tickformat: "%m/%Y", title: { text: "" } });
+      lay.yaxis.title = { text: board.labels.audience_axis };
+      lay.yaxis2.title = { text: board.labels.posts_axis };
+      lay.yaxis2.showgrid = false;
+      lay.yaxis2.tickmode = "auto";
+      lay.yaxis2.nticks = 6;
+      lay.margin = { t: 20, r: 80, b: 40, l: 80 };
+      lay.legend = { orientation: "h", y: -0.18 };
+      Plotly.newPlot("chart-audience", traces, lay, config);
     }
     if (board && document.getElementById("chart-platforms")) {
       Plotly.newPlot("chart-platforms", board.statuses.map(function (s) {
