@@ -1,20 +1,24 @@
-"""Keep the dashboard totals true to today's tree when a unit moves (a merger, a split, a transfer)."""
+"""Keep the dashboard totals true to today's tree when the structure changes (a merger, a split, a transfer).
+
+Listens to the one structure event (``units.signals.structure_changed``, sent on commit), once per
+reorganisation or transaction however many units it moved.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.dispatch import receiver
 
-from ketnoi.units.models import Unit
-from ketnoi.units.signals import unit_moved
+from ketnoi.units.signals import structure_changed
 
 
-@receiver(unit_moved)
-def _unit_moved(sender: Any, unit: Unit, old_ancestor_ids: list[int], **kwargs: Any) -> None:
-    """The totals of the old and the new ancestors change (the moved subtree's own do not)."""
+@receiver(structure_changed)
+def _structure_changed(sender: Any, units: list[int], effective_from: dt.date | None, **kwargs: Any) -> None:
+    """The totals of the units above a moved unit, before and after the move, are computed again, for the
+    months the change reaches (a month counts on the tree of its last day: earlier months keep theirs)."""
     from ketnoi.pages import aggregates
 
-    new_ancestor_ids = [a.pk for a in Unit.objects.get_ancestors(unit)]
-    units = sorted(set(old_ancestor_ids) | set(new_ancestor_ids) | {unit.pk})
-    aggregates.refresh_units(units, aggregates.FIRST_MONTH, aggregates.AFTER_LAST_MONTH)
+    start = aggregates.month_start(effective_from) if effective_from else aggregates.FIRST_MONTH
+    aggregates.refresh_units(units, start, aggregates.AFTER_LAST_MONTH)

@@ -22,7 +22,7 @@ from ketnoi.core.audit import stamp
 from ketnoi.core.exceptions import Conflict, ValidationError
 from ketnoi.lib.vn_text import fold, normalise
 from ketnoi.units.models import Reorganisation, ReorganisationKind, Unit, UnitVersion
-from ketnoi.units.signals import unit_moved
+from ketnoi.units.signals import announce
 
 if TYPE_CHECKING:
     from ketnoi.core.permissions import Actor
@@ -96,7 +96,7 @@ def _end_version(unit: Unit, day: dt.date) -> None:
         current.save(update_fields=["valid_to"])
 
 
-def _tree_move(unit: Unit, new_parent: Unit) -> None:
+def _tree_move(unit: Unit, new_parent: Unit, day: dt.date) -> None:
     unit.refresh_from_db()
     new_parent.refresh_from_db()
     if Unit.objects.get_parent(unit) == new_parent:
@@ -104,7 +104,9 @@ def _tree_move(unit: Unit, new_parent: Unit) -> None:
     old_ancestor_ids = [a.pk for a in Unit.objects.get_ancestors(unit)]
     Unit.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
-    unit_moved.send(sender=Unit, unit=unit, old_ancestor_ids=old_ancestor_ids)
+    new_ancestor_ids = [a.pk for a in Unit.objects.get_ancestors(unit)]
+    # The totals of the old and the new ancestors change (the moved subtree's own do not).
+    announce([unit.pk, *old_ancestor_ids, *new_ancestor_ids], day)
 
 
 def _children_on(unit: Unit, day: dt.date) -> list[Unit]:
@@ -135,6 +137,7 @@ def _record(
         created_by=permissions.person(by),
     )
     reorg.units.set(units)
+    announce([u.pk for u in units], day)
     if day <= _today():
         _apply(reorg)
     return reorg
@@ -142,7 +145,7 @@ def _record(
 
 def _apply(reorg: Reorganisation) -> None:
     for unit_id, parent_id in reorg.tree_moves:
-        _tree_move(Unit.objects.get(pk=unit_id), Unit.objects.get(pk=parent_id))
+        _tree_move(Unit.objects.get(pk=unit_id), Unit.objects.get(pk=parent_id), reorg.effective_date)
     reorg.applied_at = timezone.now()
     reorg.save(update_fields=["applied_at"])
 

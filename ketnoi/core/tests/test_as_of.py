@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.test import TestCase
 
 from ketnoi.core import asof
 
@@ -18,7 +19,10 @@ def reformed(unit: Any, admin_user: Any) -> Any:
     """Huyện Bù Gia Mập and its communes merged into Thành phố Đồng Xoài on 01/07/2025."""
     from ketnoi.units import services
 
-    services.unit_merge(sources=[unit("BP-BGM")], target=unit("BP-DX"), effective_date=REFORM, by=admin_user)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # as committed: the structure event goes out
+        services.unit_merge(
+            sources=[unit("BP-BGM")], target=unit("BP-DX"), effective_date=REFORM, by=admin_user
+        )
     return admin_user
 
 

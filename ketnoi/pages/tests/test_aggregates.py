@@ -105,7 +105,9 @@ def test_kept_aggregates_equal_a_rebuild_after_every_kind_of_write(unit: Any) ->
 
 
 @pytest.mark.parametrize("how", ["move", "merge"])
-def test_a_reorganisation_moves_the_totals_at_once(unit: Any, how: str) -> None:
+def test_a_reorganisation_moves_the_totals_at_once(
+    unit: Any, how: str, django_capture_on_commit_callbacks: Any
+) -> None:
     from ketnoi.units import services as units
 
     page = services.page_register(
@@ -121,14 +123,19 @@ def test_a_reorganisation_moves_the_totals_at_once(unit: Any, how: str) -> None:
     june = dt.date(2025, 6, 1)
     assert UnitMonth.objects.get(unit=unit("BP-BGM"), month=june).audience == 700
     assert not UnitMonth.objects.filter(unit=unit("BP-DX"), month=june).exists()
-    if how == "move":
-        units.unit_move(
-            unit=unit("BP-BGM-XPN"), new_parent=unit("BP-DX"), effective_date=dt.date(2025, 6, 30), by=SYSTEM
-        )
-    else:  # the district is merged into the city: its communes and their pages follow
-        units.unit_merge(
-            sources=[unit("BP-BGM")], target=unit("BP-DX"), effective_date=dt.date(2025, 6, 30), by=SYSTEM
-        )
+    # The totals follow when the reorganisation commits (the one structure event).
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "move":
+            units.unit_move(
+                unit=unit("BP-BGM-XPN"),
+                new_parent=unit("BP-DX"),
+                effective_date=dt.date(2025, 6, 30),
+                by=SYSTEM,
+            )
+        else:  # the district is merged into the city: its communes and their pages follow
+            units.unit_merge(
+                sources=[unit("BP-BGM")], target=unit("BP-DX"), effective_date=dt.date(2025, 6, 30), by=SYSTEM
+            )
     dx = UnitMonth.objects.get(unit=unit("BP-DX"), month=june)
     assert (dx.audience, dx.pages, dx.posts) == (700, 1, 4)
     assert UnitMonth.objects.get(unit=unit("BP"), month=june).audience == 700
@@ -137,7 +144,9 @@ def test_a_reorganisation_moves_the_totals_at_once(unit: Any, how: str) -> None:
     assert _state()[0] == _by_definition()
 
 
-def test_page_figures_add_up_on_the_tree_of_their_month(unit: Any) -> None:
+def test_page_figures_add_up_on_the_tree_of_their_month(
+    unit: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     """A district merged on 01/07/2025: June's figures of its commune's page still add up in the district
     (the district's dashboard of June is unchanged), July's in the city that took it over."""
     import time_machine
@@ -156,9 +165,10 @@ def test_page_figures_add_up_on_the_tree_of_their_month(unit: Any) -> None:
             services.metrics_record(
                 page=page, day=day, values={"followers": followers, "posts": 2}, source="manual", by=SYSTEM
             )
-        units.unit_merge(
-            sources=[unit("BP-BGM")], target=unit("BP-DX"), effective_date=dt.date(2025, 7, 1), by=SYSTEM
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            units.unit_merge(
+                sources=[unit("BP-BGM")], target=unit("BP-DX"), effective_date=dt.date(2025, 7, 1), by=SYSTEM
+            )
     june, july = dt.date(2025, 6, 1), dt.date(2025, 7, 1)
 
     def audience(code: str, month: dt.date) -> int | None:
