@@ -503,3 +503,29 @@ def candidate_update(
             stamp(report, by, gettext_noop("Report state changed"))
             report.save(update_fields=["reference", "updated_at"])
     return candidate
+
+
+def search_run(*, pages: list[Page], by: Any, client: Any = None) -> dict[str, int]:
+    """Search the platform for pages named like each official page and keep those that resemble one.
+
+    Results that are a person's own account, an official page itself, or not a web address are skipped;
+    a rate limit or an expired token stops the run with its message (what was kept so far stays kept).
+    """
+    from ketnoi.lookalike.search import PageSearch
+
+    searcher = client or PageSearch()
+    summary = {"pages": 0, "results": 0, "kept": 0, "skipped": 0}
+    for page in pages:
+        permissions.require(by, "edit", page.unit)
+        summary["pages"] += 1
+        for found in searcher.search(page.name):
+            summary["results"] += 1
+            try:
+                kept = candidate_record(source=Source.SEARCH, name=found.name, url=found.link, by=by)
+            except ValidationError:
+                kept = None
+            if kept is None:
+                summary["skipped"] += 1
+            else:
+                summary["kept"] += 1
+    return summary
