@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import BaseModel
 
 from ketnoi.accounts.api import router as accounts_router
 from ketnoi.accounts.services import api_token_authenticate
@@ -99,8 +101,47 @@ ERRORS: dict[int, str] = {
 }
 
 
+def _forbid_extra(model: Any, seen: set[Any]) -> None:
+    """``model`` and every model in its fields refuse a field they do not declare."""
+    if not (isinstance(model, type) and issubclass(model, BaseModel)) or model in seen:
+        return
+    seen.add(model)
+    for field in model.model_fields.values():
+        for inner in (field.annotation, *typing.get_args(field.annotation)):
+            _forbid_extra(inner, seen)
+    if model.model_config.get("extra") != "forbid":
+        model.model_config["extra"] = "forbid"
+        model.model_rebuild(force=True)
+
+
+def forbid_unknown_fields(api: NinjaAPI) -> list[str]:
+    """Every request body of every operation refuses fields it does not declare (a 422 naming them).
+
+    A body that says ``"unit_code"``, ``"role"``, ``"status"`` or ``"url"`` where the operation takes no
+    such field would otherwise be silently dropped, and the caller would believe it applied. Run once,
+    when the URLs are built, so every router mounted, now or later, is covered. Returns the models.
+    """
+    seen: set[Any] = set()
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for params in operation.models:
+                    if getattr(params, "__ninja_param_source__", None) in ("body", "form"):
+                        for field in params.model_fields.values():
+                            for inner in (field.annotation, *typing.get_args(field.annotation)):
+                                _forbid_extra(inner, seen)
+                        params.model_rebuild(force=True)
+    return sorted(m.__name__ for m in seen)
+
+
 class KetNoiAPI(NinjaAPI):
-    """The NinjaAPI whose OpenAPI document also describes the error answers of every operation."""
+    """The NinjaAPI whose OpenAPI document also describes the error answers of every operation, and whose
+    request bodies refuse undeclared fields."""
+
+    @property
+    def urls(self) -> Any:
+        forbid_unknown_fields(self)
+        return super().urls
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
@@ -164,7 +205,10 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
     fields: dict[str, str] = {}
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
-        fields[".".join(loc) or "request"] = err.get("msg", "")
+        if err.get("type") == "extra_forbidden":
+            fields[".".join(loc)] = _("This field cannot be set here.")
+        else:
+            fields[".".join(loc) or "request"] = err.get("msg", "")
     return error_response(request, 422, "validation_error", _("Some values are not valid."), fields)
 
 
