@@ -67,11 +67,12 @@ def test_every_route_and_operation_has_exactly_one_row() -> None:
 @pytest.fixture
 def world(province: Any, make_person: Any) -> dict[str, Any]:
     from ketnoi.accounts.services import api_token_create
+    from ketnoi.core.permissions import SYSTEM
     from ketnoi.pages.services import page_register
     from ketnoi.units.models import Unit
     from ketnoi.units.services import unit_create
 
-    unit_create(code="HN", name="Thành phố Hà Nội", kind="province", level="province", parent=None, by=None)
+    unit_create(code="HN", name="Thành phố Hà Nội", kind="province", level="province", parent=None, by=SYSTEM)
     units = {rel: Unit.objects.get(code=code) for rel, code in UNIT_OF.items()}
     pages = {
         rel: page_register(
@@ -79,7 +80,7 @@ def world(province: Any, make_person: Any) -> dict[str, Any]:
             platform="website",
             name=f"Cổng thông tin {u.code}",
             url=f"https://{u.code.lower()}.example.gov.vn",
-            by=None,
+            by=SYSTEM,
         )
         for rel, u in units.items()
     }
