@@ -159,6 +159,7 @@ WEB: dict[str, Rule] = {
     "lookalike:evidence": on("view"),
     "lookalike:report": on("edit", write=True),
     "lookalike:publish": on("edit", write=True),
+    "lookalike:import": on("edit", write=True),
     "documents:home": signed_in(),
     "documents:draft": on("edit", write=True),
     "documents:detail": on("view"),
