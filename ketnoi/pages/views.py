@@ -315,7 +315,9 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def template_download(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(("\ufeff" + template_csv()).encode(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        ("\ufeff" + template_csv(request.user)).encode(), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="mau-so-lieu-trang.csv"'
     return response
 

@@ -101,8 +101,15 @@ class _PageIndex:
 
 
 def _parse_template(
-    table: Table, columns: dict[str, int], pages: _PageIndex, errors: list[RowError], today: dt.date
+    table: Table,
+    columns: dict[str, int],
+    pages: _PageIndex,
+    errors: list[RowError],
+    today: dt.date,
+    lines: dict[int, int] | None = None,
 ) -> Merged:
+    """Rows of the template; ``lines`` gets the first line naming each page (refusals name it)."""
+    lines = {} if lines is None else lines
     out: Merged = {}
     seen: dict[tuple[int, dt.date], int] = {}
     page_col, date_col = table.header[columns["page"]], table.header[columns["date"]]
@@ -153,6 +160,7 @@ def _parse_template(
             )
             continue
         seen[key] = line
+        lines.setdefault(pk, line)
         out[key] = values
     return out
 
@@ -202,9 +210,15 @@ def _parse_meta_page(
 
 
 def _parse_meta_content(
-    table: Table, columns: dict[str, int], pages: _PageIndex, errors: list[RowError], today: dt.date
+    table: Table,
+    columns: dict[str, int],
+    pages: _PageIndex,
+    errors: list[RowError],
+    today: dt.date,
+    lines: dict[int, int] | None = None,
 ) -> Rows:
-    """Posts per page and day, with the sums of their reach and engagement."""
+    """Posts per page and day, with the sums of their reach and engagement (never a post's text)."""
+    lines = {} if lines is None else lines
     out: Rows = {}
     page_col, time_col = table.header[columns["page_id"]], table.header[columns["publish_time"]]
     month_first = _month_first(_cell(c, columns["publish_time"]) for _, c in table.rows)
@@ -254,6 +268,7 @@ def _parse_meta_content(
             numbers.get(k) is not None for k in ("reactions", "comments", "shares")
         ):
             engagement = sum(numbers.get(k) or 0 for k in ("reactions", "comments", "shares"))
+        lines.setdefault(page.pk, line)
         agg = out.setdefault((page.pk, day), {"posts": 0})
         agg["posts"] = (agg["posts"] or 0) + 1
         if "reach" in columns and numbers.get("reach") is not None:

@@ -8,6 +8,10 @@ Recognised by a required subset of their columns (never by position, since Meta'
                     anything about a person); pages are matched by their platform id.
 * ``meta_page``     Meta's page-level daily series (Date, Page followers / Lifetime Total Follows ...):
                     it names no page, so the caller gives one.
+* ``meta_metric``   Meta's per-metric daily export: a line naming the metric ("Facebook follows", "Views"...)
+                    above a ``"Date","Primary"`` header, one row per day. Recognised by that line; a metric
+                    the product keeps is imported (``META_METRICS``), any other is named as not kept.
+                    It names no page either.
 
 Files may be UTF-8 (with or without BOM) or UTF-16 with a ``sep=,`` first line, CSV or XLSX. Meta adds a
 description row under the header in some versions; it is skipped. Nothing is written unless every row is good;
@@ -88,6 +92,26 @@ META_CONTENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "comments": ("comments",),
     "shares": ("shares",),
 }
+# Meta's per-metric exports, by their metric line (folded) -> the figure the product keeps. Not listed (so
+# named as not kept): "Views" (impressions), "Visits", "Link clicks", and "Facebook follows"/"Follows", which
+# count the new follows of each day, not the page's followers.
+META_METRICS: dict[str, str] = {
+    "facebook total follows": "followers",
+    "total follows": "followers",
+    "lifetime total follows": "followers",
+    "facebook followers": "followers",
+    "page followers": "followers",
+    "followers": "followers",
+    "facebook page likes": "likes",
+    "page likes": "likes",
+    "facebook reach": "reach",
+    "reach": "reach",
+    "viewers": "reach",
+    "facebook viewers": "reach",
+    "content interactions": "engagement",
+    "facebook content interactions": "engagement",
+    "interactions": "engagement",
+}
 TEMPLATE_HEADER = ["page", "date", "followers", "likes", "members", "posts", "reach", "engagement"]
 
 
@@ -136,6 +160,7 @@ class ImportResult:
 class Table:
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (line number in the file, cells)
+    metric: str = ""  # the metric line of Meta's per-metric export, as written ("Facebook follows")
 
 
 # --- Reading ---
@@ -176,6 +201,7 @@ def read_table(data: bytes, file_name: str) -> Table:
         raise ImportFailed(file_name, [RowError(0, "", _("The file cannot be read as text."))]) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
+    metric = ""
     rows: list[tuple[int, list[str]]] = []
     append = rows.append
     try:
@@ -184,6 +210,9 @@ def read_table(data: bytes, file_name: str) -> Table:
                 continue
             if header is None:
                 header = [c.strip() for c in cells]
+                if not metric and not rows and len([c for c in header if c]) == 1 and skip:
+                    # Meta's per-metric export: the line under "sep=," names the metric; the header follows.
+                    metric, header = header[0], None
                 continue
             append((reader.line_num + skip, cells))
     except csv.Error as exc:  # a quoted field running over many lines past the reader's limit
@@ -194,7 +223,7 @@ def read_table(data: bytes, file_name: str) -> Table:
         raise ImportFailed(file_name, [RowError(line, "", message)]) from exc
     if header is None:
         raise ImportFailed(file_name, [RowError(0, "", _("The file is empty."))])
-    return Table(header, rows)
+    return Table(header, rows, metric=metric)
 
 
 def _read_xlsx(data: bytes, file_name: str) -> Table:
@@ -244,6 +273,10 @@ def _find_columns(header: list[str], spec: dict[str, tuple[str, ...]]) -> dict[s
 
 def detect(table: Table) -> tuple[str, dict[str, int]]:
     """The kind of file and where each known column is; ``unknown`` when no kind fits."""
+    folded = [fold(h).strip('"').strip() for h in table.header]
+    if table.metric and folded[:2] == ["date", "primary"]:
+        key = META_METRICS.get(fold(table.metric).strip('"').strip())
+        return "meta_metric", ({"date": 0, key: 1} if key else {"date": 0})
     content = _find_columns(table.header, META_CONTENT_COLUMNS)
     if {"post_id", "page_id", "publish_time"} <= content.keys():
         return "meta_content", content

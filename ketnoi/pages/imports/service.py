@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import io
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -39,7 +39,7 @@ from ketnoi.pages.imports.reading import (
     detect,
     read_table,
 )
-from ketnoi.pages.models import MetricImport, MetricSource, Page
+from ketnoi.pages.models import MetricImport, MetricSource, Page, PageStatus
 from ketnoi.pages.services import may_record_figures
 from ketnoi.pages.urlnorm import BadAddress
 
@@ -70,13 +70,18 @@ def import_metrics(
     kind, columns = detect(table)
     errors: list[RowError] = []
     index = _PageIndex()
+    lines: dict[int, int] = {}  # page -> first line naming it, so that a refusal names the line
     rows: Merged
     if kind == "template":
-        rows = _parse_template(table, columns, index, errors, today)
+        rows = _parse_template(table, columns, index, errors, today, lines)
     elif kind == "meta_content":
-        rows = _as_lists(_parse_meta_content(table, columns, index, errors, today))
-    elif kind == "meta_page":
+        rows = _as_lists(_parse_meta_content(table, columns, index, errors, today, lines))
+    elif kind == "meta_metric" and len(columns) == 1:
+        raise ImportFailed(file_name, [RowError(2, "", _not_kept(table.metric))])
+    elif kind in ("meta_page", "meta_metric"):
         rows = _as_lists(_parse_meta_page(table, columns, page, errors, today))
+        if page is not None and table.rows:
+            lines[page.pk] = table.rows[0][0]
     else:
         raise ImportFailed(
             file_name,
@@ -91,7 +96,7 @@ def import_metrics(
                 )
             ],
         )
-    if page is not None and kind != "meta_page":
+    if page is not None and kind not in ("meta_page", "meta_metric"):
         rows = {key: v for key, v in rows.items() if key[0] == page.pk}
     pages = {pk for pk, _day in rows}
     for pk in sorted(pages):
@@ -103,7 +108,7 @@ def import_metrics(
                 if permissions.can(by, "view", target.unit)
                 else _("The file names a page that is not one of your units' pages; nothing was imported.")
             )
-            errors.append(RowError(0, "", message))
+            errors.append(RowError(lines.get(pk, 0), "", message))
     if errors:
         errors.sort(key=lambda e: (e.line, e.column))
         raise ImportFailed(file_name, errors)
@@ -125,6 +130,14 @@ def import_metrics(
     return ImportResult(
         file_name, kind, rows=len(table.rows), snapshots=written, changed=changed, pages=pages
     )
+
+
+def _not_kept(metric: str) -> str:
+    return _(
+        "This is Meta's daily export of “%(metric)s”, a figure Kết Nối does not keep; nothing was imported. "
+        "Kết Nối keeps followers, likes, members, posts, reach and engagement: export one of those "
+        "(“Facebook total follows”, “Reach”, “Content interactions”) or use the template."
+    ) % {"metric": metric}
 
 
 def _fast_lane(data: bytes, file_name: str, by: Actor, today: dt.date, digest: str) -> ImportResult | None:
@@ -181,11 +194,24 @@ def _fast_lane(data: bytes, file_name: str, by: Actor, today: dt.date, digest: s
     return ImportResult(file_name, kind, rows=rows, snapshots=rows, changed=changed, pages=pages)
 
 
-def template_csv() -> str:
-    """The template, with two example lines (a page and a group) in the format people type."""
+def template_csv(for_user: Any = None) -> str:
+    """The template, with two example lines in the format people type: pages of the person's own units with
+    yesterday's date and the figures left for them to type (a page of another unit would be refused, and
+    sample figures must never reach a real page), or two sample addresses for someone with no page yet."""
     out = io.StringIO()
     writer = csv_writer(out)
     writer.writerow(TEMPLATE_HEADER)
+    own: list[Page] = []
+    if for_user is not None:
+        mine = permissions.scope_q(for_user, "edit", "unit") | permissions.scope_q(
+            for_user, "enter_data", "unit"
+        )
+        own = list(Page.objects.filter(mine).exclude(status=PageStatus.RETIRED).order_by("unit__path")[:2])
+    day = (timezone.localdate() - dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    if own:
+        for p in own:
+            writer.writerow([p.url, day, "", "", "", "", "", ""])
+        return out.getvalue()
     writer.writerow(
         ["https://facebook.com/tuhaobinhphuoc", "31/01/2025", "20000", "16000", "", "12", "45000", "3100"]
     )
