@@ -6,12 +6,13 @@ namespace: the first two are the site's pages, the last two the foundation's.
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from ketnoi.core import files as core_files
 from ketnoi.core import views as core_views
 from ketnoi.site import views
 from ketnoi.site.api import api
+from ketnoi.site.dhis2 import api as dhis2_api
 
 core_patterns = [
     path("", views.home, name="home"),
@@ -36,6 +37,8 @@ urlpatterns = [
     path("lookalike/", include("ketnoi.lookalike.urls")),
     path("public/", include("ketnoi.pages.public_urls")),
     path("api/v1/", api.urls),
+    # DHIS2's paths, with or without its API version (/api/40/...): ketnoi/site/dhis2.py
+    re_path(r"^api/(?:\d{2}/)?", dhis2_api.urls),
 ]
 
 handler403 = "ketnoi.core.views.forbidden"
