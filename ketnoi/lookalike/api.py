@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
+from pydantic import Field as PydanticField
 
 from ketnoi.core import paging
 from ketnoi.lookalike import selectors, services
@@ -109,7 +110,7 @@ def list_candidates(
     request: HttpRequest,
     q: str = "",
     decision: str = "",
-    page_id: int | None = None,
+    page_id: Annotated[int, PydanticField(ge=1, le=2**63 - 1)] | None = None,
     queue: bool = False,
     limit: paging.Limit500 = 100,
     offset: paging.Offset = 0,

@@ -97,7 +97,7 @@ def candidate_get(*, pk: Any, for_user: Any, verb: str = "view") -> Candidate:
     """404 when it does not exist, 403 when the imitated page lies outside the caller's subtree."""
     try:
         candidate = Candidate.objects.select_related("page", "unit").get(pk=int(pk))
-    except (Candidate.DoesNotExist, ValueError, TypeError) as exc:
+    except (Candidate.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise NotFound() from exc
     if not permissions.can(for_user, verb, candidate.unit):
         raise PermissionDenied()
@@ -154,7 +154,7 @@ def published_fakes_of(page_ids: list[int]) -> QuerySet[Candidate]:
 def evidence_get(*, pk: Any, for_user: Any) -> Evidence:
     try:
         item = Evidence.objects.select_related("candidate__unit").get(pk=int(pk))
-    except (Evidence.DoesNotExist, ValueError, TypeError) as exc:
+    except (Evidence.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise NotFound() from exc
     if not permissions.can(for_user, "view", item.candidate.unit):
         raise PermissionDenied()

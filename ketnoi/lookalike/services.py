@@ -9,6 +9,7 @@ of the imitated page.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
@@ -43,6 +44,7 @@ from ketnoi.units.models import Unit
 if TYPE_CHECKING:
     from ketnoi.core.permissions import Actor
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 EVIDENCE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".pdf")
 # Which state a platform report may go to from each state.
 NEXT_STATES: dict[str, tuple[str, ...]] = {
@@ -81,7 +83,7 @@ def candidate_from(
     *, name: str = "", url: str = "", avatar: bytes | None = None, avatar_name: str = "avatar"
 ) -> Suspect:
     """A candidate built from what a person gives: refuses a bad address and a person's own profile."""
-    name = (name or "").strip()[:255]
+    name = " ".join(_CONTROL.sub(" ", name or "").split())[:255]  # no NUL or line breaks in a stored name
     stored, key, platform = clean_address(url) if url else ("", "", "")
     if not name and not key:
         raise ValidationError(_("Give a name or an address."), fields={"name": _("Required.")})

@@ -65,3 +65,14 @@ def test_a_report_state_out_of_order_is_a_clear_422(official: dict[str, Any], bo
     assert answer.json()["error"]["message"]
     unknown = api.patch(f"lookalikes/{candidate.pk}", {"decision": "enemy"})
     assert unknown.status_code == 422
+
+
+def test_odd_input_is_a_clear_answer_never_a_server_error(
+    official: dict[str, Any], bob: Any, api_as: Any
+) -> None:
+    api = api_as(bob)
+    assert api.get("lookalikes/99999999999999999999999").status_code == 404
+    assert api.get("lookalikes", {"page_id": "99999999999999999999999"}).status_code == 422
+    kept = api.post("lookalikes", {"name": "Bù Gia Mập\x00 Online\nchính thức"})
+    assert kept.status_code == 201
+    assert kept.json()["name"] == "Bù Gia Mập Online chính thức"
