@@ -58,10 +58,10 @@ class SourceOut(Schema):
     kind: str
     shown: str
     what: str
-    indicator: str
-    units: str
-    periods: str
-    tree_as_of: str
+    indicator: str = Field(description="Indicator codes")
+    units: str = Field(description="Unit codes")
+    periods: str = Field(description="Period ids")
+    tree_as_of: str = Field(description="Date of the unit tree (ISO)")
 
 
 class VerificationOut(Schema):

@@ -151,10 +151,17 @@ def monthly_document() -> ReportDocument | None:
     unit = Unit.objects.filter(code=MONTHLY_UNIT).first()
     if unit is None:
         return None
-    last_month = P.for_date("monthly", timezone.localdate()).previous()
-    return services.document_draft(
-        template=monthly_template(unit), unit=unit, period=last_month.id, by=SYSTEM
+    # The latest month the commune's report was approved (the last months may still be open in the demo).
+    from ketnoi.reporting.models import Report
+
+    approved = (
+        Report.objects.filter(form__code="monthly_comms", unit=unit, status="approved")
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
     )
+    period = approved or P.for_date("monthly", timezone.localdate()).previous().id
+    return services.document_draft(template=monthly_template(unit), unit=unit, period=period, by=SYSTEM)
 
 
 def load() -> None:

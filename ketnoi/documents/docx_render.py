@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
 from docx import Document as new_document
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
@@ -26,7 +28,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.table import Table
@@ -38,6 +40,7 @@ FONT = "Times New Roman"
 BODY_PT = 14
 # (top, bottom, left, right) in millimetres
 MARGINS_MM: dict[str, tuple[int, int, int, int]] = {"party": (20, 20, 30, 15), "state": (20, 20, 30, 15)}
+CHART_BARS = 25
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -302,32 +305,61 @@ def _repeat_header(row: Any) -> None:
     tr_pr.append(cant)
 
 
+_NUMERIC = re.compile(r"[\d.,%–-]+")
+
+
+def _cell(text: str, width: int, style_id: str, *, align: str, bold: bool) -> str:
+    run_pr = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+        f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="{align}"/></w:pPr>'
+        f'<w:r>{run_pr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>'
+    )
+
+
 def _table(doc: DocxDocument, block: dict[str, Any]) -> None:
+    """A table written as one piece of XML (python-docx's cell-by-cell API is quadratic in the rows):
+    Table Grid style, a fixed layout with the first column wider, the header row repeated on every page
+    (w:tblHeader) and no row split across pages."""
     if block.get("title"):
         p = doc.add_paragraph(style="KN Table")
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.add_run(block["title"]).bold = True
     header: list[str] = block["header"]
     rows: list[list[str]] = block["rows"]
-    table = doc.add_table(rows=1 + len(rows), cols=len(header))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _repeat_header(table.rows[0])
-    for i, text in enumerate(header):
-        cell = table.rows[0].cells[i]
-        cell.paragraphs[0].style = doc.styles["KN Table"]
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        cell.paragraphs[0].add_run(text).bold = True
+    columns = len(header)
+    total = 9070  # twips: 16 cm of text width
+    first = 2835 if columns > 2 else 4535  # 5 cm, or 8 cm for two columns
+    rest = (total - first) // max(columns - 1, 1)
+    widths = [first] + [rest] * (columns - 1)
+    style_id = doc.styles["KN Table"].style_id
+    grid_style = doc.styles["Table Grid"].style_id
+    parts = [
+        f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblStyle w:val="{grid_style}"/>'
+        f'<w:tblW w:w="{total}" w:type="dxa"/>'
+        '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>',
+        *(f'<w:gridCol w:w="{w}"/>' for w in widths),
+        '</w:tblGrid><w:tr><w:trPr><w:cantSplit/><w:tblHeader w:val="true"/></w:trPr>',
+        *(_cell(str(h), widths[i], style_id, align="center", bold=True) for i, h in enumerate(header)),
+        "</w:tr>",
+    ]
     last = len(rows) - 1
     for r, values in enumerate(rows):
-        cells = table.rows[r + 1].cells
-        for i, text in enumerate(values):
-            p = cells[i].paragraphs[0]
-            p.style = doc.styles["KN Table"]
-            p.alignment = WD_ALIGN_PARAGRAPH.LEFT if i == 0 else WD_ALIGN_PARAGRAPH.RIGHT
-            run = p.add_run(str(text))
-            if block.get("total_row") and r == last:
-                run.bold = True
+        bold = bool(block.get("total_row")) and r == last
+        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        for i, value in enumerate(values):
+            text = str(value)
+            align = "right" if i and _NUMERIC.fullmatch(text) else "left"
+            parts.append(_cell(text, widths[i], style_id, align=align, bold=bold))
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    table = parse_xml("".join(parts))
+    body_el = doc.element.body
+    sect = body_el.find(qn("w:sectPr"))
+    if sect is not None:
+        sect.addprevious(table)
+    else:
+        body_el.append(table)
     doc.add_paragraph(style="KN Table")
 
 
@@ -337,7 +369,14 @@ def _chart(doc: DocxDocument, block: dict[str, Any], png: bytes) -> None:
     p.add_run().add_picture(io.BytesIO(png), width=Cm(15.5))
     cap = doc.add_paragraph(style="KN Table")
     cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    cap.add_run(block.get("title", "")).italic = True
+    title = block.get("title", "")
+    if len(block.get("values", [])) > CHART_BARS:
+        title = _("%(title)s (the %(n)s largest of %(total)s)") % {
+            "title": title,
+            "n": CHART_BARS,
+            "total": len(block["values"]),
+        }
+    cap.add_run(title).italic = True
 
 
 def chart_png(block: dict[str, Any]) -> bytes:
@@ -347,8 +386,12 @@ def chart_png(block: dict[str, Any]) -> bytes:
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    labels: list[str] = block["labels"]
-    values: list[float] = block["values"]
+    labels: list[str] = list(block["labels"])
+    values: list[float] = list(block["values"])
+    if len(values) > CHART_BARS:
+        # 200 bars read as nothing: the largest ones, said in the caption (the table has all).
+        ranked = sorted(range(len(values)), key=lambda i: -values[i])[:CHART_BARS]
+        labels, values = [labels[i] for i in ranked], [values[i] for i in ranked]
     height = max(2.2, 0.32 * len(labels) + 0.9)
     fig, ax = plt.subplots(figsize=(6.2, height), dpi=150)
     try:
@@ -436,7 +479,7 @@ def _closing(doc: DocxDocument, h: Heading) -> None:
                 right, text.upper(), bold=True, first=first, style="KN Signature"
             ).alignment = WD_ALIGN_PARAGRAPH.CENTER
             first = False
-    for _ in range(4):
+    for _blank in range(4):
         _cell_par(right, "", style="KN Signature")
     _cell_par(right, h.signer_name, bold=True, style="KN Signature").alignment = WD_ALIGN_PARAGRAPH.CENTER
 

@@ -141,6 +141,15 @@ class ReportDocument(BaseModel):
     def is_issued(self) -> bool:
         return self.status == DocStatus.ISSUED
 
+    @property
+    def period_label(self) -> str:
+        from ketnoi.lib import periods
+
+        try:
+            return periods.parse(self.period).label()
+        except periods.PeriodError:
+            return self.period
+
 
 class RenderJob(BaseModel):
     """A render running in the task queue: its progress is read by the page that started it."""

@@ -325,11 +325,16 @@ def document_issue(*, document: ReportDocument, by: Actor, on: dt.date | None = 
 def sources(
     document: ReportDocument, by: Actor, figures: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """Where every number came from: one row per live block the text uses."""
+    """Where every number came from: one row per live block the text uses (codes for machines, names and
+    labels for people)."""
     figures = figures if figures is not None else computed(document, by)
+    codes = {c for block in figures.values() for c in block.get("source", {}).get("units", [])}
+    names = dict(Unit.objects.filter(code__in=codes).values_list("code", "name"))
     rows = []
     for key, block in figures.items():
         src = block.get("source", {})
+        day = src.get("tree_as_of", "")
+        period_ids = list(src.get("periods", []))
         rows.append(
             {
                 "key": key,
@@ -338,11 +343,21 @@ def sources(
                 "what": src.get("what", ""),
                 "indicator": src.get("indicator", ""),
                 "units": ", ".join(src.get("units", [])),
-                "periods": ", ".join(src.get("periods", [])),
-                "tree_as_of": src.get("tree_as_of", ""),
+                "unit_names": ", ".join(names.get(c, c) for c in src.get("units", [])),
+                "periods": ", ".join(period_ids),
+                "period_labels": ", ".join(_label(p) for p in period_ids),
+                "tree_as_of": day,
+                "tree_as_of_shown": dt.date.fromisoformat(day).strftime("%d/%m/%Y") if day else "",
             }
         )
     return rows
+
+
+def _label(pid: str) -> str:
+    try:
+        return P.parse(pid).label()
+    except P.PeriodError:
+        return pid
 
 
 # --- Render jobs (the task queue) -------------------------------------------------------------------
@@ -470,3 +485,17 @@ def document_verify(*, document: ReportDocument, by: Actor) -> signing.Verificat
         return signing.Verification(False, False, False, False, "", None, _("The file carries no signature."))
     with document.signed_pdf.open("rb") as handle:
         return signing.verify(handle.read(), _trusted())
+
+
+@permissions.gated
+@transaction.atomic
+def template_set_docx(*, template: ReportTemplate, data: bytes, name: str, by: Actor) -> ReportTemplate:
+    """The office's own .docx with placeholders (checked by the upload guard, every placeholder known)."""
+    from ketnoi.documents import house_style
+
+    permissions.require(by, "manage", template.unit)
+    house_style.check(data, name=name, block_keys=set(template.blocks))
+    template.docx_template.save(name, ContentFile(data), save=False)
+    stamp(template, by, gettext_noop("House style uploaded"))
+    template.save()
+    return template
