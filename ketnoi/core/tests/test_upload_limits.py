@@ -186,7 +186,7 @@ def test_the_reporting_import_command_refuses_a_deep_json_file(tmp_path: Path, p
     path = tmp_path / "values.json"
     path.write_text(json.dumps({"dataValues": []})[:-1] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}")
     with pytest.raises(CommandError, match="64"):
-        call_command("reporting_import", str(path))
+        call_command("reporting-import", str(path))
 
 
 def test_the_import_metrics_command_refuses_a_file_over_its_limit(

@@ -29,7 +29,7 @@ def test_a_dhis2_json_file_imports_from_the_command_line(monthly_form: Any, tmp_
         encoding="utf-8",
     )
     out = io.StringIO()
-    call_command("reporting_import", str(path), stdout=out)
+    call_command("reporting-import", str(path), stdout=out)
     assert json.loads(out.getvalue())["importCount"]["imported"] == 1
     assert DataValue.objects.get().number == 9
 
@@ -43,7 +43,7 @@ def test_a_bad_csv_file_is_refused_with_its_line_and_nothing_is_written(
     )
     err = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("reporting_import", str(path), stderr=err)
+        call_command("reporting-import", str(path), stderr=err)
     assert "values.csv" in err.getvalue() and "abc" in err.getvalue()
     assert not DataValue.objects.exists()
 
@@ -62,11 +62,16 @@ def test_the_rollup_command_rebuilds_what_every_save_kept_current(monthly_form: 
     before = sorted(
         Rollup.objects.values_list("ancestor_id", "indicator_id", "option_id", "period", "total", "n")
     )
-    call_command("reporting_rollup", stdout=io.StringIO())
+    call_command("reporting-rollup", stdout=io.StringIO())
     assert (
         sorted(Rollup.objects.values_list("ancestor_id", "indicator_id", "option_id", "period", "total", "n"))
         == before
     )
+    assert Rollup.objects.get(ancestor=unit("BP"), period="202001", option_id=0).total == 9
+    # The old name (with an underscore) still works for a release, and says so.
+    err = io.StringIO()
+    call_command("reporting_rollup", stdout=io.StringIO(), stderr=err)
+    assert "reporting-rollup" in err.getvalue()
     assert Rollup.objects.get(ancestor=unit("BP"), period="202001", option_id=0).total == 9
 
 

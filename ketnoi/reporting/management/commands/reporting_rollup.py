@@ -1,25 +1,22 @@
-"""``ketnoi reporting_rollup``: rebuild the pre-aggregated roll-ups (all periods, or the ones named).
-
-Never needed in normal operation (every write keeps them current and a reorganisation marks the
-periods it touches for rebuilding on the next read); useful after restoring a backup or a direct
-database edit.
-"""
+"""``ketnoi reporting_rollup``: the old name of ``ketnoi reporting-rollup`` (commands are named with hyphens),
+kept for one release so scripts keep working; it says so on stderr. Remove in the release after next."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+
+_current = importlib.import_module("ketnoi.reporting.management.commands.reporting-rollup")
 
 
-class Command(BaseCommand):
-    help = "Rebuild the reporting roll-ups from the stored values."
+class Command(_current.Command):  # type: ignore[name-defined]
+    help = f"Old name of reporting-rollup (removed in the next release). {_current.Command.help}"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("periods", nargs="*", help="Period ids (e.g. 202007 2020Q3); all when none.")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        from ketnoi.reporting import services
-
-        rows = services.rollup_rebuild(periods=options["periods"] or None)
-        self.stdout.write(f"{rows} roll-up rows written.")
+    def handle(self, *args: Any, **options: Any) -> Any:
+        self.stderr.write(
+            _("%(old)s is now called %(new)s; the old name goes in the next release.")
+            % {"old": "reporting_rollup", "new": "reporting-rollup"}
+        )
+        return super().handle(*args, **options)
