@@ -1,9 +1,9 @@
 """Every write of the product refuses a call with no actor, found by looking, so a new service is covered.
 
-A service is any public function with a ``by`` parameter in a ``services`` module (or package), the page
-figures import service, or an app's ``tasks`` module. ``by=None`` used to skip every check in five apps; now
-it is a type error (``by: Actor``) and a refused call (``NotAuthenticated``) before anything is read or
-written, whatever the other arguments are.
+A service is any public function with a ``by`` parameter in any module of an app but its edges (views, API,
+forms, commands), its reads (selectors) and its demo and tests. ``by=None`` used to skip every check in five
+apps; now it is a type error (``by: Actor``) and a refused call (``NotAuthenticated``) before anything is
+read or written, whatever the other arguments are.
 """
 
 from __future__ import annotations
@@ -31,19 +31,33 @@ APPS = tuple(
 )
 
 
+# Modules of an app that hold no writes: the edges (views, API, forms, URLs, commands), reads, demo, tests.
+NOT_SERVICES = {
+    "views",
+    "views_common",
+    "api",
+    "forms",
+    "urls",
+    "apps",
+    "migrations",
+    "tests",
+    "management",
+    "selectors",
+    "ui_selectors",
+    "demo",
+    "templatetags",
+    "signals",
+}
+
+
 def _modules() -> list[Any]:
     found = []
     for app in APPS:
-        for leaf in ("services", "tasks", "imports.service"):
-            name = f"ketnoi.{app}.{leaf}"
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError:
+        package = importlib.import_module(f"ketnoi.{app}")
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"ketnoi.{app}."):
+            if set(info.name.split(".")) & NOT_SERVICES:
                 continue
-            found.append(module)
-            if hasattr(module, "__path__"):
-                for sub in pkgutil.iter_modules(module.__path__):
-                    found.append(importlib.import_module(f"{name}.{sub.name}"))
+            found.append(importlib.import_module(info.name))
     return found
 
 

@@ -11,7 +11,7 @@ they are (they name an account number, never a name), as the law allows for secu
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models, transaction
@@ -25,6 +25,9 @@ from ketnoi.core import permissions
 from ketnoi.core.audit import security_event, stamp
 from ketnoi.core.exceptions import Conflict, PermissionDenied
 from ketnoi.core.models import SecurityEvent
+
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 PROFILE_FIELDS = (
     "username",
@@ -58,7 +61,8 @@ def _references(person: User) -> list[dict[str, Any]]:
     return found
 
 
-def personal_data_export(*, person: User, by: Any) -> dict[str, Any]:
+@permissions.gated
+def personal_data_export(*, person: User, by: Actor) -> dict[str, Any]:
     """Everything the product holds about ``person``, as one JSON-ready document."""
     if not (_is_person(by) and by.pk == person.pk) and not isinstance(by, permissions.SystemActor):
         require_manage_person(person=person, by=by)
@@ -111,8 +115,9 @@ def personal_data_export(*, person: User, by: Any) -> dict[str, Any]:
     return document
 
 
+@permissions.gated
 @transaction.atomic
-def personal_data_erase(*, person: User, by: Any) -> User:
+def personal_data_erase(*, person: User, by: Actor) -> User:
     """Pseudonymise ``person`` everywhere (see the module's docstring); their account can never log in."""
     if _is_person(by) and by.pk == person.pk:
         raise PermissionDenied(_("Ask an administrator to erase your personal data."))

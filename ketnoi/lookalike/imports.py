@@ -10,7 +10,7 @@ a candidate (or refreshed); the others are counted, not kept.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.formats import number_format
@@ -23,6 +23,9 @@ from ketnoi.lib.vn_text import fold
 from ketnoi.lookalike import services
 from ketnoi.lookalike.models import Source
 from ketnoi.pages.imports.reading import ImportFailed, RowError, read_table
+
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 MAX_ROWS = 2000
 ADDRESS_HEADERS = ("address", "url", "link", "dia chi", "duong dan", "lien ket", "dia chi trang")
@@ -42,8 +45,9 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
     return next((folded.index(n) for n in names if n in folded), None)
 
 
+@permissions.gated
 @transaction.atomic
-def candidates_import(*, file_name: str, data: bytes, by: Any) -> ImportSummary:
+def candidates_import(*, file_name: str, data: bytes, by: Actor) -> ImportSummary:
     if by is None or not getattr(by, "is_authenticated", False):
         raise NotAuthenticated()
     if not permissions.can_any(by, "edit"):

@@ -507,7 +507,8 @@ def candidate_update(
     return candidate
 
 
-def search_run(*, pages: list[Page], by: Any, client: Any = None) -> dict[str, int]:
+@permissions.gated
+def search_run(*, pages: list[Page], by: Actor, client: Any = None) -> dict[str, int]:
     """Search the platform for pages named like each official page and keep those that resemble one.
 
     Results that are a person's own account, an official page itself, or not a web address are skipped;

@@ -11,7 +11,7 @@ through the services (``units.services``, ``reporting.services``) and their righ
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +31,9 @@ from ketnoi.reporting.models import (
 from ketnoi.units import selectors as unit_selectors
 from ketnoi.units import services as unit_services
 from ketnoi.units.models import Unit, UnitKind, UnitLevel
+
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 FROM_DHIS2_VALUE_TYPES = {v: k for k, v in DHIS2_VALUE_TYPES.items()}
 _AGGREGATION: dict[str, str] = {
@@ -165,15 +168,16 @@ class _Report:
         }
 
 
-def _unit_parent(doc: dict[str, Any], by: Any) -> Unit | None:
+def _unit_parent(doc: dict[str, Any], by: Actor) -> Unit | None:
     parent = doc.get("parent")
     if not parent:
         return None
     return unit_selectors.unit_get(code=_code(parent, "parent"), for_user=by)
 
 
+@permissions.gated
 @transaction.atomic
-def metadata_import(*, payload: Any, by: Any, dry_run: bool = False) -> dict[str, Any]:
+def metadata_import(*, payload: Any, by: Actor, dry_run: bool = False) -> dict[str, Any]:
     """Create or update, by code, the organisation units, data elements and data sets of a DHIS2 metadata
     document (in that order, so a data set may name units and elements created by the same document)."""
     if not isinstance(payload, dict):
@@ -264,7 +268,7 @@ def metadata_import(*, payload: Any, by: Any, dry_run: bool = False) -> dict[str
     return report.as_dhis2(dry_run)
 
 
-def _owner(units: Sequence[Unit], by: Any) -> Unit:
+def _owner(units: Sequence[Unit], by: Actor) -> Unit:
     """The owner of a new form: the lowest unit whose subtree holds all its reporting units, else the caller's
     top unit."""
     tops = permissions.top_units(by, "manage")
