@@ -34,18 +34,43 @@ def _walk(patterns: list[Any], prefix: str = "", ns: str = "") -> Iterator[tuple
             yield prefix + str(p.pattern), ns + (p.name or ""), p
 
 
+def ninja_apis() -> dict[str, Any]:
+    """Every NinjaAPI the URLs mount, by namespace (the REST API, the DHIS2-compatible one, any later)."""
+    import sys
+
+    from ninja import NinjaAPI
+
+    get_resolver().url_patterns  # noqa: B018 - imports every urls module, and the APIs with them
+    found: dict[str, Any] = {}
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith("ketnoi."):
+            for value in vars(module).values():
+                if isinstance(value, NinjaAPI):
+                    found[value.urls_namespace] = value
+    return found
+
+
+# Where each API's paths are called (its key prefix in access_matrix.API).
+API_PREFIX = {"api": "/api/v1", "dhis2": "/api"}
+
+
 def web_routes() -> dict[str, str]:
-    """Every server-rendered route of the URL resolver (the API's are read from its schema)."""
+    """Every server-rendered route of the URL resolver (the APIs' are read from their schemas)."""
+    apis = set(ninja_apis())
     return {
-        name: route for route, name, _p in _walk(get_resolver().url_patterns) if not route.startswith("api/")
+        name: route
+        for route, name, _p in _walk(get_resolver().url_patterns)
+        if name.split(":", 1)[0] not in apis
     }
 
 
 def api_operations() -> set[str]:
-    from ketnoi.site.api import api
-
-    schema = api.get_openapi_schema(path_prefix="/api/v1")
-    return {f"{method.upper()} {path}" for path, item in schema["paths"].items() for method in item}
+    ops = set()
+    for namespace, api in ninja_apis().items():
+        prefix = API_PREFIX.get(namespace, f"/{namespace}")
+        schema = api.get_openapi_schema(path_prefix=prefix)
+        ops |= {f"{method.upper()} {path}" for path, item in schema["paths"].items() for method in item}
+    return ops
 
 
 def test_every_route_and_operation_has_exactly_one_row() -> None:
