@@ -318,6 +318,7 @@ KETNOI_UPLOAD_LIMITS_MB = {
     "data_values": env_int("KETNOI_UPLOAD_DATA_VALUES_MB", 20),  # dataValueSets JSON or CSV
     "document": env_int("KETNOI_UPLOAD_DOCUMENT_MB", 20),  # attached documents (.docx, .pdf, .txt)
     "evidence": env_int("KETNOI_UPLOAD_EVIDENCE_MB", 20),  # evidence of a task's progress
+    "image": env_int("KETNOI_UPLOAD_IMAGE_MB", 10),  # a story's image (JPEG, PNG or WebP)
 }
 # Bodies that are not files (dataValueSets JSON or CSV sent as the body) up to their limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = KETNOI_UPLOAD_LIMITS_MB["data_values"] * 1024 * 1024

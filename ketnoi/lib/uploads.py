@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from ketnoi.core.exceptions import ValidationError
 
-Kind = Literal["metrics", "report_sheet", "data_values", "document", "evidence"]
+Kind = Literal["metrics", "report_sheet", "data_values", "document", "evidence", "image"]
 
 MB = 1024 * 1024
 # Python's csv module refuses a field longer than this (``csv.field_size_limit()``); no line may be longer.
@@ -72,13 +72,18 @@ LIMITS: dict[str, Limits] = {
     # Their text is read whole (python-docx builds the document's tree), so one part stays small.
     "document": Limits(24 * MB, 96 * MB, 2_000, 1_000_000, 1_000, 1_000_000),
     "evidence": Limits(24 * MB, 96 * MB, 2_000, 1_000_000, 1_000, 1_000_000),
+    # A story's image (JPEG, PNG or WebP): its size, then its pixels (``check_image_pixels``).
+    "image": Limits(0, 0, 0, 0, 0, 0),
 }
+# An image's pixels as its header declares them, checked before it is decoded (a decompression bomb).
+MAX_IMAGE_PIXELS = 40_000_000
 DEFAULT_MB: dict[str, int] = {
     "metrics": 64,
     "report_sheet": 10,
     "data_values": 20,
     "document": 20,
     "evidence": 20,
+    "image": 10,
 }
 
 
@@ -122,6 +127,17 @@ def check_size(size: int, *, name: str, kind: Kind, field: str = "file") -> None
             name,
             _("the file is %(size)s MB; files of this kind may be at most %(limit)s MB.")
             % {"size": _n(-(-size // MB)), "limit": _n(limit // MB)},
+            field,
+        )
+
+
+def check_image_pixels(width: int, height: int, *, name: str, field: str = "file") -> None:
+    """Refuse an image whose declared dimensions exceed ``MAX_IMAGE_PIXELS``, before it is decoded."""
+    if width * height > MAX_IMAGE_PIXELS:
+        raise _refuse(
+            name,
+            _("the image has %(w)s × %(h)s pixels; at most %(limit)s million are accepted.")
+            % {"w": _n(width), "h": _n(height), "limit": _n(MAX_IMAGE_PIXELS // 1_000_000)},
             field,
         )
 

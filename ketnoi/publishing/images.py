@@ -1,7 +1,8 @@
 """Checking and resizing the images of a story on upload (Pillow).
 
-An upload is refused with a message naming the file when it is too large, is not a JPEG, PNG or WebP image
-(by its content, not its name), is damaged, or has too many pixels (a decompression bomb). Accepted images
+An upload is refused with a message naming the file when it is too large or has too many pixels (a
+decompression bomb), by the one upload guard (``ketnoi.lib.uploads``, kind ``image``), or when it is not a
+JPEG, PNG or WebP image (by its content, not its name) or is damaged. Accepted images
 are turned upright, shrunk to at most ``MAX_EDGE`` pixels on the long side and stored as JPEG, which also
 drops their metadata (camera, place where the photo was taken).
 """
@@ -16,9 +17,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ketnoi.core.exceptions import ValidationError
+from ketnoi.lib import uploads
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000
 MAX_EDGE = 2048
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 MAX_IMAGES = 10
@@ -34,17 +34,9 @@ class CheckedImage:
 def check_and_resize(stream: IO[bytes], *, name: str, size: int) -> CheckedImage:
     """The image as it will be stored, or a ValidationError that names the file and the reason."""
     field = {"images": name}
-    if size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("%(name)s is larger than %(limit)s MB.") % {"name": name, "limit": MAX_UPLOAD_BYTES // 2**20},
-            fields=field,
-        )
-    raw = stream.read(MAX_UPLOAD_BYTES + 1)
-    if len(raw) > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("%(name)s is larger than %(limit)s MB.") % {"name": name, "limit": MAX_UPLOAD_BYTES // 2**20},
-            fields=field,
-        )
+    uploads.check_size(size, name=name, kind="image", field="images")
+    raw = stream.read(uploads.max_bytes("image") + 1)
+    uploads.check_size(len(raw), name=name, kind="image", field="images")
     try:
         with Image.open(io.BytesIO(raw)) as probe:
             kind = probe.format
@@ -56,11 +48,7 @@ def check_and_resize(stream: IO[bytes], *, name: str, size: int) -> CheckedImage
         ) from None
     if kind not in ACCEPTED_FORMATS:
         raise ValidationError(_("%(name)s is not a JPEG, PNG or WebP image.") % {"name": name}, fields=field)
-    if width * height > MAX_PIXELS:
-        raise ValidationError(
-            _("%(name)s has too many pixels (%(w)s × %(h)s).") % {"name": name, "w": width, "h": height},
-            fields=field,
-        )
+    uploads.check_image_pixels(width, height, name=name, field="images")
     try:
         with Image.open(io.BytesIO(raw)) as img:
             img.load()

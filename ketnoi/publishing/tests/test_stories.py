@@ -132,3 +132,21 @@ def test_a_gif_is_refused_and_an_oversized_upload_too(bob):
     with pytest.raises(ValidationError) as caught:
         stories.story_image_add(story=story, stream=io.BytesIO(b"x"), name="big.jpg", size=50 * 2**20, by=bob)
     assert "big.jpg" in str(caught.value.message)
+
+
+def test_image_limits_come_from_the_one_upload_guard(bob, settings):
+    from ketnoi.lib.uploads import UploadRefused
+
+    story = _draft(bob)
+    # A PNG that declares 8000 x 8000 pixels (64 million) is refused from its header, before decoding.
+    out = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(out, format="PNG")  # one bit a pixel: 8 MB to make, a few KB stored
+    bomb = out.getvalue()
+    with pytest.raises(UploadRefused) as caught:
+        stories.story_image_add(story=story, stream=io.BytesIO(bomb), name="bom.png", size=len(bomb), by=bob)
+    assert "bom.png" in str(caught.value.message) and "images" in caught.value.fields
+    # The size limit is the "image" kind's setting (KETNOI_UPLOAD_IMAGE_MB).
+    settings.KETNOI_UPLOAD_LIMITS_MB = {**settings.KETNOI_UPLOAD_LIMITS_MB, "image": 1}
+    big = _image("JPEG", (100, 100)) + b"\0" * (2**20)
+    with pytest.raises(UploadRefused):
+        stories.story_image_add(story=story, stream=io.BytesIO(big), name="to.jpg", size=len(big), by=bob)
