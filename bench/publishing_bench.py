@@ -1,7 +1,7 @@
 """Benchmark of scheduled publishing: 200 pages × 10 stories due in the same minute, published by the real
 worker (``ketnoi worker``, Huey) against the local fake Graph API allowing R requests a second.
 
-    KETNOI_DATA_DIR=$(mktemp -d) python bench/publishing_bench.py [R=20] [pages=200] [stories=10] [threads=8]
+    KETNOI_DATA_DIR=$(mktemp -d) python bench/publishing_bench.py [R=20] [pages=200] [stories=10] [threads=8] [--trace]
     (add DATABASE_URL=postgres://... to run it on PostgreSQL)
 
 The ideal time is (pages × stories) / R: every request the platform allows, used, none wasted. The figure is
@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def main(rate: float, pages: int, stories_count: int, threads: int) -> None:
+def main(rate: float, pages: int, stories_count: int, threads: int, trace: bool = False) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ketnoi.settings")
     os.environ.setdefault("KETNOI_ENV", "development")
     import django
@@ -36,7 +36,7 @@ def main(rate: float, pages: int, stories_count: int, threads: int) -> None:
     from ketnoi.connectors.services import credential_set
     from ketnoi.core.permissions import SYSTEM
     from ketnoi.pages.services import page_register
-    from ketnoi.publishing.models import Publication
+    from ketnoi.publishing.models import Publication, PublishPace
     from ketnoi.publishing.services import publications, stories
     from ketnoi.units.services import unit_create
     from tests.fakes.publish import PublishingPlatforms
@@ -84,6 +84,16 @@ def main(rate: float, pages: int, stories_count: int, threads: int) -> None:
                 break
             if worker.poll() is not None:
                 raise SystemExit("the worker stopped")
+            if trace and first is not None:
+                pace = PublishPace.objects.filter(platform="facebook_page").first()
+                if pace is not None:
+                    print(
+                        f"  {time.monotonic() - first:6.1f} s: {done} published, rate estimate "
+                        f"{pace.rate:.1f}/s, interval {pace.interval * 1000:.0f} ms, usage {pace.usage} %, "
+                        f"sample {pace.sample_calls} since {pace.sample_start}, "
+                        f"requests {fake.pub.requests}, throttled {fake.pub.throttled}",
+                        file=sys.stderr,
+                    )
             time.sleep(0.05 if first is None else 0.5)
         end = time.monotonic()
     finally:
@@ -111,10 +121,12 @@ def main(rate: float, pages: int, stories_count: int, threads: int) -> None:
 
 
 if __name__ == "__main__":
-    args = [float(a) for a in sys.argv[1:]]
+    trace = "--trace" in sys.argv  # prints the pacing's state every half second
+    args = [float(a) for a in sys.argv[1:] if a != "--trace"]
     main(
         rate=args[0] if args else 20.0,
         pages=int(args[1]) if len(args) > 1 else 200,
         stories_count=int(args[2]) if len(args) > 2 else 10,
         threads=int(args[3]) if len(args) > 3 else 8,
+        trace=trace,
     )

@@ -251,6 +251,11 @@ class PublishPace(models.Model):
     next_at = models.DateTimeField(null=True, blank=True)
     paused_until = models.DateTimeField(null=True, blank=True)
     usage = models.PositiveSmallIntegerField(default=0)  # last usage reported by the platform (per cent)
+    rate = models.FloatField(default=0.0)  # calls a second the platform allows, as estimated (0: not yet)
+    sample_start = models.DateTimeField(null=True, blank=True)  # our own calls counted since then...
+    sample_calls = models.PositiveIntegerField(default=0)  # ... to compare with the usage reported
+    sample_usage = models.PositiveSmallIntegerField(default=0)  # usage when the sample started
+    ceiling = models.FloatField(default=0.0)  # the estimate at the last rate-limit answer (0: none yet)
 
     def __str__(self) -> str:
         return f"{self.platform} every {self.interval:.3f}s"

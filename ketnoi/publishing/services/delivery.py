@@ -9,7 +9,10 @@ Exactly once, step by step (no database transaction is held open across a networ
    was killed, the request timed out, the platform answered 5xx, the database went away before the answer
    was stored). The page's recent posts are read for this publication's text; found -> published, with no
    new post. Only when it is not there is a new call made.
-3. **Intent**: ``call_started_at`` is committed (with a fresh lease) before the call.
+3. **Intent**: ``call_started_at`` is committed (with a fresh lease) before the call. A publication that
+   never made a call is paced first and then claimed with its intent in the same conditional UPDATE (it
+   also requires ``call_started_at`` to be empty), so a successful post costs two writes: this one and
+   the outcome.
 4. **Call**, paced by the platform's usage headers (``pacing``).
 5. **Record**: published with the post's id and address; or a definite refusal (token expired, permission
    missing, content refused: failed with that reason, not retried; rate limit: retried after the wait the
@@ -38,7 +41,8 @@ from urllib.parse import urlsplit
 import httpx
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ketnoi.connectors.crypto import UnreadableSecret, decrypt
@@ -103,6 +107,22 @@ def claim(pk: int, worker: str) -> bool:
             updated_at=now,
         )
     )
+
+
+def claim_with_intent(pk: int, worker: str) -> dt.datetime | None:
+    """Claim a publication that made no call yet and record the intent of the call, in one write (on
+    SQLite every write waits for the database's lock and a disk flush); the moment recorded, or None."""
+    now = timezone.now()
+    done = Publication.objects.filter(claimable_q(now), pk=pk, call_started_at__isnull=True).update(
+        status=PublicationStatus.PUBLISHING,
+        lease_until=now + dt.timedelta(seconds=lease_seconds()),
+        worker=worker[:100],
+        call_started_at=now,
+        first_call_at=Coalesce(F("first_call_at"), Value(now)),
+        attempts=F("attempts") + 1,
+        updated_at=now,
+    )
+    return now if done else None
 
 
 def _mine(pk: int, worker: str) -> Any:
@@ -293,9 +313,16 @@ def _target(publication: Publication) -> Target:
 def publication_execute(pk: int, *, worker: str | None = None, sleep: Any = time.sleep) -> str | None:
     """Run one publication if it can be claimed; its status afterwards, or None when not claimed."""
     worker = worker or worker_name()
+    publication = (
+        Publication.objects.select_related("page", "story").filter(claimable_q(timezone.now()), pk=pk).first()
+    )
+    if publication is None:
+        return None  # done, held by another worker, or not due: no write at all
+    if publication.call_started_at is None:
+        return _first_call(publication, worker, sleep)
     if not claim(pk, worker):
         return None
-    publication = Publication.objects.select_related("page", "story").get(pk=pk)
+    publication.refresh_from_db()
     started = timezone.now()
     try:
         target = _target(publication)
@@ -351,35 +378,68 @@ def publication_execute(pk: int, *, worker: str | None = None, sleep: Any = time
             ):
                 return None  # the lease was lost to another worker: it carries on
         publication.refresh_from_db(fields=["attempts", "first_call_at", "call_started_at"])
-        started = now
         # 4. The call.
-        try:
-            posted = target.client.publish(target.page_id, target.token, post)
-        except Duplicate as error:
-            # The platform already has this text: settle it by reading, at once.
-            _retry(publication, worker, started, error, unknown=True, after=0)
-            return PublicationStatus.PUBLISHING
-        except RateLimited as error:
-            _observe(platform, target, error)
-            _retry(publication, worker, started, error, unknown=False, after=error.retry_seconds)
-            return PublicationStatus.PUBLISHING
-        except NetworkError as error:
-            _retry(publication, worker, started, error, unknown=True)
-            return PublicationStatus.PUBLISHING
-        except PlatformError as error:
-            # A 5xx may have stored the post: unknown. Another answer is a refusal: nothing was posted.
-            status = error.http_status
-            unknown = status is None or status >= 500 or status < 400
-            _retry(publication, worker, started, error, unknown=unknown)
-            return PublicationStatus.PUBLISHING
-        except (ContentRefused, ConnectorError) as error:
-            _fail(publication, worker, started, error, "post")
-            return PublicationStatus.FAILED
-        _observe(platform, target)
-        _published(publication, worker, posted, started, found=False)
-        return PublicationStatus.PUBLISHED
+        return _call(publication, worker, now, target, post)
     finally:
         target.client.close()
+
+
+def _first_call(publication: Publication, worker: str, sleep: Any) -> str | None:
+    """A publication that never called the platform: pace, then claim it and record the intent together,
+    then call. Two writes in all when it goes well (the claim with the intent, and the outcome)."""
+    pk = publication.pk
+    try:
+        target = _target(publication)
+    except ConnectorError as error:
+        if not claim(pk, worker):
+            return None
+        _fail(publication, worker, timezone.now(), error, "post")
+        return PublicationStatus.FAILED
+    try:
+        post = post_for(publication)
+        platform = publication.platform
+        wait = pacing.reserve(platform)
+        if wait > MAX_PACE_WAIT:
+            _send_later(pk, timezone.now() + dt.timedelta(seconds=wait))  # not claimed: nothing to give back
+            return PublicationStatus.PUBLISHING
+        sleep(wait)
+        started = claim_with_intent(pk, worker)
+        if started is None:
+            return None  # another worker took it meanwhile: it carries on
+        publication.refresh_from_db(fields=["attempts", "first_call_at", "call_started_at"])
+        return _call(publication, worker, started, target, post)
+    finally:
+        target.client.close()
+
+
+def _call(publication: Publication, worker: str, started: dt.datetime, target: Target, post: Post) -> str:
+    """The call itself, its intent committed; records what happened."""
+    platform = publication.platform
+    try:
+        posted = target.client.publish(target.page_id, target.token, post)
+    except Duplicate as error:
+        # The platform already has this text: settle it by reading, at once.
+        _retry(publication, worker, started, error, unknown=True, after=0)
+        return PublicationStatus.PUBLISHING
+    except RateLimited as error:
+        _observe(platform, target, error)
+        _retry(publication, worker, started, error, unknown=False, after=error.retry_seconds)
+        return PublicationStatus.PUBLISHING
+    except NetworkError as error:
+        _retry(publication, worker, started, error, unknown=True)
+        return PublicationStatus.PUBLISHING
+    except PlatformError as error:
+        # A 5xx may have stored the post: unknown. Another answer is a refusal: nothing was posted.
+        status = error.http_status
+        unknown = status is None or status >= 500 or status < 400
+        _retry(publication, worker, started, error, unknown=unknown)
+        return PublicationStatus.PUBLISHING
+    except (ContentRefused, ConnectorError) as error:
+        _fail(publication, worker, started, error, "post")
+        return PublicationStatus.FAILED
+    _observe(platform, target)
+    _published(publication, worker, posted, started, found=False)
+    return PublicationStatus.PUBLISHED
 
 
 def _fail_unknown(publication: Publication, worker: str, started: dt.datetime, error: ConnectorError) -> None:
