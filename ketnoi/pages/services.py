@@ -9,7 +9,7 @@ verify a page for the office.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
@@ -443,17 +443,3 @@ def metrics_record(
     snap.save()
     aggregates.refresh([page.pk], day, day)
     return snap
-
-
-@permissions.gated
-def metrics_record_many(
-    *, rows: Iterable[tuple[int, dt.date, dict[str, int | None]]], source: str, by: Actor
-) -> tuple[int, int]:
-    """Upsert many snapshots at once (page id, day, values) and refresh aggregates once.
-
-    Returns (rows written, rows whose stored figures changed). Rights are the caller's business (the import
-    checks every page first). Runs inside the caller's transaction.
-    """
-    from ketnoi.pages.imports.writer import upsert
-
-    return upsert(rows, source=source, user_id=getattr(permissions.person(by), "pk", None))

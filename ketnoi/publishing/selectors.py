@@ -8,7 +8,6 @@ page's unit.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -135,13 +134,6 @@ def publication_get(*, pk: int, for_user: Any, verb: str = "view") -> Publicatio
 def api_status(publication: Publication) -> str:
     """The status the API and screens show: a row waiting before its first call is still ``scheduled``."""
     return publication.shown_status
-
-
-def outcome_counts(story: Story) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for publication in story.publications.all():
-        counts[api_status(publication)] += 1
-    return dict(counts)
 
 
 # --- share kits ------------------------------------------------------------------------------------

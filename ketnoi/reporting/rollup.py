@@ -195,26 +195,6 @@ def rebuild(period_id: str) -> int:
     return len(deltas)
 
 
-def ensure_built(start: dt.date, end: dt.date) -> list[str]:
-    """Rebuild the stale roll-ups of periods lying within ``start``..``end``; answer which were rebuilt.
-
-    Every period holding a value has a ``RollupPeriod`` row (writers create it), so this is one
-    small indexed query when everything is current.
-    """
-    ops = connection.ops
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT period FROM {RollupPeriod._meta.db_table} "  # noqa: S608 - the model's own table name
-            "WHERE built = %s AND period_end >= %s AND period_end <= %s",
-            [False, ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)],
-        )
-        stale = [row[0] for row in cursor.fetchall()]
-    todo = sorted(pid for pid in stale if P.parse(pid).start >= start)
-    for pid in todo:
-        rebuild(pid)
-    return todo
-
-
 def invalidate_from(day: dt.date | None) -> int:
     """Mark stale every period whose hierarchy may have changed: those ending on or after ``day``."""
     qs = RollupPeriod.objects.filter(built=True)

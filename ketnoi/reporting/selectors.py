@@ -117,16 +117,6 @@ def report_get(*, form: ReportForm, unit: Unit, period: str, for_user: Any) -> R
     return Report.objects.filter(form=form, unit=unit, period=period).first()
 
 
-def report_get_by_id(*, pk: int, for_user: Any) -> Report:
-    try:
-        report = Report.objects.select_related("form", "unit").get(pk=pk)
-    except Report.DoesNotExist as exc:
-        raise NotFound() from exc
-    if not permissions.can(for_user, "view", report.unit):
-        raise PermissionDenied()
-    return report
-
-
 def report_list(
     *,
     for_user: Any,

@@ -31,16 +31,6 @@ def unit_get(*, code: str, for_user: Any, verb: str = "view") -> Unit:
     return unit
 
 
-def unit_get_by_id(*, pk: int, for_user: Any, verb: str = "view") -> Unit:
-    try:
-        unit = Unit.objects.get(pk=pk)
-    except Unit.DoesNotExist as exc:
-        raise NotFound() from exc
-    if not permissions.can(for_user, verb, unit):
-        raise PermissionDenied()
-    return unit
-
-
 def existing_q(day: dt.date | None = None, field: str = "") -> Q:
     """A filter for units that exist on ``day`` (today by default): established and not yet dissolved."""
     day = day or timezone.localdate()
@@ -105,15 +95,6 @@ def unit_list(
         for word in fold(q).split():
             qs = qs.filter(Q(name_folded__contains=word) | Q(code__icontains=word))
     return qs.order_by("path")
-
-
-def subtree_q(unit: Unit, field: str = "unit") -> Q:
-    """A filter for rows whose unit lies in ``unit``'s subtree today (dissolved units included)."""
-    return Q(**{f"{field}__path__startswith": unit.path})
-
-
-def subtree_ids(unit: Unit) -> list[int]:
-    return list(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
 
 
 def unit_children(unit: Unit, *, include_dissolved: bool = False) -> list[Unit]:

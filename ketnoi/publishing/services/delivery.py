@@ -26,7 +26,6 @@ abandoned) and the settling read sees its post if there is one.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import os
 import random
@@ -249,10 +248,6 @@ def post_for(publication: Publication) -> Post:
         if base:
             image_url = base.rstrip("/") + first.file.url
     return Post(text=text, title=story.title, image=image, image_url=image_url)
-
-
-def text_marker(post: Post) -> str:
-    return hashlib.sha256(" ".join(post.text.split()).encode()).hexdigest()[:16]
 
 
 @dataclass

@@ -63,16 +63,6 @@ def kit_create(*, story: Story, units: Iterable[Unit], caption: str, link: str, 
     return kit
 
 
-@permissions.gated
-@transaction.atomic
-def kit_close(*, kit: ShareKit, by: Actor) -> ShareKit:
-    permissions.require(by, "edit", kit.story.unit)
-    kit.active = False
-    stamp(kit, by, gettext_noop("Share kit closed"))
-    kit.save()
-    return kit
-
-
 def kit_record(*, link: KitLink, event: str) -> None:
     """Count one view or one share-button press for the link's unit today. Takes no person by design."""
     if event not in EVENTS:

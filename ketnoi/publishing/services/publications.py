@@ -33,12 +33,6 @@ SCHEDULABLE = (StoryStatus.APPROVED, StoryStatus.SCHEDULED, StoryStatus.PUBLISHE
 MAX_PAGES = 1000
 
 
-def has_api(page: Page) -> bool:
-    from ketnoi.connectors.models import PageCredential
-
-    return page.platform in API_PLATFORMS and PageCredential.objects.filter(page=page).exists()
-
-
 def _aware(at: dt.datetime) -> dt.datetime:
     return timezone.make_aware(at) if timezone.is_naive(at) else at
 
