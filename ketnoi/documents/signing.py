@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
@@ -80,8 +82,9 @@ def signature_box(pdf: bytes, signer_name: str) -> tuple[int, tuple[int, int, in
             found.append((tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]))
 
     reader.pages[last].extract_text(visitor_text=visit)
-    x, y = found[0] if found else (330.0, 120.0)
-    return last, (int(x - 70), int(y + 14), int(x + 120), int(y + 74))
+    x, y = found[0] if found else (360.0, 120.0)
+    # Over the space between the signer's title and name, its left third over the signer's signature.
+    return last, (int(x - 45), int(y + 16), int(x + 125), int(y + 66))
 
 
 def sign(pdf: bytes, p12: bytes, password: str, *, signer_name: str, reason: str = "") -> bytes:
@@ -104,10 +107,47 @@ def sign(pdf: bytes, p12: bytes, password: str, *, signer_name: str, reason: str
         reason=reason or None,
         location=None,
     )
-    style = stamp.TextStampStyle(stamp_text="Ký bởi: %(signer)s\nThời gian: %(ts)s", border_width=1)
+    from pyhanko.pdf_utils.images import PdfImage
+
+    holder = _holder(signer)
+    when = dt.datetime.now().astimezone().strftime("%d/%m/%Y %H:%M:%S %z")
+    style = stamp.TextStampStyle(
+        stamp_text="",
+        border_width=1,
+        background=PdfImage(_stamp_image(holder, when)),
+        background_opacity=1,
+    )
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style)
     out = pdf_signer.sign_pdf(writer)
     return bytes(out.getvalue())
+
+
+FONT_FILES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+)
+
+
+def _stamp_image(holder: str, when: str) -> Any:
+    """The stamp's text as an image in a Unicode font (pyHanko's built-in Courier has no Vietnamese)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (680, 200), "white")
+    draw = ImageDraw.Draw(image)
+    font: Any = ImageFont.load_default()
+    for path in FONT_FILES:
+        if Path(path).exists():
+            font = ImageFont.truetype(path, 30)
+            break
+    draw.text((16, 30), f"Ký bởi: {holder}"[:44], fill=(200, 0, 0), font=font)
+    draw.text((16, 110), f"Thời gian: {when}", fill=(200, 0, 0), font=font)
+    return image
+
+
+def _holder(signer: Any) -> str:
+    """The certificate's common name (the organisation), else its whole subject."""
+    subject = signer.signing_cert.subject
+    return str(subject.native.get("common_name") or subject.human_friendly)
 
 
 def verify(pdf: bytes, trusted_der: list[bytes]) -> Verification:
