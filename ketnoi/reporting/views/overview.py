@@ -23,6 +23,7 @@ from ketnoi.reporting import selectors, services, tasks, ui_selectors
 from ketnoi.reporting.models import ReportForm
 from ketnoi.reporting.periods import current_period
 from ketnoi.reporting.views.common import get_form, get_period, get_unit
+from ketnoi.units import selectors as unit_selectors
 from ketnoi.units.models import Unit
 
 HOME_FORMS = 30
@@ -112,6 +113,14 @@ def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, ro
     # The parent unit's approver approves and reminds (``services.may_approve``): parents read at once.
     approving = services.approving_units(units.values())
     rows: list[dict[str, Any]] = []
+    tree = unit_selectors.tree_as_of(period.end)
+
+    def level(unit_id: int) -> int:  # how far below the chosen unit, in the tree of the period
+        steps, node = 0, tree.get(unit_id)
+        while node is not None and node.id != root.pk and steps < 10:
+            steps, node = steps + 1, tree.get(node.parent_id) if node.parent_id else None
+        return steps
+
     for s in result.expected:
         unit = units[s.unit_id]
         done = s.status in ("on_time", "late")
@@ -120,6 +129,7 @@ def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, ro
             {
                 "s": s,
                 "unit": unit,
+                "level": level(unit.pk),
                 "reminder": reminders.get(s.unit_id),
                 "can_remind": not done and approver,
                 "can_approve": s.report_status == "submitted" and approver,
