@@ -87,6 +87,13 @@ MEDIA_URL = "/media/"  # never served: stored files go through ketnoi.core.files
 # nginx ("x-accel-redirect", with an internal location KETNOI_FILE_ACCEL_PREFIX aliased to MEDIA_ROOT)
 # or Apache/lighttpd ("x-sendfile").
 KETNOI_FILE_SENDER = env_str("KETNOI_FILE_SENDER", "")
+# A DHIS2 instance to sync with (ketnoi dhis2-sync, reporting.dhis2_sync); the worker pushes the approved
+# values of the forms listed in KETNOI_DHIS2_SYNC_FORMS every night.
+KETNOI_DHIS2_URL = env_str("KETNOI_DHIS2_URL", "")
+KETNOI_DHIS2_USERNAME = env_str("KETNOI_DHIS2_USERNAME", "")
+KETNOI_DHIS2_PASSWORD = env_str("KETNOI_DHIS2_PASSWORD", "")
+KETNOI_DHIS2_TOKEN = env_str("KETNOI_DHIS2_TOKEN", "")
+KETNOI_DHIS2_SYNC_FORMS = env_list("KETNOI_DHIS2_SYNC_FORMS", [])
 if KETNOI_FILE_SENDER not in {"", "x-accel-redirect", "x-sendfile"}:
     raise ImproperlyConfigured(
         f"KETNOI_FILE_SENDER must be empty, x-accel-redirect or x-sendfile, got {KETNOI_FILE_SENDER!r}"

@@ -36,7 +36,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from ketnoi.accounts.models import User
 from ketnoi.core import permissions
-from ketnoi.core.exceptions import ValidationError
+from ketnoi.core.exceptions import ApplicationError, ValidationError
 from ketnoi.core.permissions import SYSTEM
 from ketnoi.lib import periods as P
 from ketnoi.reporting import selectors, services
@@ -267,3 +267,26 @@ def notices_for(user: Any, *, limit: int = 20) -> list[ReminderLog]:
         .select_related("report_form", "unit", "sent_by")
         .order_by("-sent_at")[:limit]
     )
+
+
+@db_periodic_task(crontab(minute="40", hour="1"))
+def dhis2_push_nightly() -> int:
+    """Push the approved values of the forms in KETNOI_DHIS2_SYNC_FORMS to KETNOI_DHIS2_URL (last 3 periods);
+    idempotent, so a missed night is caught up by the next one."""
+    from django.conf import settings
+
+    from ketnoi.reporting import dhis2_sync
+
+    if not settings.KETNOI_DHIS2_URL:
+        return 0
+    sent = 0
+    connection = dhis2_sync.Connection.from_settings()
+    for form in dhis2_sync.nightly_forms():
+        try:
+            summary = dhis2_sync.push(form=form, connection=connection)
+        except (OSError, ApplicationError):
+            log.exception("DHIS2 push of %s failed", form.code)
+            continue
+        log.info("%s", summary.line())
+        sent += summary.sent
+    return sent
