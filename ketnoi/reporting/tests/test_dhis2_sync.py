@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from ketnoi.core.permissions import SYSTEM
 from ketnoi.reporting import services
@@ -43,7 +44,8 @@ def _approved(form: Any, unit: Any, period: str, values: dict[str, str]) -> None
 
 def _sync(*args: str) -> str:
     out = StringIO()
-    call_command("dhis2-sync", *args, stdout=out)
+    with translation.override("vi"):
+        call_command("dhis2-sync", *args, stdout=out)
     return out.getvalue()
 
 
@@ -55,28 +57,28 @@ def test_push_sends_approved_values_by_code_and_a_rerun_changes_nothing(
         form=monthly_form, unit=unit("BP-BGM-XDK"), period="202001", values={"members": "9"}, by=SYSTEM
     )  # a draft: not sent
     dry = _sync("push", "--form", "monthly", "--period", "202001", "--dry-run")
-    assert "imported 2" in dry and connected.values == {}
+    assert "nhập mới 2" in dry and "chạy thử" in dry and connected.values == {}
     first = _sync("push", "--form", "monthly", "--period", "202001")
-    assert "2 values; imported 2, updated 0, ignored 0" in first
+    assert "2 giá trị; nhập mới 2, cập nhật 0, bỏ qua 0" in first
     assert connected.values == {
         ("members", "202001", "BP-BGM-XPN", "default"): "100",
         ("trained", "202001", "BP-BGM-XPN", "default"): "40",
     }
     assert connected.posts[-1]["query"]["idScheme"] == "CODE"
     again = _sync("push", "--form", "monthly", "--period", "202001")
-    assert "imported 0, updated 0, ignored 2" in again
+    assert "nhập mới 0, cập nhật 0, bỏ qua 2" in again
 
 
 def test_pull_imports_dhis2s_values_and_is_idempotent(connected: FakeDhis2, monthly_form: Any) -> None:
     connected.values[("members", "202003", "BP-BGM-XPN", "default")] = "70"
     connected.values[("trained", "202003", "BP-DX-PTP", "default")] = "12"
     first = _sync("pull", "--form", "monthly", "--period", "202003")
-    assert "imported 2" in first
+    assert "nhập mới 2" in first
     assert set(DataValue.objects.values_list("indicator__code", "unit__code", "value")) == {
         ("members", "BP-BGM-XPN", "70"),
         ("trained", "BP-DX-PTP", "12"),
     }
-    assert "imported 0, updated 0, ignored 2" in _sync("pull", "--form", "monthly", "--period", "202003")
+    assert "nhập mới 0, cập nhật 0, bỏ qua 2" in _sync("pull", "--form", "monthly", "--period", "202003")
 
 
 def test_a_bad_password_or_no_server_is_a_clear_error(
