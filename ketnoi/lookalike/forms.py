@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ketnoi.core.forms import NumberField
 from ketnoi.lib import uploads
 from ketnoi.lookalike.models import Decision, ReportState
 
@@ -47,3 +48,12 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("List of addresses (CSV or XLSX)"), help_text=uploads.limit_help("report_sheet")
     )
+
+
+class ThresholdForm(forms.Form):
+    unit = forms.ChoiceField(label=_("Unit (and the units under it)"))
+    threshold = NumberField(label=_("Review threshold (0,5 to 1)"), integer=False)
+
+    def __init__(self, *args: object, units: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["unit"].choices = units  # type: ignore[attr-defined]

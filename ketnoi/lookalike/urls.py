@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("reports/", views.reports, name="reports"),
     path("import/", views.import_list, name="import"),
+    path("threshold/", views.set_threshold, name="threshold"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/evidence/", views.add_evidence, name="evidence"),

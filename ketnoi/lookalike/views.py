@@ -18,8 +18,16 @@ from ketnoi.core.exceptions import ApplicationError
 from ketnoi.core.forms import add_application_error
 from ketnoi.lib import uploads
 from ketnoi.lookalike import apps, imports, scoring, selectors, services
-from ketnoi.lookalike.forms import AddForm, DecisionForm, EvidenceForm, ImportForm, ReportStateForm
+from ketnoi.lookalike.forms import (
+    AddForm,
+    DecisionForm,
+    EvidenceForm,
+    ImportForm,
+    ReportStateForm,
+    ThresholdForm,
+)
 from ketnoi.lookalike.models import Decision, PlatformReport, ReportState, Source
+from ketnoi.units.selectors import unit_get
 
 GROUPS_PER_PAGE = 10
 CANDIDATES_PER_GROUP = 5
@@ -73,6 +81,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "per_group": CANDIDATES_PER_GROUP,
             "import_form": ImportForm(),
+            "threshold_form": _threshold_form(request)
+            if permissions.can_any(request.user, "manage")
+            else None,
         },
     )
 
@@ -225,4 +236,33 @@ def import_list(request: HttpRequest) -> HttpResponse:
             "other": summary.not_resembling,
         },
     )
+    return redirect("lookalike:queue")
+
+
+def _threshold_form(request: HttpRequest, data: Any = None) -> ThresholdForm:
+    units = permissions.top_units(request.user, "manage")
+    choices = [(u.code, f"{u.name} ({selectors.threshold_for(u):.2f})".replace(".", ",")) for u in units]
+    return ThresholdForm(data, units=choices)
+
+
+@login_required
+@require_POST
+def set_threshold(request: HttpRequest) -> HttpResponse:
+    form = _threshold_form(request, request.POST)
+    if form.is_valid():
+        try:
+            unit = unit_get(code=form.cleaned_data["unit"], for_user=request.user, verb="manage")
+            services.watch_setting_set(
+                unit=unit, threshold=float(form.cleaned_data["threshold"]), by=request.user
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(
+                request, _("Threshold saved for %(unit)s and the units under it.") % {"unit": unit.name}
+            )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
     return redirect("lookalike:queue")

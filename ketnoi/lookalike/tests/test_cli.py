@@ -69,3 +69,18 @@ def test_the_command_refuses_a_personal_profile_and_a_file_that_is_not_a_picture
     bad.write_text("not a picture")
     with pytest.raises(CommandError, match=r"avatar\.png"):
         _run("Công an", "--avatar", str(bad))
+
+
+def test_the_pictures_of_an_official_page_are_recorded_from_the_command_line(
+    pages: None, tmp_path: Path
+) -> None:
+    from ketnoi.pages.models import Page
+
+    picture = tmp_path / "avatar.png"
+    Image.new("RGB", (64, 64), "navy").save(picture)
+    page = Page.objects.get(name="Bù Gia Mập Online")
+    out = io.StringIO()
+    call_command("lookalike-picture", str(page.pk), "--avatar", str(picture), stdout=out)
+    assert page.lookalike_picture.avatar_phash
+    with pytest.raises(CommandError):
+        call_command("lookalike-picture", "999999", "--avatar", str(picture))

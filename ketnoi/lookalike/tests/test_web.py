@@ -71,3 +71,19 @@ def test_adding_a_page_by_hand_that_resembles_nothing_says_so(
 ) -> None:
     html = web_as(bob).post("/lookalike/", {"name": "Tiệm bánh mì Cô Ba", "url": ""}).content.decode()
     assert "không đủ giống" in html
+
+
+def test_a_unit_administrator_tunes_the_threshold_of_the_subtree(
+    official: dict[str, Any], make_person: Any, bob: Any, web_as: Any
+) -> None:
+    from ketnoi.lookalike import selectors
+
+    manager = make_person("bgm.admin", "BP-BGM", [("unit_admin", "BP-BGM")])
+    client = web_as(manager)
+    assert "Ngưỡng xem xét" in client.get("/lookalike/").content.decode()
+    done = client.post("/lookalike/threshold/", {"unit": "BP-BGM", "threshold": "0,95"}, follow=True)
+    assert "Đã lưu ngưỡng" in done.content.decode()
+    assert selectors.threshold_for(official["bgm"].unit) == 0.95
+    refused = client.post("/lookalike/threshold/", {"unit": "BP", "threshold": "0,9"}, follow=True)
+    assert selectors.threshold_for(official["police"].unit) == 0.85
+    assert refused.status_code == 200
