@@ -180,17 +180,48 @@ def duckdb_setup(paths: list[Path]) -> Any:
         "'posts':'INTEGER','reach':'BIGINT','engagement':'BIGINT'})",
         [[str(p) for p in paths]],
     )
-    pages = list(Page.objects.values_list("pk", "unit__path"))
-    con.execute("CREATE TABLE pages (page_id INTEGER, path VARCHAR)")
-    con.executemany("INSERT INTO pages VALUES (?, ?)", pages)
+    from ketnoi.units.models import Unit, UnitVersion
+
+    con.execute("CREATE TABLE pages (page_id INTEGER, unit_id INTEGER)")
+    con.executemany("INSERT INTO pages VALUES (?, ?)", list(Page.objects.values_list("pk", "unit_id")))
+    con.execute("CREATE TABLE versions (unit_id INTEGER, parent_id INTEGER, valid_from DATE, valid_to DATE)")
+    con.executemany(
+        "INSERT INTO versions VALUES (?, ?, ?, ?)",
+        list(UnitVersion.objects.values_list("unit_id", "parent_id", "valid_from", "valid_to")),
+    )
+    con.execute("CREATE TABLE units (unit_id INTEGER, valid_to DATE, successor_id INTEGER)")
+    con.executemany(
+        "INSERT INTO units VALUES (?, ?, ?)", list(Unit.objects.values_list("pk", "valid_to", "successor_id"))
+    )
     return con
 
 
+# Each month counts on the tree of its last day, as the product does (``pages.aggregates``): a unit's parent
+# that day is its version valid then, or for a unit that ended before it, the unit that took it over.
 DUCKDB_SERIES = """
-WITH s AS (
+WITH RECURSIVE ends AS (
+  SELECT DISTINCT date_trunc('month', day) AS m,
+         CAST(date_trunc('month', day) + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) AS last
+  FROM snaps
+), tree AS (
+  SELECT e.m, v.unit_id, v.parent_id FROM ends e JOIN versions v
+    ON (v.valid_from IS NULL OR v.valid_from <= e.last) AND (v.valid_to IS NULL OR v.valid_to > e.last)
+  UNION ALL
+  SELECT e.m, u.unit_id, u.successor_id FROM ends e
+  JOIN units u ON u.valid_to IS NOT NULL AND u.valid_to <= e.last
+  WHERE NOT EXISTS (
+    SELECT 1 FROM versions v WHERE v.unit_id = u.unit_id
+      AND (v.valid_from IS NULL OR v.valid_from <= e.last) AND (v.valid_to IS NULL OR v.valid_to > e.last)
+  )
+), sub(m, unit_id) AS (
+  SELECT m, CAST(? AS INTEGER) FROM ends
+  UNION ALL
+  SELECT t.m, t.unit_id FROM sub JOIN tree t ON t.m = sub.m AND t.parent_id = sub.unit_id
+), s AS (
   SELECT s.page_id, date_trunc('month', s.day) AS m, s.day, COALESCE(s.followers, s.members, s.likes) AS aud,
          s.posts, s.reach, s.engagement
-  FROM snaps s JOIN pages p ON p.page_id = s.page_id WHERE starts_with(p.path, ?)
+  FROM snaps s JOIN pages p ON p.page_id = s.page_id
+  JOIN sub ON sub.m = date_trunc('month', s.day) AND sub.unit_id = p.unit_id
 ), per_page AS (
   SELECT page_id, m, arg_max(aud, day) FILTER (WHERE aud IS NOT NULL) AS aud, SUM(posts) AS posts,
          SUM(reach) AS reach, SUM(engagement) AS engagement
@@ -281,7 +312,7 @@ def main() -> None:
     for label, unit in (("province", province), ("country", country)):
         ours_p95, ours_med, ours = timed(lambda u=unit: dashboards.series(u), args.runs)
         duck_p95, duck_med, duck = timed(
-            lambda u=unit: con.execute(DUCKDB_SERIES, [u.path]).fetchall(), args.runs
+            lambda u=unit: con.execute(DUCKDB_SERIES, [u.pk]).fetchall(), args.runs
         )
         mine = [
             (r["month"], r["audience"], r["pages"], r["posts"], r["reach"], r["engagement"]) for r in ours

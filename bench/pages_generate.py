@@ -45,7 +45,7 @@ def build_registry(scale: float) -> tuple[Any, list[Any], list[tuple[int, str]]]
 
     from ketnoi.lib.vn_text import fold
     from ketnoi.pages.models import Page
-    from ketnoi.units.models import Unit
+    from ketnoi.units.models import Unit, UnitVersion
 
     call_command("migrate", verbosity=0)
     with connection.cursor() as cur:
@@ -81,6 +81,16 @@ def build_registry(scale: float) -> tuple[Any, list[Any], list[tuple[int, str]]]
             )
             province.refresh_from_db()  # treebeard keeps numchild on the parent row
         provinces.append(province)
+    # The structure over time, as the units services write it: the dashboards count each month on the tree
+    # of its last day (``units.selectors.records_parents_on``), which is read from the unit versions.
+    versions = [UnitVersion(unit=country, parent=None, name=country.name)]
+    for province in provinces:
+        versions.append(UnitVersion(unit=province, parent=country, name=province.name))
+        versions += [
+            UnitVersion(unit=commune, parent=province, name=commune.name)
+            for commune in Unit.objects.filter(path__startswith=province.path, depth=province.depth + 1)
+        ]
+    UnitVersion.objects.bulk_create(versions, batch_size=2000)
     per_province = max(1, round(PAGES_PER_PROVINCE * scale))
     pages = []
     for province in provinces:
