@@ -1,7 +1,8 @@
 """Benchmark of scheduled publishing: 200 pages × 10 stories due in the same minute, published by the real
 worker (``ketnoi worker``, Huey) against the local fake Graph API allowing R requests a second.
 
-    KETNOI_DATA_DIR=$(mktemp -d) python bench/publishing_bench.py [R=20] [pages=200] [stories=10] [threads=8] [--trace]
+    KETNOI_DATA_DIR=$(mktemp -d) python bench/publishing_bench.py \\
+        [R=20] [pages=200] [stories=10] [threads=8] [--trace]
     (add DATABASE_URL=postgres://... to run it on PostgreSQL)
 
 The ideal time is (pages × stories) / R: every request the platform allows, used, none wasted. The figure is
