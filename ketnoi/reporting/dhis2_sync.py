@@ -15,19 +15,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ketnoi.core import permissions
 from ketnoi.core.exceptions import ValidationError
 from ketnoi.lib import periods as P
 from ketnoi.reporting import dhis2
 from ketnoi.reporting.models import DataValue, FormIndicator, Report, ReportForm, ReportStatus
 from ketnoi.reporting.periods import form_period_at, read_period
 from ketnoi.reporting.services.imports import values_import
+
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
@@ -165,11 +169,12 @@ def push(
     return summary
 
 
+@permissions.gated
 def pull(
     *,
     form: ReportForm,
     connection: Connection,
-    by: Any,
+    by: Actor,
     root: str,
     periods: Sequence[str] = (),
     last: int = 3,
