@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import random
 import statistics
@@ -162,14 +163,36 @@ def load_all(data: Any) -> dict[str, tuple[int, float]]:
     return {kind: (int(n), float(t)) for kind, (n, t) in totals.items()}
 
 
+def import_weeks(data: Any) -> tuple[int, float]:
+    """The weekly form's values, week by week, through the import service: (values, seconds)."""
+    from reporting_generate import weekly_values
+
+    from ketnoi.reporting import services
+
+    code_of = dict(zip(data.weekly_indicators, data.weekly_codes, strict=True))
+    n, seconds = 0, 0.0
+    for week in data.weeks:
+        rows = [
+            services.ImportRow(code_of[iid], pid, data.codes[uid], str(v))
+            for uid, iid, pid, v in weekly_values(data, week)
+        ]
+        t0 = time.perf_counter()
+        n += services.values_import(rows=rows, by=SYSTEM, source=f"bench {week}").imported
+        seconds += time.perf_counter() - t0
+    return n, seconds
+
+
 def duckdb_baseline(data: Any) -> Any:
     """The values as one flat in-memory DuckDB table: (commune, province, indicator, month index, value)."""
     import duckdb
     import numpy as np
 
+    from ketnoi.lib import periods as P
     from ketnoi.reporting.models import DataValue
 
     month_index = {m: i for i, m in enumerate(data.months)}
+    for week in data.weeks:  # a week counts in the month of its fourth day
+        month_index[week] = month_index[P.for_date(P.MONTHLY, P.parse(week).start + dt.timedelta(days=3)).id]
     rows = DataValue.objects.values_list("unit_id", "indicator_id", "period", "number")
     units, inds, months, nums = [], [], [], []
     for uid, iid, pid, num in rows.iterator(chunk_size=50000):
@@ -220,21 +243,24 @@ def query_shapes(data: Any) -> list[tuple[str, str, list[int], Any, tuple[int, i
     return [(lvl, span_name, ids, period, idx) for lvl, ids in levels for span_name, period, idx in spans]
 
 
-def run_queries(data: Any, con: Any, repeats: int) -> list[dict[str, Any]]:
+def run_queries(data: Any, con: Any, repeats: int, *, weekly: bool = False) -> list[dict[str, Any]]:
     from django.db import connection
 
     from ketnoi.reporting import selectors
     from ketnoi.reporting.models import Indicator
     from ketnoi.units.models import Unit
 
-    inds = list(Indicator.objects.filter(code__in=data.indicator_codes).order_by("code"))
+    codes = data.weekly_codes if weekly else data.indicator_codes
+    inds = list(Indicator.objects.filter(code__in=codes).order_by("code"))
     results = []
     for level, span_name, ids, period, (m0, m1) in query_shapes(data):
         units = list(Unit.objects.filter(pk__in=ids))
         ours: list[float] = []
         base: list[float] = []
         column = {"commune": "commune_id", "province": "province_id", "country": None}[level]
-        sql = "SELECT indicator_id, SUM(value) FROM v WHERE month BETWEEN ? AND ? "
+        marks = ", ".join(str(i.pk) for i in inds)
+        sql = f"SELECT indicator_id, SUM(value) FROM v WHERE indicator_id IN ({marks}) "
+        sql += "AND month BETWEEN ? AND ? "
         if column:
             sql += f"AND {column} = ? "
         sql += "GROUP BY indicator_id"
@@ -253,12 +279,12 @@ def run_queries(data: Any, con: Any, repeats: int) -> list[dict[str, Any]]:
                 expected = dict(con.execute(sql, params).fetchall())
                 base.append((time.perf_counter() - t0) * 1000)
         # The two must agree on the sum indicators (the last three are "last value" over time).
-        for ind in inds[:-3]:
+        for ind in inds if weekly else inds[:-3]:
             if abs((got[(ind.code, period.id)] or 0) - expected.get(ind.pk, 0)) > 1e-6:
                 raise RuntimeError(f"engine and DuckDB disagree: {level} {span_name} {ind.code}")
         results.append(
             {
-                "shape": f"{level} × {span_name}",
+                "shape": f"{'weekly ' if weekly else ''}{level} × {span_name}",
                 "p50": statistics.median(ours),
                 "p95": pct(ours, 0.95),
                 "base_p50": statistics.median(base),
@@ -314,6 +340,10 @@ def main(argv: list[str] | None = None) -> None:
         f"{bulk} into a bare table (no index, no key):      {n_base / t_base:>9,.0f} rows/s ({t_base:.1f} s)"
         f"   ratio {t_base / t_ours:.2f} (a lower bound, for information)"
     )
+    if data.weeks:
+        n_weeks, t_weeks = import_weeks(data)
+        rate = n_weeks / t_weeks
+        print(f"import service, weekly form ({n_weeks:,} values):  {rate:>9,.0f} rows/s ({t_weeks:.1f} s)")
     run_and_print_queries(data, args.repeats)
 
 
@@ -322,7 +352,10 @@ def run_and_print_queries(data: Any, repeats: int) -> None:
     con = duckdb_baseline(data)
     print(f"duckdb baseline loaded in {time.perf_counter() - t0:.1f} s")
     print(f"{'query':<26}{'p50 ms':>9}{'p95 ms':>9}{'duck p50':>10}{'duck p95':>10}{'p95 ratio':>11}")
-    for r in run_queries(data, con, repeats):
+    results = run_queries(data, con, repeats)
+    if data.weeks and data.weekly_codes:
+        results += run_queries(data, con, repeats, weekly=True)
+    for r in results:
         print(
             f"{r['shape']:<26}{r['p50']:>9.2f}{r['p95']:>9.2f}{r['base_p50']:>10.2f}{r['base_p95']:>10.2f}"
             f"{r['p95'] / r['base_p95']:>11.2f}"

@@ -4,7 +4,8 @@
         python bench/reporting_generate.py --scale 0.02
 
 At scale 1: a country root, 34 provinces, 3,300 communes, 50,000 grassroots units, 24 monthly
-periods and 20 indicators reported by every grassroots unit: 24 million values. ``--scale`` shrinks
+periods and 20 indicators reported by every grassroots unit: 24 million values; and a weekly form (DHIS2's
+ISO weeks) of 2 indicators over the same two years (104 weeks): 10.4 million more. ``--scale`` shrinks
 the provinces, communes and grassroots units in proportion (at least one of each).
 
 The structure is written straight into the tables (treebeard paths computed here) because building
@@ -21,7 +22,7 @@ import random
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ COMMUNES = 3300
 GRASSROOTS = 50000
 MONTHS = 24
 INDICATORS = 20
+WEEKLY_INDICATORS = 2
 FIRST_MONTH = dt.date(2023, 1, 1)
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -66,6 +68,9 @@ class Dataset:
     indicators: list[int]
     indicator_codes: list[str]
     months: list[str]
+    weekly_indicators: list[int] = field(default_factory=list)
+    weekly_codes: list[str] = field(default_factory=list)
+    weeks: list[str] = field(default_factory=list)
 
 
 def counts(scale: float) -> tuple[int, int, int]:
@@ -85,6 +90,15 @@ def months() -> list[str]:
         out.append(p.id)
         p = p.next()
     return out
+
+
+def weeks() -> list[str]:
+    """The ISO weeks of the two years: those whose fourth day lies in them (how weeks roll up)."""
+    from ketnoi.lib import periods as P
+
+    first, last = P.parse(months()[0]), P.parse(months()[-1])
+    span = P.Period(first.start, last.end, P.CUSTOM, "span")
+    return [w.id for w in P.between(P.WEEKLY, first.start, last.end) if span.holds(w)]
 
 
 def build(scale: float, *, quiet: bool = False) -> Dataset:
@@ -230,6 +244,21 @@ def build(scale: float, *, quiet: bool = False) -> Dataset:
             indicators=codes,
         )
         form.units.set([g.pk for g in grassroots])
+        weekly_codes = [f"w{k + 1:02d}" for k in range(WEEKLY_INDICATORS)]
+        for k, code in enumerate(weekly_codes):
+            services.indicator_create(code=code, name=f"Chỉ tiêu tuần {k + 1:02d}", by=SYSTEM)
+        weekly = services.form_create(
+            code="national_weekly",
+            name="Báo cáo tuần toàn quốc",
+            period_type="weekly",
+            owner=country,
+            by=SYSTEM,
+            indicators=weekly_codes,
+        )
+        weekly.units.set([g.pk for g in grassroots])
+    weekly_ids = list(
+        Indicator.objects.filter(code__in=weekly_codes).order_by("code").values_list("id", flat=True)
+    )
     ind_ids = list(Indicator.objects.filter(code__in=codes).order_by("code").values_list("id", flat=True))
     data = Dataset(
         country_id=country.pk,
@@ -245,6 +274,9 @@ def build(scale: float, *, quiet: bool = False) -> Dataset:
         indicators=ind_ids,
         indicator_codes=codes,
         months=months(),
+        weekly_indicators=weekly_ids,
+        weekly_codes=weekly_codes,
+        weeks=weeks(),
     )
     if not quiet:
         print(
@@ -293,6 +325,14 @@ def values(data: Dataset, month: str) -> Iterator[tuple[int, int, str, int]]:
         base = 5 + uid % 17
         for k, iid in enumerate(data.indicators):
             yield uid, iid, month, base * (k + 1) + rng.randint(0, 9)
+
+
+def weekly_values(data: Dataset, week: str) -> Iterator[tuple[int, int, str, int]]:
+    """(unit id, indicator id, period, value) for one week of the weekly form."""
+    rng = random.Random(f"{week}")
+    for uid in data.grassroots:
+        for k, iid in enumerate(data.weekly_indicators):
+            yield uid, iid, week, 1 + uid % 7 + k + rng.randint(0, 3)
 
 
 def main(argv: list[str] | None = None) -> Any:
