@@ -43,3 +43,11 @@ def test_the_public_pages_have_a_menu_for_the_phone_button(db: Any) -> None:
     assert nav is not None
     assert "Danh bạ trang chính thức" in nav.group(0) and "Đăng nhập" in nav.group(0)
     assert 'class="table cards-on-phone"' in html
+
+
+def test_api_field_errors_are_in_the_readers_language_not_pydantics_english(alice: Any, api_as: Any) -> None:
+    response = api_as(alice).post("pages", {"platform": "facebook_page"})
+    assert response.status_code == 422
+    fields = response.json()["error"]["fields"]
+    assert fields and "Field required" not in str(fields)
+    assert "Bắt buộc." in fields.values()

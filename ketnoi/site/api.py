@@ -208,8 +208,38 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
         if err.get("type") == "extra_forbidden":
             fields[".".join(loc)] = _("This field cannot be set here.")
         else:
-            fields[".".join(loc) or "request"] = err.get("msg", "")
+            fields[".".join(loc) or "request"] = _field_message(err)
     return error_response(request, 422, "validation_error", _("Some values are not valid."), fields)
+
+
+def _field_message(err: dict[str, Any]) -> str:
+    """pydantic's message for a field, in the caller's language ("Field required" never reaches a Vietnamese
+    reader); an unknown kind of error gets a plain "not valid"."""
+    kind = str(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return _("Required.")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Enter a whole number.")
+    if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type"):
+        return _("Enter a number.")
+    if kind in ("string_too_long", "too_long") and "max_length" in ctx:
+        return _("At most %(n)s characters.") % {"n": ctx["max_length"]}
+    if kind in ("string_too_short", "too_short"):
+        return _("Too short.")
+    if kind in ("greater_than_equal", "greater_than") and ctx:
+        return _("At least %(n)s.") % {"n": ctx.get("ge", ctx.get("gt"))}
+    if kind in ("less_than_equal", "less_than") and ctx:
+        return _("At most %(n)s.") % {"n": ctx.get("le", ctx.get("lt"))}
+    if kind.startswith(("date_", "datetime_")):
+        return _("Enter a date as yyyy-mm-dd.")
+    if kind.startswith("bool_"):
+        return _("Enter true or false.")
+    if kind in ("literal_error", "enum"):
+        return _("Not one of the allowed values.")
+    if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
+        return _("Wrong kind of value.")
+    return _("Not a valid value.")
 
 
 @api.exception_handler(AuthenticationError)
