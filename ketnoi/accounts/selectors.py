@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -14,8 +14,11 @@ from ketnoi.core.exceptions import NotFound, PermissionDenied
 from ketnoi.core.models import SecurityEvent
 from ketnoi.lib.vn_text import fold
 
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
-def user_list(*, for_user: Any, q: str = "", verb: str = "manage") -> QuerySet[User]:
+
+def user_list(*, for_user: Actor, q: str = "", verb: str = "manage") -> QuerySet[User]:
     """People whose unit lies in the caller's ``verb`` scope (people with no unit: system admins only)."""
     qs = User.objects.select_related("unit")
     if not permissions.is_system_admin(for_user):
@@ -26,7 +29,7 @@ def user_list(*, for_user: Any, q: str = "", verb: str = "manage") -> QuerySet[U
     return qs.order_by("username")
 
 
-def user_get(*, pk: int, for_user: Any, verb: str = "manage") -> User:
+def user_get(*, pk: int, for_user: Actor, verb: str = "manage") -> User:
     try:
         user = User.objects.select_related("unit").get(pk=pk)
     except User.DoesNotExist as exc:
@@ -42,7 +45,7 @@ def user_get(*, pk: int, for_user: Any, verb: str = "manage") -> User:
 
 
 def grant_list(
-    *, for_user: Any, user: User | None = None, unit_path: str | None = None
+    *, for_user: Actor, user: User | None = None, unit_path: str | None = None
 ) -> QuerySet[RoleGrant]:
     qs = RoleGrant.objects.select_related("user", "unit", "granted_by").filter(
         permissions.scope_q(for_user, "manage", "unit")
@@ -54,7 +57,7 @@ def grant_list(
     return qs.order_by("unit__path", "user__username")
 
 
-def grant_get(*, pk: int, for_user: Any) -> RoleGrant:
+def grant_get(*, pk: int, for_user: Actor) -> RoleGrant:
     try:
         grant = RoleGrant.objects.select_related("user", "unit").get(pk=pk)
     except RoleGrant.DoesNotExist as exc:
@@ -66,7 +69,7 @@ def grant_get(*, pk: int, for_user: Any) -> RoleGrant:
 
 def security_event_list(
     *,
-    for_user: Any,
+    for_user: Actor,
     kind: str = "",
     unit: Any = None,
     since: dt.date | None = None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, QuerySet
 
@@ -11,6 +11,9 @@ from ketnoi.connectors.models import ConnectorNotice, ConnectorRun, PageCredenti
 from ketnoi.connectors.platforms import may_pull, unsupported_reason
 from ketnoi.core import permissions
 from ketnoi.pages.models import Page
+
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 
 @dataclass
@@ -27,7 +30,7 @@ class Connection:
     demo_blocked: bool = False  # a demo token while the platform's address is a real one: never pulled
 
 
-def connection_get(*, page: Page, for_user: Any, runs: int = 10) -> Connection:
+def connection_get(*, page: Page, for_user: Actor, runs: int = 10) -> Connection:
     """Everything the connection panel shows; never a token (only the credential's masked form)."""
     from django.utils import timezone
 
@@ -54,9 +57,9 @@ def run_list(*, page: Page, limit: int = 50) -> QuerySet[ConnectorRun]:
     return ConnectorRun.objects.filter(page=page).order_by("-queued_at", "-id")[:limit]
 
 
-def notice_list(*, for_user: Any, unread_only: bool = False) -> QuerySet[ConnectorNotice]:
+def notice_list(*, for_user: Actor, unread_only: bool = False) -> QuerySet[ConnectorNotice]:
     """The person's own notices, about pages still in their scope."""
-    qs = ConnectorNotice.objects.filter(user=for_user).filter(
+    qs = ConnectorNotice.objects.filter(user=permissions.person(for_user)).filter(
         permissions.scope_q(for_user, "view", "page__unit")
     )
     if unread_only:
@@ -65,7 +68,7 @@ def notice_list(*, for_user: Any, unread_only: bool = False) -> QuerySet[Connect
 
 
 def connection_list(
-    *, for_user: Any, status: str = "", expiring_before: Any = None
+    *, for_user: Actor, status: str = "", expiring_before: Any = None
 ) -> QuerySet[PageCredential]:
     """Connections of the pages in the caller's scope, problems first (expired, failing), then by expiry."""
     from django.db.models import Case, IntegerField, Value, When
@@ -88,7 +91,7 @@ def connection_list(
     )
 
 
-def connection_counts(*, for_user: Any, expiring_before: Any) -> dict[str, int]:
+def connection_counts(*, for_user: Actor, expiring_before: Any) -> dict[str, int]:
     from django.db.models import Count, Q
 
     qs = PageCredential.objects.filter(permissions.scope_q(for_user, "view", "page__unit"))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -13,11 +15,11 @@ class DirectivesConfig(AppConfig):
         from ketnoi.core import files
         from ketnoi.directives import selectors
 
-        def attachment(pk: int, user: object) -> files.Stored:
+        def attachment(pk: int, user: Any) -> files.Stored:
             attached = selectors.document_file_get(pk=pk, for_user=user)
             return files.Stored(attached.file, attached.name)
 
-        def evidence(pk: int, user: object) -> files.Stored:
+        def evidence(pk: int, user: Any) -> files.Stored:
             update = selectors.evidence_get(pk=pk, for_user=user)
             return files.Stored(update.file, update.shown_file_name)
 

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
@@ -31,11 +31,14 @@ from ketnoi.directives.models import (
 from ketnoi.lib.vn_text import fold
 from ketnoi.units.models import Unit
 
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
+
 DUE_SOON_DAYS = 7
 HEAVY = ("body", "search_folded")  # a document's full text: never loaded for lists
 
 
-def _unit_ids(user: Any) -> list[int] | None:
+def _unit_ids(user: Actor) -> list[int] | None:
     """Ids of the units the user may view, or None when that is every unit (no filter needed).
 
     Units are few (a province has hundreds), so filtering on ids is cheaper than joining on paths."""
@@ -48,7 +51,7 @@ def _unit_ids(user: Any) -> list[int] | None:
     return ids
 
 
-def _document_scope(user: Any) -> Q:
+def _document_scope(user: Actor) -> Q:
     ids = _unit_ids(user)
     if ids is None:
         return Q()
@@ -57,7 +60,7 @@ def _document_scope(user: Any) -> Q:
     return Q(unit_id__in=ids) | Q(pk__in=received) | Q(pk__in=tasked)
 
 
-def _task_scope(user: Any) -> Q:
+def _task_scope(user: Actor) -> Q:
     ids = _unit_ids(user)
     if ids is None:
         return Q()
@@ -77,7 +80,7 @@ def _match(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
 
 
 def document_list(
-    *, for_user: Any, q: str = "", kind: str = "", unit: Unit | None = None, year: int | None = None
+    *, for_user: Actor, q: str = "", kind: str = "", unit: Unit | None = None, year: int | None = None
 ) -> QuerySet[Document]:
     qs = Document.objects.filter(_document_scope(for_user)).select_related("unit").defer(*HEAVY)
     if kind:
@@ -91,7 +94,7 @@ def document_list(
     return qs.order_by("-issued_on", "-id")
 
 
-def document_get(*, pk: int, for_user: Any) -> Document:
+def document_get(*, pk: int, for_user: Actor) -> Document:
     document = Document.objects.select_related("unit", "created_by").filter(pk=pk).first()
     if document is None:
         raise NotFound()
@@ -102,7 +105,7 @@ def document_get(*, pk: int, for_user: Any) -> Document:
 
 def task_list(
     *,
-    for_user: Any,
+    for_user: Actor,
     document: Document | None = None,
     unit: Unit | None = None,
     status: str = "",
@@ -139,7 +142,7 @@ def task_list(
     return qs.order_by("document_id", "id")
 
 
-def task_get(*, pk: int, for_user: Any) -> Task:
+def task_get(*, pk: int, for_user: Actor) -> Task:
     task = Task.objects.select_related("lead_unit", "assigned_by", "document", "parent").filter(pk=pk).first()
     if task is None:
         raise NotFound()
@@ -148,7 +151,7 @@ def task_get(*, pk: int, for_user: Any) -> Task:
     return task
 
 
-def document_file_get(*, pk: int, for_user: Any) -> DocumentFile:
+def document_file_get(*, pk: int, for_user: Actor) -> DocumentFile:
     """An attached file, as the person may see it: through its document's scope."""
     attached = DocumentFile.objects.filter(pk=pk).first()
     if attached is None:
@@ -157,7 +160,7 @@ def document_file_get(*, pk: int, for_user: Any) -> DocumentFile:
     return attached
 
 
-def evidence_get(*, pk: int, for_user: Any) -> ProgressUpdate:
+def evidence_get(*, pk: int, for_user: Actor) -> ProgressUpdate:
     """A progress report with its evidence file, as the person may see it: through its task's scope."""
     update = ProgressUpdate.objects.filter(pk=pk).first()
     if update is None or not update.file:
@@ -166,12 +169,12 @@ def evidence_get(*, pk: int, for_user: Any) -> ProgressUpdate:
     return update
 
 
-def overdue(*, for_user: Any, limit: int = 200) -> list[Task]:
+def overdue(*, for_user: Actor, limit: int = 200) -> list[Task]:
     qs = task_list(for_user=for_user, status="overdue").order_by("due_date", "id")
     return list(qs[:limit])
 
 
-def due_soon(*, for_user: Any, days: int = DUE_SOON_DAYS, limit: int = 200) -> list[Task]:
+def due_soon(*, for_user: Actor, days: int = DUE_SOON_DAYS, limit: int = 200) -> list[Task]:
     today = timezone.localdate()
     qs = task_list(
         for_user=for_user, status="open", due_after=today, due_before=today + dt.timedelta(days=days)
@@ -179,7 +182,7 @@ def due_soon(*, for_user: Any, days: int = DUE_SOON_DAYS, limit: int = 200) -> l
     return list(qs[:limit])
 
 
-def reminders_for(*, user: Any, days: int = DUE_SOON_DAYS) -> list[Task]:
+def reminders_for(*, user: Actor, days: int = DUE_SOON_DAYS) -> list[Task]:
     """In-app reminders: open tasks the person must report on (edit on the lead unit), overdue or near."""
     today = timezone.localdate()
     qs = (
@@ -276,7 +279,7 @@ def task_tree(tasks: list[Task]) -> list[tuple[Task, int]]:
     return out
 
 
-def document_chain(document: Document, *, for_user: Any) -> dict[str, list[tuple[Document, str]]]:
+def document_chain(document: Document, *, for_user: Actor) -> dict[str, list[tuple[Document, str]]]:
     """What the document carries out, upwards to the top, and what carries it out, downwards;
     plus documents it cites or replaces. Only documents the user may see."""
     visible = Document.objects.filter(_document_scope(for_user))
@@ -323,7 +326,7 @@ def document_chain(document: Document, *, for_user: Any) -> dict[str, list[tuple
     return {"up": list(reversed(up)), "down": down, "other": other, "cited_by": cited_by}
 
 
-def search(*, for_user: Any, q: str, limit: int = 30) -> dict[str, list[Any]]:
+def search(*, for_user: Actor, q: str, limit: int = 30) -> dict[str, list[Any]]:
     """Documents and tasks matching every word of ``q``, with or without diacritics.
 
     Documents whose kind, number or title hold the whole phrase come first."""
@@ -352,7 +355,7 @@ class Deadline:
     done: int
 
 
-def calendar_month(*, for_user: Any, year: int, month: int) -> list[list[tuple[dt.date, list[Deadline]]]]:
+def calendar_month(*, for_user: Actor, year: int, month: int) -> list[list[tuple[dt.date, list[Deadline]]]]:
     """Weeks (Monday first) of the month, each day with the deadlines that fall on it, the units
     that received one task of a document counted together."""
     today = timezone.localdate()
@@ -378,7 +381,7 @@ def calendar_month(*, for_user: Any, year: int, month: int) -> list[list[tuple[d
     ]
 
 
-def task_descendants(task: Task, *, for_user: Any) -> list[tuple[Task, int]]:
+def task_descendants(task: Task, *, for_user: Actor) -> list[tuple[Task, int]]:
     """The tasks cascaded from ``task``, at any depth, in tree order with their depth (1 = directly)."""
     tasks = list(
         task_list(for_user=for_user, document=task.document).filter(

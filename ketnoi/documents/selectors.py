@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -11,8 +11,11 @@ from ketnoi.core.exceptions import NotFound, PermissionDenied
 from ketnoi.documents.models import RenderJob, ReportDocument, ReportTemplate, SigningCertificate
 from ketnoi.units.models import Unit
 
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
-def template_list(*, for_user: Any) -> QuerySet[ReportTemplate]:
+
+def template_list(*, for_user: Actor) -> QuerySet[ReportTemplate]:
     """Templates of the units the caller sees and of the units above them (a province's template serves
     its communes)."""
     q = permissions.scope_q(for_user, "view", "unit")
@@ -24,7 +27,7 @@ def template_list(*, for_user: Any) -> QuerySet[ReportTemplate]:
     return ReportTemplate.objects.filter(q).select_related("unit").order_by("code")
 
 
-def template_get(*, code: str, for_user: Any) -> ReportTemplate:
+def template_get(*, code: str, for_user: Actor) -> ReportTemplate:
     template = ReportTemplate.objects.select_related("unit").filter(code=code).first()
     if template is None:
         raise NotFound()
@@ -33,7 +36,7 @@ def template_get(*, code: str, for_user: Any) -> ReportTemplate:
     return template
 
 
-def document_list(*, for_user: Any, status: str = "", unit: Unit | None = None) -> QuerySet[ReportDocument]:
+def document_list(*, for_user: Actor, status: str = "", unit: Unit | None = None) -> QuerySet[ReportDocument]:
     qs = ReportDocument.objects.filter(permissions.scope_q(for_user, "view", "unit")).select_related(
         "template", "unit"
     )
@@ -44,7 +47,7 @@ def document_list(*, for_user: Any, status: str = "", unit: Unit | None = None) 
     return qs.defer("body", "snapshot").order_by("-created_at", "-id")
 
 
-def document_get(*, pk: int, for_user: Any) -> ReportDocument:
+def document_get(*, pk: int, for_user: Actor) -> ReportDocument:
     document = ReportDocument.objects.select_related("template", "unit").filter(pk=pk).first()
     if document is None:
         raise NotFound()
@@ -53,7 +56,7 @@ def document_get(*, pk: int, for_user: Any) -> ReportDocument:
     return document
 
 
-def job_get(*, pk: int, for_user: Any) -> RenderJob:
+def job_get(*, pk: int, for_user: Actor) -> RenderJob:
     job = RenderJob.objects.select_related("document__unit").filter(pk=pk).first()
     if job is None:
         raise NotFound()
@@ -62,7 +65,7 @@ def job_get(*, pk: int, for_user: Any) -> RenderJob:
     return job
 
 
-def certificate_list(*, for_user: Any, unit: Unit | None = None) -> QuerySet[SigningCertificate]:
+def certificate_list(*, for_user: Actor, unit: Unit | None = None) -> QuerySet[SigningCertificate]:
     qs = SigningCertificate.objects.filter(permissions.scope_q(for_user, "view", "unit")).select_related(
         "unit"
     )

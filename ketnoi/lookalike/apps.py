@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -18,11 +20,11 @@ class LookalikeConfig(AppConfig):
         from ketnoi.lookalike import selectors
         from ketnoi.pages import public
 
-        def evidence(pk: int, user: object) -> files.Stored:
+        def evidence(pk: int, user: Any) -> files.Stored:
             item = selectors.evidence_get(pk=pk, for_user=user)
             return files.Stored(item.file, item.file_name)
 
-        def avatar(pk: int, user: object) -> files.Stored:
+        def avatar(pk: int, user: Any) -> files.Stored:
             candidate = selectors.candidate_get(pk=pk, for_user=user)
             return files.Stored(candidate.avatar, f"avatar-{candidate.pk}.jpg")
 

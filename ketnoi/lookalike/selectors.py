@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
@@ -25,6 +25,9 @@ from ketnoi.lookalike.scoring import Candidate as Suspect
 from ketnoi.lookalike.scoring import Official
 from ketnoi.pages.models import Page, PageStatus
 from ketnoi.units.models import Unit
+
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
 # Pages that an impostor may imitate: registered and verified ones (a retired page is nobody's to imitate).
 WATCHED = (PageStatus.REGISTERED, PageStatus.VERIFIED)
@@ -93,7 +96,7 @@ def threshold_for(unit: Unit) -> float:
     return setting.threshold if setting else DEFAULT_THRESHOLD
 
 
-def candidate_get(*, pk: Any, for_user: Any, verb: str = "view") -> Candidate:
+def candidate_get(*, pk: Any, for_user: Actor, verb: str = "view") -> Candidate:
     """404 when it does not exist, 403 when the imitated page lies outside the caller's subtree."""
     try:
         candidate = Candidate.objects.select_related("page", "unit").get(pk=int(pk))
@@ -106,7 +109,7 @@ def candidate_get(*, pk: Any, for_user: Any, verb: str = "view") -> Candidate:
 
 def candidate_list(
     *,
-    for_user: Any,
+    for_user: Actor,
     q: str = "",
     decision: str = "",
     page_id: int | None = None,
@@ -129,7 +132,7 @@ def candidate_list(
     return qs.order_by("-score", "-last_seen", "pk")
 
 
-def queue_groups(*, for_user: Any, q: str = "", queue_only: bool = True) -> QuerySet[Page]:
+def queue_groups(*, for_user: Actor, q: str = "", queue_only: bool = True) -> QuerySet[Page]:
     """The imitated official pages with their number of candidates waiting, most first (for paging)."""
     candidates = candidate_list(for_user=for_user, q=q, queue_only=queue_only)
     ids = candidates.values("pk")
@@ -151,7 +154,7 @@ def published_fakes_of(page_ids: list[int]) -> QuerySet[Candidate]:
     ).order_by("name", "pk")
 
 
-def evidence_get(*, pk: Any, for_user: Any) -> Evidence:
+def evidence_get(*, pk: Any, for_user: Actor) -> Evidence:
     try:
         item = Evidence.objects.select_related("candidate__unit").get(pk=int(pk))
     except (Evidence.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
@@ -161,7 +164,7 @@ def evidence_get(*, pk: Any, for_user: Any) -> Evidence:
     return item
 
 
-def report_list(*, for_user: Any, state: str = "") -> QuerySet[PlatformReport]:
+def report_list(*, for_user: Actor, state: str = "") -> QuerySet[PlatformReport]:
     """Platform reports of the pages the caller may see, most recently changed first."""
     qs = PlatformReport.objects.filter(
         permissions.scope_q(for_user, "view", "candidate__unit")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -14,8 +14,11 @@ from ketnoi.pages.models import MetricSnapshot, Page, PageStatus
 from ketnoi.pages.urlnorm import BadAddress, canonical
 from ketnoi.units.models import Unit
 
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
-def page_get(*, pk: int, for_user: Any, verb: str = "view") -> Page:
+
+def page_get(*, pk: int, for_user: Actor, verb: str = "view") -> Page:
     """The page with ``pk`` if the user may ``verb`` it: 404 when it does not exist, 403 when out of scope."""
     try:
         page = Page.objects.select_related("unit").get(pk=pk)
@@ -28,7 +31,7 @@ def page_get(*, pk: int, for_user: Any, verb: str = "view") -> Page:
 
 def page_list(
     *,
-    for_user: Any,
+    for_user: Actor,
     verb: str = "view",
     under: Unit | None = None,
     platform: str = "",

@@ -8,7 +8,7 @@ page's unit.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -26,15 +26,18 @@ from ketnoi.publishing.models import (
 )
 from ketnoi.units.models import Unit
 
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
-def _visible_q(user: Any) -> Q:
+
+def _visible_q(user: Actor) -> Q:
     on_pages = Publication.objects.filter(
         permissions.scope_q(user, "view", "page__unit"), story=OuterRef("pk")
     )
     return permissions.scope_q(user, "view", "unit") | Q(Exists(on_pages))
 
 
-def story_get(*, pk: int, for_user: Any, verb: str = "view") -> Story:
+def story_get(*, pk: int, for_user: Actor, verb: str = "view") -> Story:
     """The story if the user may ``verb`` it: 404 when missing, 403 when out of scope."""
     try:
         story = Story.objects.select_related("unit").get(pk=pk)
@@ -49,7 +52,7 @@ def story_get(*, pk: int, for_user: Any, verb: str = "view") -> Story:
 
 def story_list(
     *,
-    for_user: Any,
+    for_user: Actor,
     q: str = "",
     tag: str = "",
     status: str = "",
@@ -98,7 +101,7 @@ def post_text(story: Story, platform: str) -> str:
 
 def publication_list(
     *,
-    for_user: Any,
+    for_user: Actor,
     story: Story | None = None,
     under: Unit | None = None,
     start: dt.datetime | None = None,
@@ -121,7 +124,7 @@ def publication_list(
     return qs.order_by("due_at", "page__name", "pk")
 
 
-def publication_get(*, pk: int, for_user: Any, verb: str = "view") -> Publication:
+def publication_get(*, pk: int, for_user: Actor, verb: str = "view") -> Publication:
     try:
         publication = Publication.objects.select_related("page", "page__unit", "story").get(pk=pk)
     except (Publication.DoesNotExist, ValueError, TypeError) as exc:
@@ -139,7 +142,7 @@ def api_status(publication: Publication) -> str:
 # --- share kits ------------------------------------------------------------------------------------
 
 
-def kit_list(*, for_user: Any) -> QuerySet[ShareKit]:
+def kit_list(*, for_user: Actor) -> QuerySet[ShareKit]:
     return (
         ShareKit.objects.filter(permissions.scope_q(for_user, "view", "story__unit"))
         .select_related("story", "story__unit")
@@ -148,7 +151,7 @@ def kit_list(*, for_user: Any) -> QuerySet[ShareKit]:
     )
 
 
-def kit_get(*, pk: int, for_user: Any) -> ShareKit:
+def kit_get(*, pk: int, for_user: Actor) -> ShareKit:
     try:
         kit = ShareKit.objects.select_related("story", "story__unit").get(pk=pk)
     except (ShareKit.DoesNotExist, ValueError, TypeError) as exc:
@@ -169,7 +172,7 @@ def kit_link_by_token(token: str) -> KitLink:
     return link
 
 
-def kit_counts_by_unit(*, kit: ShareKit, for_user: Any) -> list[dict[str, Any]]:
+def kit_counts_by_unit(*, kit: ShareKit, for_user: Actor) -> list[dict[str, Any]]:
     """Views and share presses per unit (aggregates only: the product never knows who)."""
     rows = (
         KitCount.objects.filter(kit=kit)

@@ -26,7 +26,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -54,10 +54,13 @@ from ketnoi.reporting.periods import read_period
 from ketnoi.units import selectors as unit_selectors
 from ketnoi.units.models import Unit
 
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
+
 # ----------------------------------------------------------------------------------------------- lists
 
 
-def indicator_list(*, for_user: Any, q: str = "") -> QuerySet[Indicator]:
+def indicator_list(*, for_user: Actor, q: str = "") -> QuerySet[Indicator]:
     qs = Indicator.objects.filter(Q(owner__isnull=True) | permissions.scope_q(for_user, "view", "owner"))
     if not permissions.can_any(for_user, "view"):
         return qs.none()
@@ -67,7 +70,7 @@ def indicator_list(*, for_user: Any, q: str = "") -> QuerySet[Indicator]:
     return qs.select_related("disaggregation", "weight").order_by("code")
 
 
-def form_list(*, for_user: Any) -> list[ReportForm]:
+def form_list(*, for_user: Actor) -> list[ReportForm]:
     """Forms the user may see: owned by a unit in their scope, or reported by one."""
     if not permissions.can_any(for_user, "view"):
         return []
@@ -78,13 +81,13 @@ def form_list(*, for_user: Any) -> list[ReportForm]:
     return sorted(forms, key=lambda f: sort_key(f.name))
 
 
-def _may_see_form(user: Any, form: ReportForm) -> bool:
+def _may_see_form(user: Actor, form: ReportForm) -> bool:
     if permissions.can(user, "view", form.owner):
         return True
     return form.units.filter(permissions.scope_q(user, "view")).exists()
 
 
-def form_get(*, code: str, for_user: Any) -> ReportForm:
+def form_get(*, code: str, for_user: Actor) -> ReportForm:
     try:
         form = ReportForm.objects.select_related("owner").get(code=code)
     except ReportForm.DoesNotExist as exc:
@@ -111,7 +114,7 @@ def form_reporting_units(
     return list(qs.order_by("path"))
 
 
-def report_get(*, form: ReportForm, unit: Unit, period: str, for_user: Any) -> Report | None:
+def report_get(*, form: ReportForm, unit: Unit, period: str, for_user: Actor) -> Report | None:
     if not permissions.can(for_user, "view", unit):
         raise PermissionDenied()
     return Report.objects.filter(form=form, unit=unit, period=period).first()
@@ -119,7 +122,7 @@ def report_get(*, form: ReportForm, unit: Unit, period: str, for_user: Any) -> R
 
 def report_list(
     *,
-    for_user: Any,
+    for_user: Actor,
     form: ReportForm | None = None,
     period: str | None = None,
     status: str | None = None,
@@ -137,7 +140,7 @@ def report_list(
     return qs.order_by("-period_end", "unit__path")
 
 
-def approvals_pending(*, for_user: Any, form: ReportForm | None = None) -> QuerySet[Report]:
+def approvals_pending(*, for_user: Actor, form: ReportForm | None = None) -> QuerySet[Report]:
     """Submitted reports of units whose parent the user may approve for (strictly below their scope roots)."""
     paths = [u.path for u in permissions.top_units(for_user, "approve")]
     if not paths:
@@ -181,7 +184,7 @@ class EntrySheet:
     deadline: dt.date
 
 
-def entry_sheet(*, form: ReportForm, unit: Unit, period: str, for_user: Any) -> EntrySheet:
+def entry_sheet(*, form: ReportForm, unit: Unit, period: str, for_user: Actor) -> EntrySheet:
     """What the data-entry screen and the XLSX template show for one unit and period."""
     from ketnoi.reporting.periods import form_deadline, form_period
     from ketnoi.reporting.values import value_key
@@ -284,7 +287,7 @@ class Completeness:
 
 
 def completeness(
-    *, form: ReportForm, unit: Unit, period: str, for_user: Any, today: dt.date | None = None
+    *, form: ReportForm, unit: Unit, period: str, for_user: Actor, today: dt.date | None = None
 ) -> Completeness:
     """Which reporting units of ``unit``'s subtree (as it then stood) reported on time, late or not at all."""
     from ketnoi.reporting.periods import form_deadline, form_period
@@ -553,7 +556,7 @@ def indicators_by_codes(codes: Sequence[str]) -> list[Indicator]:
 
 
 def analytics(
-    *, for_user: Any, indicators: Sequence[str], units: Sequence[str], periods: Sequence[str]
+    *, for_user: Actor, indicators: Sequence[str], units: Sequence[str], periods: Sequence[str]
 ) -> Analytics:
     """Aggregated values per indicator, unit (its subtree) and period; units must be in the caller's scope."""
     inds = indicators_by_codes(indicators)
@@ -577,7 +580,7 @@ class Pivot:
     totals: list[float | None] = field(default_factory=list)  # the first row's unit (or the whole) per column
 
 
-def pivot_units_by_periods(*, for_user: Any, indicator: str, unit: Unit, periods: Sequence[str]) -> Pivot:
+def pivot_units_by_periods(*, for_user: Actor, indicator: str, unit: Unit, periods: Sequence[str]) -> Pivot:
     """Rows: the unit's children (today's tree) then the unit itself; columns: periods."""
     if not permissions.can(for_user, "view", unit):
         raise PermissionDenied()
@@ -601,7 +604,7 @@ def pivot_units_by_periods(*, for_user: Any, indicator: str, unit: Unit, periods
 
 
 def pivot_periods_by_indicators(
-    *, for_user: Any, unit: Unit, indicators: Sequence[str], periods: Sequence[str]
+    *, for_user: Actor, unit: Unit, indicators: Sequence[str], periods: Sequence[str]
 ) -> Pivot:
     """Rows: periods; columns: indicators; figures for the unit's subtree."""
     if not permissions.can(for_user, "view", unit):

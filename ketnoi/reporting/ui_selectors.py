@@ -5,7 +5,7 @@ Everything here is pure read logic scoped by ``core.permissions``; writes go thr
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
@@ -17,6 +17,9 @@ from ketnoi.reporting.periods import form_periods
 from ketnoi.units.models import Unit
 from ketnoi.units.selectors import existing_q
 
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
+
 
 def period_choices(form: ReportForm, around: P.Period, *, count: int = 13) -> list[P.Period]:
     """Periods to pick from, newest first: the running one and those before it, ``around`` included."""
@@ -26,7 +29,7 @@ def period_choices(form: ReportForm, around: P.Period, *, count: int = 13) -> li
     return sorted(set(out), reverse=True)
 
 
-def summary_units(user: Any, verb: str = "view") -> list[Unit]:
+def summary_units(user: Actor, verb: str = "view") -> list[Unit]:
     """Units worth choosing as the root of a completeness or roll-up view: the person's top units and
     every unit under them that has units of its own."""
     tops = permissions.top_units(user, verb)
@@ -36,7 +39,7 @@ def summary_units(user: Any, verb: str = "view") -> list[Unit]:
     return list(Unit.objects.filter(q).filter(existing_q()).order_by("path")[:500])
 
 
-def default_root(user: Any, form: ReportForm | None = None) -> Unit | None:
+def default_root(user: Actor, form: ReportForm | None = None) -> Unit | None:
     """The unit a person's views start from: the form's owner if they see it, else their highest unit."""
     if form is not None and permissions.can(user, "view", form.owner):
         return form.owner
@@ -45,7 +48,7 @@ def default_root(user: Any, form: ReportForm | None = None) -> Unit | None:
 
 
 def value_history(
-    *, form: ReportForm, unit: Unit, period: P.Period, key: str, for_user: Any
+    *, form: ReportForm, unit: Unit, period: P.Period, key: str, for_user: Actor
 ) -> tuple[selectors.EntryField | None, list[Any]]:
     """The audit rows of one field (newest first): who changed it, when, from what to what, and why."""
     sheet = selectors.entry_sheet(form=form, unit=unit, period=period.id, for_user=for_user)
@@ -75,7 +78,7 @@ def last_reminders(form: ReportForm, period: P.Period, unit_ids: list[int]) -> d
 
 
 def units_by_periods(
-    *, for_user: Any, unit: Unit, codes: list[str], periods: list[P.Period]
+    *, for_user: Actor, unit: Unit, codes: list[str], periods: list[P.Period]
 ) -> tuple[list[Unit], dict[tuple[int, str, str], float | None]]:
     """Rows for the units-by-periods pivots of several indicators at once: the unit's children (today's
     tree, dissolved ones included so their past figures show) then the unit itself, each read with one

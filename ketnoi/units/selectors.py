@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -19,8 +19,11 @@ from ketnoi.core.exceptions import NotFound, PermissionDenied, ValidationError
 from ketnoi.lib.vn_text import fold, sort_key
 from ketnoi.units.models import Unit, UnitVersion
 
+if TYPE_CHECKING:
+    from ketnoi.core.permissions import Actor
 
-def unit_get(*, code: str, for_user: Any, verb: str = "view") -> Unit:
+
+def unit_get(*, code: str, for_user: Actor, verb: str = "view") -> Unit:
     """The unit with ``code`` if the user may ``verb`` it: 404 when missing, 403 when out of scope."""
     try:
         unit = Unit.objects.get(code=code)
@@ -79,7 +82,7 @@ def require_exists(
 
 def unit_list(
     *,
-    for_user: Any,
+    for_user: Actor,
     verb: str = "view",
     q: str = "",
     include_dissolved: bool = False,
@@ -179,7 +182,7 @@ def subtree_ids_as_of(unit: Unit, day: dt.date, tree: dict[int, UnitOnDate] | No
     return found
 
 
-def units_as_of(*, for_user: Any, day: dt.date, verb: str = "view") -> list[UnitOnDate]:
+def units_as_of(*, for_user: Actor, day: dt.date, verb: str = "view") -> list[UnitOnDate]:
     """The tree as of ``day``, limited to what the user may see today, in tree order."""
     tree = tree_as_of(day)
     allowed = set(Unit.objects.filter(permissions.scope_q(for_user, verb)).values_list("pk", flat=True))
@@ -201,7 +204,7 @@ def units_as_of(*, for_user: Any, day: dt.date, verb: str = "view") -> list[Unit
     return out
 
 
-def top_units_as_of(*, for_user: Any, day: dt.date, verb: str = "view") -> list[UnitOnDate]:
+def top_units_as_of(*, for_user: Actor, day: dt.date, verb: str = "view") -> list[UnitOnDate]:
     """The highest units the user may see in the tree of ``day`` (the roots of their scope that day)."""
     nodes = units_as_of(for_user=for_user, day=day, verb=verb)
     ids = {n.id for n in nodes}
@@ -218,7 +221,7 @@ def unit_history_versions(unit: Unit) -> list[UnitVersion]:
     return list(UnitVersion.objects.filter(unit=unit).select_related("parent").order_by("valid_from"))
 
 
-def unit_search(*, for_user: Any, q: str, limit: int = 30) -> list[Unit]:
+def unit_search(*, for_user: Actor, q: str, limit: int = 30) -> list[Unit]:
     """Diacritic- and case-insensitive search over names, short names and codes."""
     return list(unit_list(for_user=for_user, q=q, include_dissolved=True)[:limit])
 
