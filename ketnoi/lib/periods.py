@@ -372,12 +372,19 @@ def for_date(period_type: str, day: dt.date, *, span_years: int = 1, anchor: int
 
 
 def between(
-    period_type: str, start: dt.date, end: dt.date, *, span_years: int = 1, anchor: int | None = None
+    period_type: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    span_years: int = 1,
+    anchor: int | None = None,
+    limit: int | None = None,
 ) -> list[Period]:
-    """Every period of the type that overlaps ``start``..``end``, oldest first."""
+    """Every period of the type that overlaps ``start``..``end``, oldest first; with a ``limit``, at most
+    ``limit`` + 1 of them: enough to see there are too many, without listing 3 million days."""
     out: list[Period] = []
     p = for_date(period_type, start, span_years=span_years, anchor=anchor)
-    while p.start <= end:
+    while p.start <= end and (limit is None or len(out) <= limit):
         out.append(p)
         p = for_date(period_type, p.end + dt.timedelta(days=1), span_years=span_years, anchor=anchor)
     return out

@@ -147,6 +147,7 @@ def test_custom_spans_follow_their_anchor_year() -> None:
 def test_between_lists_every_overlapping_period() -> None:
     ids = [p.id for p in P.between(P.QUARTERLY, D(2020, 2, 15), D(2020, 7, 1))]
     assert ids == ["2020Q1", "2020Q2", "2020Q3"]
+    assert len(P.between(P.DAILY, D(1, 1, 1), D(9999, 12, 31), limit=100)) == 101  # stops early
 
 
 def test_dhis2_type_names_map_both_ways() -> None:

@@ -71,7 +71,9 @@ def _period_list(
     periods = selectors.parse_periods([start_id, end_id])
     start, end = sorted(periods)
     span, anchor = (form.span_years, form.span_anchor) if form is not None else (1, None)
-    found = P.between(period_type, start.start, end.end, span_years=span, anchor=anchor)
+    found = P.between(
+        period_type, start.start, end.end, span_years=span, anchor=anchor, limit=MAX_PERIODS + 2
+    )
     found = [p for p in found if start.start <= p.start and p.end <= end.end] or found
     if len(found) > MAX_PERIODS:
         raise ValidationError(
