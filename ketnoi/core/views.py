@@ -5,8 +5,9 @@ The home overview and the language switch are pages of the site layer (``ketnoi.
 from __future__ import annotations
 
 import gzip
-import importlib.metadata
+import re
 from functools import cache
+from pathlib import Path
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -26,21 +27,31 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
-# The script's address carries the plotly package's version (site/urls.py): a new version, a new address,
-# so browsers may keep the script for a year (cache-busting without a build step).
-PLOTLY_VERSION = importlib.metadata.version("plotly")
+# Charts use plotly.js's scatter and bar traces only, so the browser gets plotly.js's own partial "basic"
+# bundle (scatter, bar, pie: 1,2 MB, about 395 KB compressed, against 4,8 MB for the full bundle the Python
+# package ships), vendored in static/ketnoi/vendor/ by tools/plotly_basic.sh at the plotly.js version of the
+# installed plotly package (core/tests/test_plotly_bundle.py holds them equal). The script's address carries
+# that version (site/urls.py): a new version, a new address, so browsers may keep it for a year.
+PLOTLY_BUNDLE = Path(__file__).parent / "static" / "ketnoi" / "vendor" / "plotly-basic.min.js"
+
+
+def bundle_version(source: str) -> str:
+    """The plotly.js version a bundle announces in its first lines ("plotly.js (basic - minified) v4.1.1")."""
+    found = re.search(r"plotly\.js\b[^\n]*? v(\d+\.\d+\.\d+)", source[:600])
+    return found.group(1) if found else "0"
 
 
 @cache
 def _plotly_source() -> bytes:
-    from plotly.offline import get_plotlyjs
+    return PLOTLY_BUNDLE.read_bytes()
 
-    return get_plotlyjs().encode()
+
+PLOTLY_VERSION = bundle_version(_plotly_source().decode("utf-8", "replace"))
 
 
 @cache
 def _plotly_gzipped() -> bytes:
-    """The 4,8 MB script compressed once (about 1,4 MB), served to every browser that accepts gzip."""
+    """The bundle compressed once, served to every browser that accepts gzip."""
     return gzip.compress(_plotly_source(), compresslevel=9, mtime=0)
 
 
@@ -48,9 +59,7 @@ def _plotly_gzipped() -> bytes:
 @cache_control(public=True, max_age=365 * 24 * 3600, immutable=True)
 @vary_on_headers("Accept-Encoding")
 def plotly_js(request: HttpRequest) -> HttpResponse:
-    """plotly.js from the installed plotly package, compressed and cache-busted: charts never load from a CDN.
-    (The Python package ships the full bundle only; a partial bundle needs plotly.js's own build, see the
-    README's "Charts" note.)"""
+    """plotly.js's partial bundle, vendored, compressed and cache-busted: charts never load from a CDN."""
     if "gzip" in request.headers.get("Accept-Encoding", ""):
         response = HttpResponse(_plotly_gzipped(), content_type="application/javascript; charset=utf-8")
         response["Content-Encoding"] = "gzip"
