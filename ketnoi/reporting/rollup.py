@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from ketnoi.lib import periods as P
 from ketnoi.reporting.models import DataValue, Rollup, RollupPeriod
-from ketnoi.units.models import UnitVersion
+from ketnoi.units.models import Unit, UnitVersion
 
 # (ancestor, indicator, option, period) -> [total, n]
 Deltas = dict[tuple[int, int, int, str], list[float]]
@@ -49,19 +49,37 @@ def ancestors_in(parents: dict[int, int | None], unit_id: int) -> list[int]:
     return out
 
 
-def ancestors_as_of(unit_id: int, day: dt.date) -> list[int]:
-    """Strict ancestors of a unit on ``day``, nearest first (one small query per level)."""
+def ancestors_as_of(unit_id: int, day: dt.date, path: str = "") -> list[int]:
+    """Strict ancestors of a unit on ``day``, nearest first.
+
+    With the unit's (today's) tree ``path``, the versions of today's ancestors are read in one query and
+    the chain followed through them; a level that differs from today's tree (a reorganisation) is read
+    with one small query, as is every level without a ``path``.
+    """
+    known: dict[int, int | None] = {}
+    if path:
+        steplen = Unit.steplen
+        prefixes = [path[:i] for i in range(steplen, len(path) + 1, steplen)]
+        known = dict(
+            UnitVersion.objects.filter(unit__path__in=prefixes)
+            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+            .values_list("unit_id", "parent_id")
+        )
     out: list[int] = []
     current = unit_id
     seen = {unit_id}
     while True:
-        parent = (
-            UnitVersion.objects.filter(unit_id=current)
-            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-            .values_list("parent_id", flat=True)
-            .first()
-        )
+        if current in known:
+            parent = known[current]
+        else:
+            parent = (
+                UnitVersion.objects.filter(unit_id=current)
+                .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+                .values_list("parent_id", flat=True)
+                .first()
+            )
         if parent is None or parent in seen:
             return out
         out.append(parent)
@@ -72,20 +90,24 @@ def ancestors_as_of(unit_id: int, day: dt.date) -> list[int]:
 def lock_periods(period_ids: Iterable[str]) -> dict[str, bool]:
     """Make sure each period has its RollupPeriod row and lock it; answer whether each is built."""
     ids = sorted(set(period_ids))
-    existing = set(RollupPeriod.objects.filter(period__in=ids).values_list("period", flat=True))
-    missing = [pid for pid in ids if pid not in existing]
-    if missing:
-        # A period without any value yet has an (empty) roll-up that is trivially current.
-        with_values = set(
-            DataValue.objects.filter(period__in=missing).values_list("period", flat=True).distinct()
-        )
-        RollupPeriod.objects.bulk_create(
-            [
-                RollupPeriod(period=pid, period_end=P.parse(pid).end, built=pid not in with_values)
-                for pid in missing
-            ],
-            ignore_conflicts=True,
-        )
+    locked = {
+        r.period: r.built
+        for r in RollupPeriod.objects.select_for_update().filter(period__in=ids).order_by("period")
+    }
+    missing = [pid for pid in ids if pid not in locked]
+    if not missing:  # the usual case: one statement
+        return locked
+    # A period without any value yet has an (empty) roll-up that is trivially current.
+    with_values = set(
+        DataValue.objects.filter(period__in=missing).values_list("period", flat=True).distinct()
+    )
+    RollupPeriod.objects.bulk_create(
+        [
+            RollupPeriod(period=pid, period_end=P.parse(pid).end, built=pid not in with_values)
+            for pid in missing
+        ],
+        ignore_conflicts=True,
+    )
     rows = RollupPeriod.objects.select_for_update().filter(period__in=ids).order_by("period")
     return {r.period: r.built for r in rows}
 

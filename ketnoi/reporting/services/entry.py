@@ -9,7 +9,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
@@ -86,6 +90,10 @@ def report_open(*, form: ReportForm, unit: Unit, period: str, by: Actor) -> Repo
     p = form_period(form, period)
     # A unit reports the periods it existed in, on the day of the period closest to its existence.
     require_exists(unit, min(max(p.start, unit.valid_from or p.start), p.end))
+    return _report_get_or_create(form, unit, p)
+
+
+def _report_get_or_create(form: ReportForm, unit: Unit, p: P.Period) -> Report:
     report, _created = Report.objects.get_or_create(
         form=form,
         unit=unit,
@@ -111,22 +119,50 @@ def _options_by_disaggregation(items: list[FormIndicator]) -> dict[int, list[Dis
     return out
 
 
+HISTORY_DEPTH = 12  # the outlier warning compares with the unit's last 12 periods of the field
+
+
 def outlier_warning(
     indicator: Indicator, unit: Unit, period: P.Period, number: float, option_id: int | None, place: str
 ) -> str | None:
     """A warning when the value lies far from the unit's own history of this indicator (last 12 periods)."""
-    history_raw = list(
+    history = _histories(unit, period, [(indicator.pk, option_id)]).get((indicator.pk, option_id), [])
+    return _outlier_text(history, number, place)
+
+
+def _histories(
+    unit: Unit, period: P.Period, slots: Sequence[tuple[int, int | None]]
+) -> dict[tuple[int, int | None], list[float]]:
+    """Per (indicator, option), the unit's last numbers before the period, newest first: one query."""
+    if not slots:
+        return {}
+    wanted = set(slots)
+    rows = (
         DataValue.objects.filter(
-            indicator=indicator,
             unit=unit,
-            option_id=option_id,
+            indicator_id__in={i for i, _o in wanted},
             period_end__lt=period.start,
             number__isnull=False,
         )
-        .order_by("-period_end")
-        .values_list("number", flat=True)[:12]
+        .annotate(
+            depth=Window(
+                RowNumber(),
+                partition_by=[F("indicator_id"), F("option_id")],
+                order_by=F("period_end").desc(),
+            )
+        )
+        .filter(depth__lte=HISTORY_DEPTH)
+        .order_by("indicator_id", "option_id", "-period_end")
+        .values_list("indicator_id", "option_id", "number")
     )
-    history = [h for h in history_raw if h is not None]
+    out: dict[tuple[int, int | None], list[float]] = {}
+    for indicator_id, option_id, number in rows:
+        if (indicator_id, option_id) in wanted and number is not None:
+            out.setdefault((indicator_id, option_id), []).append(number)
+    return out
+
+
+def _outlier_text(history: Sequence[float], number: float, place: str) -> str | None:
     if len(history) < 3:
         return None
     mean = sum(history) / len(history)
@@ -145,14 +181,37 @@ def outlier_warning(
     return None
 
 
+@dataclass(frozen=True)
+class FormRules:
+    """A form's rules and the names of its indicators, read once (before a save takes the write lock)."""
+
+    rules: list[ValidationRule]
+    names: dict[str, str]
+
+
+def form_rules(form: ReportForm, items: Sequence[FormIndicator] | None = None) -> FormRules:
+    """The form's rules; the indicators' names from ``items`` (``_form_items``) when given."""
+    if items is None:
+        names = {str(c): str(n) for c, n in form.indicators.values_list("code", "name")}
+    else:
+        names = {it.indicator.code: it.indicator.name for it in items}
+    return FormRules(rules=list(form.rules.all()), names=names)
+
+
 def check_rules(
-    form: ReportForm, unit: Unit, period: P.Period, numbers: Mapping[str, float | None]
+    form: ReportForm,
+    unit: Unit,
+    period: P.Period,
+    numbers: Mapping[str, float | None],
+    *,
+    rules: FormRules | None = None,
 ) -> tuple[dict[str, str], list[str]]:
     """(errors keyed by the rule's first indicator code, warnings) of the form's rules on these totals."""
     errors: dict[str, str] = {}
     warnings: list[str] = []
-    names: dict[str, str] = {str(c): str(n) for c, n in form.indicators.values_list("code", "name")}
-    for rule in form.rules.all():
+    rules = rules or form_rules(form)
+    names = rules.names
+    for rule in rules.rules:
         a = expressions.evaluate(rule.left, numbers)
         b = expressions.evaluate(rule.right, numbers)
         if a is None or b is None or expressions.COMPARE[rule.operator](a, b):
@@ -193,22 +252,33 @@ def _write_values(
     period: P.Period,
     by: Actor,
     reason: str,
+    existing: Mapping[tuple[int, int | None], DataValue] | None = None,
+    ancestors: list[int] | None = None,
 ) -> tuple[int, int, int, int]:
     """Write (indicator, option, text, number, comment) for one unit and period, keeping roll-ups current.
 
-    An empty text deletes the value. Returns (created, updated, deleted, unchanged).
+    An empty text deletes the value. Returns (created, updated, deleted, unchanged). ``existing`` (the
+    unit's rows of the period, read under lock) and ``ancestors`` (``rollup.ancestors_as_of``) are read
+    here unless given. New and changed values are written in bulk, each with its audit row.
     """
-    existing = {
-        (v.indicator_id, v.option_id): v
-        for v in DataValue.objects.filter(
-            unit=unit, period=period.id, indicator_id__in=[c[0].pk for c in changes]
-        ).select_for_update()
-    }
+    if existing is None:
+        existing = {
+            (v.indicator_id, v.option_id): v
+            for v in DataValue.objects.filter(
+                unit=unit, period=period.id, indicator_id__in=[c[0].pk for c in changes]
+            ).select_for_update()
+        }
     built = rollup.lock_periods([period.id])[period.id]
-    ancestors = rollup.ancestors_as_of(unit.pk, period.end) if built else []
+    if not built:
+        ancestors = []
+    elif ancestors is None:
+        ancestors = rollup.ancestors_as_of(unit.pk, period.end, unit.path)
     deltas: rollup.Deltas = {}
     created = updated = deleted = unchanged = 0
     user = permissions.person(by)
+    inserts: list[DataValue] = []
+    updates: list[DataValue] = []
+    now = timezone.now()
     for ind, opt, text, number, comment in changes:
         old = existing.get((ind.pk, opt.pk if opt else None))
         if text == "":
@@ -229,8 +299,9 @@ def _write_values(
             old.value, old.number, old.stored_by = text, number, user
             if comment:
                 old.comment = comment
+            old.updated_at = now
             stamp(old, by, reason)
-            old.save()
+            updates.append(old)
             rollup.add_delta(deltas, ancestors, ind.pk, old.option_id, period.id, d_total, d_n)
             updated += 1
         else:
@@ -245,18 +316,29 @@ def _write_values(
                 number=number,
                 comment=comment,
                 stored_by=user,
+                created_at=now,
+                updated_at=now,
             )
             stamp(v, by, reason)
-            v.save()
+            inserts.append(v)
             if number is not None:
                 rollup.add_delta(deltas, ancestors, ind.pk, opt.pk if opt else None, period.id, number, 1)
             created += 1
+    if inserts:
+        bulk_create_with_history(inserts, DataValue, default_change_reason=None, default_date=now)
+    if updates:
+        bulk_update_with_history(
+            updates,
+            DataValue,
+            ["value", "number", "stored_by", "comment", "updated_at"],
+            default_change_reason=None,
+            default_date=now,
+        )
     rollup.apply(deltas)
     return created, updated, deleted, unchanged
 
 
 @permissions.gated
-@transaction.atomic
 def report_values_save(
     *,
     form: ReportForm,
@@ -272,13 +354,16 @@ def report_values_save(
 
     Text values are read in ``dialect``: the screen and spreadsheets are ``VIETNAMESE`` (16.000, 1,5, Có),
     the REST API is ``EXCHANGE`` (16000, 1.5, true); see ``ketnoi.lib.values``.
+
+    Everything that only reads (the form, the values' checks, the outlier history, the rules, the unit's
+    ancestors) runs before the write transaction; inside it (SQLite's one write lock) the report is
+    opened, the unit's current values read under lock, the rules checked on the totals they will make,
+    and the values written in bulk with their audit rows.
     """
-    report = report_open(form=form, unit=unit, period=period, by=by)
-    if not report.is_editable:
-        raise Conflict(
-            locked_reason(form, unit.pk, report.period, []) or _("This report cannot be changed now."),
-        )
+    permissions.require(by, "enter_data", unit)
+    _require_reporting_unit(form, unit)
     p = form_period(form, period)
+    require_exists(unit, min(max(p.start, unit.valid_from or p.start), p.end))
     items = _form_items(form)
     options = _options_by_disaggregation(items)
     slots: dict[str, tuple[Indicator, DisaggregationOption | None]] = {}
@@ -292,7 +377,6 @@ def report_values_save(
         else:
             slots[ind.code] = (ind, None)
     errors: dict[str, str] = {}
-    warnings: list[str] = []
     changes: list[tuple[Indicator, DisaggregationOption | None, str, float | None, str]] = []
     for key, raw in values.items():
         slot = slots.get(key)
@@ -314,33 +398,69 @@ def report_values_save(
             errors[key] = str(exc)
             continue
         changes.append((ind, opt, text, number, (comments or {}).get(key, "")))
-        if number is not None and ind.value_type != ValueType.BOOLEAN:
-            warning = outlier_warning(ind, unit, p, number, opt.pk if opt else None, where(unit, p, ind, opt))
-            if warning:
-                warnings.append(warning)
     if errors:
-        raise ValidationError(_("Some values are not valid; nothing was saved."), fields=errors)
-    # Rules are checked on the totals as they will be after this save.
-    totals = _totals(form, unit, p.id)
-    pending: dict[str, dict[int | None, float | None]] = {}
-    for ind, opt, _text, number, _c in changes:
-        pending.setdefault(ind.code, {})[opt.pk if opt else None] = number
-    for code, by_option in pending.items():
-        current: dict[int | None, float | None] = dict(
-            DataValue.objects.filter(unit=unit, period=p.id, indicator__code=code).values_list(
-                "option_id", "number"
+        # A locked report answers that it is locked, whatever the values.
+        current = Report.objects.filter(form=form, unit=unit, period=p.id).first()
+        if current is not None and not current.is_editable:
+            raise Conflict(
+                locked_reason(form, unit.pk, current.period, []) or _("This report cannot be changed now."),
             )
+        raise ValidationError(_("Some values are not valid; nothing was saved."), fields=errors)
+    # The outlier warning compares each number with the unit's own history: one query for every field.
+    checked: list[tuple[Indicator, DisaggregationOption | None, float]] = []
+    for ind, opt, _t, number, _c in changes:
+        if number is not None and ind.value_type != ValueType.BOOLEAN:
+            checked.append((ind, opt, number))
+    histories = _histories(unit, p, [(ind.pk, opt.pk if opt else None) for ind, opt, _n in checked])
+    warnings: list[str] = []
+    for ind, opt, number in checked:
+        history = histories.get((ind.pk, opt.pk if opt else None), [])
+        warning = _outlier_text(history, number, where(unit, p, ind, opt))
+        if warning:
+            warnings.append(warning)
+    rules = form_rules(form, items)
+    ancestors = rollup.ancestors_as_of(unit.pk, p.end, unit.path)
+    with transaction.atomic():
+        # Checked above: the caller's right, a reporting unit, a period the unit existed in.
+        report = _report_get_or_create(form, unit, p)
+        if not report.is_editable:
+            raise Conflict(
+                locked_reason(form, unit.pk, report.period, []) or _("This report cannot be changed now."),
+            )
+        # The unit's values of the period, under lock: the rules' totals and the rows to change.
+        rows = list(
+            DataValue.objects.filter(unit=unit, period=p.id, indicator__forms=form)
+            .select_related("indicator")
+            .select_for_update(of=("self",))
         )
-        current.update(by_option)
-        nums = [n for n in current.values() if n is not None]
-        totals[code] = sum(nums) if nums else None
-    rule_errors, rule_warnings = check_rules(form, unit, p, totals)
-    if rule_errors:
-        raise ValidationError(_("Some values break the form's rules; nothing was saved."), fields=rule_errors)
-    warnings.extend(rule_warnings)
-    created, updated, deleted, unchanged = _write_values(
-        changes, unit=unit, period=p, by=by, reason=reason or _("Entered in the form")
-    )
-    if created or updated or deleted:
-        report.save(update_fields=["updated_at"])
+        # Rules are checked on the totals as they will be after this save.
+        after: dict[str, dict[int | None, float | None]] = {}
+        for row in rows:
+            after.setdefault(row.indicator.code, {})[row.option_id] = row.number
+        for ind, opt, _text, number, _c in changes:
+            after.setdefault(ind.code, {})[opt.pk if opt else None] = number
+        totals: dict[str, float | None] = {}
+        for code, by_option in after.items():
+            nums = [n for n in by_option.values() if n is not None]
+            if nums:
+                totals[code] = sum(nums)
+            elif any(ind.code == code for ind, _o, _t, _n, _c in changes):
+                totals[code] = None
+        rule_errors, rule_warnings = check_rules(form, unit, p, totals, rules=rules)
+        if rule_errors:
+            raise ValidationError(
+                _("Some values break the form's rules; nothing was saved."), fields=rule_errors
+            )
+        warnings.extend(rule_warnings)
+        created, updated, deleted, unchanged = _write_values(
+            changes,
+            unit=unit,
+            period=p,
+            by=by,
+            reason=reason or _("Entered in the form"),
+            existing={(v.indicator_id, v.option_id): v for v in rows},
+            ancestors=ancestors,
+        )
+        if created or updated or deleted:
+            report.save(update_fields=["updated_at"])
     return SaveResult(report, created, updated, deleted, unchanged, warnings)
