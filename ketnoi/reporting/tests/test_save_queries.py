@@ -47,7 +47,7 @@ def test_a_save_of_eleven_fields_runs_a_bounded_number_of_statements(
     for month in ("202001", "202002", "202003"):
         _save(wide_form, xpn, month, dict.fromkeys(CODES, "100"), clerk)
     # Another commune saved first: the period's roll-up exists, as on any deadline day.
-    _save(wide_form, unit("BP-BGM-XDK"), "202004", {c: "100" for c in CODES}, clerk)
+    _save(wide_form, unit("BP-BGM-XDK"), "202004", dict.fromkeys(CODES, "100"), clerk)
     # New values of a new report (inserts), with history for the outlier check and one far value.
     values = dict.fromkeys(CODES, "100") | {"f05": "5.000"}
     with django_assert_max_num_queries(20):
