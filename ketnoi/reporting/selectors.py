@@ -4,14 +4,14 @@ Lists and look-ups (scoped to what the user may see; one object: NotFound 404 / 
     indicator_list(*, for_user, q="") -> QuerySet[Indicator]
     form_list(*, for_user) -> list[ReportForm]               forms owned in, or reported by, the user's scope
     form_get(*, code, for_user) -> ReportForm
-    form_reporting_units(form, *, under=None, day=None) -> list[Unit]
+    form_reporting_units(form, *, under=None, day=None, tree=None) -> list[Unit]
     report_get(*, form, unit, period, for_user) -> Report | None
     report_list(*, for_user, form=None, period=None, status=None, under=None) -> QuerySet[Report]
     approvals_pending(*, for_user, form=None) -> QuerySet[Report]       submitted, awaiting the user
     entry_sheet(*, form, unit, period, for_user) -> EntrySheet         the form's fields with current and
                                                                         previous-period values
 Completeness
-    completeness(*, form, unit, period, for_user, today=None) -> Completeness
+    completeness(*, form, unit, period, for_user, today=None, tree=None) -> Completeness
 Roll-up and analytics (figures for a subtree as it stood in each period; values count at once)
     aggregate(*, indicators, unit, periods, option=None) -> dict[(code, period_id), float | None]
     analytics(*, for_user, indicators: Sequence[str], units: Sequence[str], periods: Sequence[str],
@@ -98,13 +98,20 @@ def form_get(*, code: str, for_user: Actor) -> ReportForm:
 
 
 def form_reporting_units(
-    form: ReportForm, *, under: Unit | None = None, day: dt.date | None = None
+    form: ReportForm,
+    *,
+    under: Unit | None = None,
+    day: dt.date | None = None,
+    tree: dict[int, unit_selectors.UnitOnDate] | None = None,
 ) -> list[Unit]:
-    """The form's reporting units (in ``under``'s subtree as of ``day`` when given), in tree order."""
+    """The form's reporting units (in ``under``'s subtree as of ``day`` when given), in tree order.
+
+    ``tree``: ``units.selectors.tree_as_of(day)`` when the caller has it already (read once per request).
+    """
     qs = form.units.all()
     if under is not None:
         if day is not None:
-            qs = qs.filter(pk__in=unit_selectors.subtree_ids_as_of(under, day))
+            qs = qs.filter(pk__in=unit_selectors.subtree_ids_as_of(under, day, tree))
         else:
             qs = qs.filter(path__startswith=under.path)
     if day is not None:
@@ -287,9 +294,19 @@ class Completeness:
 
 
 def completeness(
-    *, form: ReportForm, unit: Unit, period: str, for_user: Actor, today: dt.date | None = None
+    *,
+    form: ReportForm,
+    unit: Unit,
+    period: str,
+    for_user: Actor,
+    today: dt.date | None = None,
+    tree: dict[int, unit_selectors.UnitOnDate] | None = None,
 ) -> Completeness:
-    """Which reporting units of ``unit``'s subtree (as it then stood) reported on time, late or not at all."""
+    """Which reporting units of ``unit``'s subtree (as it then stood) reported on time, late or not at all.
+
+    ``tree``: ``units.selectors.tree_as_of`` of the period's last day when the caller has it already; the
+    whole tree is otherwise read once here (a province's tree holds thousands of units).
+    """
     from ketnoi.reporting.periods import form_deadline, form_period
 
     if not permissions.can(for_user, "view", unit):
@@ -297,14 +314,14 @@ def completeness(
     p = form_period(form, period)
     today = today or timezone.localdate()
     deadline = form_deadline(form, p)
-    units = form_reporting_units(form, under=unit, day=p.end)
+    tree = tree if tree is not None else unit_selectors.tree_as_of(p.end)
+    units = form_reporting_units(form, under=unit, day=p.end, tree=tree)
     reports = {
         r.unit_id: r
         for r in Report.objects.filter(form=form, period=p.id, unit_id__in=[u.pk for u in units]).only(
             "unit_id", "status", "submitted_at", "deadline"
         )
     }
-    tree = unit_selectors.tree_as_of(p.end)
     result = Completeness(form, unit, p, deadline, today > deadline)
     for u in units:
         r = reports.get(u.pk)

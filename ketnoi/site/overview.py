@@ -18,7 +18,7 @@ from ketnoi.pages.selectors import page_list
 from ketnoi.reporting.periods import current_period
 from ketnoi.reporting.selectors import completeness, form_list
 from ketnoi.units.models import Unit
-from ketnoi.units.selectors import subtree_ids_as_of, tree_as_of
+from ketnoi.units.selectors import Trees, subtree_ids_as_of
 
 
 @dataclass
@@ -54,9 +54,9 @@ class Overview:
     overdue_tasks: list[Any] = field(default_factory=list)
 
 
-def _pages(unit: Unit, user: Any, today: dt.date, day: dt.date) -> PagesGlance:
+def _pages(unit: Unit, user: Any, today: dt.date, day: dt.date, trees: Trees) -> PagesGlance:
     if day < today:  # the pages of the unit's subtree on that day (a district's before 01/07/2025)
-        pages = page_list(for_user=user).filter(unit_id__in=subtree_ids_as_of(unit, day))
+        pages = page_list(for_user=user).filter(unit_id__in=subtree_ids_as_of(unit, day, trees(day)))
         failing = None  # a checklist is today's state only
     else:
         pages = page_list(for_user=user, under=unit)
@@ -72,11 +72,15 @@ def _pages(unit: Unit, user: Any, today: dt.date, day: dt.date) -> PagesGlance:
     )
 
 
-def _forms(unit: Unit, user: Any, today: dt.date, day: dt.date, limit: int = 3) -> list[FormGlance]:
+def _forms(
+    unit: Unit, user: Any, today: dt.date, day: dt.date, trees: Trees, limit: int = 3
+) -> list[FormGlance]:
     out = []
     for form in form_list(for_user=user)[:limit]:
         period = current_period(form, day)
-        state = completeness(form=form, unit=unit, period=period.id, for_user=user, today=today)
+        state = completeness(
+            form=form, unit=unit, period=period.id, for_user=user, today=today, tree=trees(period.end)
+        )
         out.append(
             FormGlance(
                 code=form.code,
@@ -97,21 +101,22 @@ def overview_for(*, user: Any, unit: Unit, day: dt.date | None = None) -> Overvi
     date (the list of overdue tasks is today's only)."""
     today = timezone.localdate()
     shown = day or today
-    node = tree_as_of(shown).get(unit.pk)
+    trees = Trees()  # the tree of each day read once for the whole glance
     if day is not None:
+        node = trees(day).get(unit.pk)
         return Overview(
             unit=unit,
             name=node.name if node else unit.name,
             day=day,
-            pages=_pages(unit, user, today, shown),
-            forms=_forms(unit, user, today, shown),
+            pages=_pages(unit, user, today, shown, trees),
+            forms=_forms(unit, user, today, shown, trees),
         )
     late_tasks = overdue(for_user=user, limit=200)
     return Overview(
         unit=unit,
         name=unit.name,
-        pages=_pages(unit, user, today, shown),
-        forms=_forms(unit, user, today, shown),
+        pages=_pages(unit, user, today, shown, trees),
+        forms=_forms(unit, user, today, shown, trees),
         overdue=len(late_tasks),
         due_soon=len(due_soon(for_user=user, limit=200)),
         overdue_tasks=late_tasks[:5],

@@ -134,6 +134,19 @@ def tree_as_of(day: dt.date) -> dict[int, UnitOnDate]:
     }
 
 
+class Trees:
+    """``tree_as_of`` read once per day asked: one request's memo (a province's tree holds thousands of
+    units, and a page often needs the same day's tree for several forms or figures)."""
+
+    def __init__(self) -> None:
+        self._by_day: dict[dt.date, dict[int, UnitOnDate]] = {}
+
+    def __call__(self, day: dt.date) -> dict[int, UnitOnDate]:
+        if day not in self._by_day:
+            self._by_day[day] = tree_as_of(day)
+        return self._by_day[day]
+
+
 def records_parents_on(day: dt.date) -> dict[int, int | None]:
     """unit id -> the unit its records count under on ``day``: its parent that day, or for a unit merged or
     dissolved before ``day`` the unit that took it over (as today's tree keeps it). Every unit has an entry;

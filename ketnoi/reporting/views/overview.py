@@ -42,6 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     cards: list[dict[str, Any]] = []
+    trees = unit_selectors.Trees()  # forms of the same period share the tree of its last day
     for form in selectors.form_list(for_user=user)[:HOME_FORMS]:
         if not form.is_active:
             continue
@@ -50,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
         summary = None
         if root is not None:
             summary = selectors.completeness(
-                form=form, unit=root, period=period.id, for_user=user, today=today
+                form=form, unit=root, period=period.id, for_user=user, today=today, tree=trees(period.end)
             )
         entry_units = form.units.filter(permissions.scope_q(user, "enter_data")).order_by("path")
         own = [u for u in entry_units[:6] if u.is_active_on(period.end)]
@@ -107,13 +108,13 @@ def status(request: HttpRequest, form_code: str, period_id: str) -> HttpResponse
 
 def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, root: Unit) -> dict[str, Any]:
     user = request.user
-    result = selectors.completeness(form=form, unit=root, period=period.id, for_user=user)
+    tree = unit_selectors.tree_as_of(period.end)
+    result = selectors.completeness(form=form, unit=root, period=period.id, for_user=user, tree=tree)
     reminders = ui_selectors.last_reminders(form, period, [s.unit_id for s in result.expected])
     units = {u.pk: u for u in Unit.objects.filter(pk__in=[s.unit_id for s in result.expected])}
     # The parent unit's approver approves and reminds (``services.may_approve``): parents read at once.
     approving = services.approving_units(units.values())
     rows: list[dict[str, Any]] = []
-    tree = unit_selectors.tree_as_of(period.end)
 
     def level(unit_id: int) -> int:  # how far below the chosen unit, in the tree of the period
         steps, node = 0, tree.get(unit_id)
