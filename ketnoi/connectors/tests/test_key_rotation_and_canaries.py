@@ -25,6 +25,7 @@ from ketnoi.connectors import services
 from ketnoi.connectors.models import PageCredential
 from ketnoi.core.crypto import EncryptedTextField, UnreadableSecret, decrypt, encrypted_fields
 from ketnoi.core.models import SecurityEvent
+from ketnoi.core.permissions import SYSTEM
 
 CANARY_TOKEN = "EAAB-canary-token-7f3a9c1e5b-KETNOI"
 CANARY_SECRET = "canary-app-secret-9b8c7d6e5f"
@@ -34,7 +35,7 @@ OLD_KEY = "the-old-key-kept-outside-the-database"
 NEW_KEY = "the-new-key-kept-outside-the-database"
 
 
-def _zalo_credential(make_page: Any, by: Any = None) -> PageCredential:
+def _zalo_credential(make_page: Any, by: Any = SYSTEM) -> PageCredential:
     page = make_page("zalo_oa", "4318999999999999991", unit_code="BP-BGM")
     return services.credential_set(
         page=page,

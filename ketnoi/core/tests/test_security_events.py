@@ -64,7 +64,7 @@ def test_a_refused_page_and_a_refused_api_call_are_recorded_with_the_unit(
     assert client.get("/accounts/people/").status_code == 403
     refused = SecurityEvent.objects.filter(kind="access_refused", person=bob)
     assert refused.count() == 1 and refused.get().detail["path"] == "/accounts/people/"
-    response = api_as(bob).patch("units/BP-BGM", {"name": "Đổi tên"})
+    response = api_as(bob).patch("units/BP-BGM", {"short_name": "Đổi tên"})
     assert response.status_code == 403
     assert refused.count() == 2
     event = refused.order_by("-id").first()
