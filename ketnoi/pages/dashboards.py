@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,20 +138,31 @@ def _silent(unit: Unit, today: dt.date) -> tuple[list[Page], int]:
     return list(qs[:LIST_LIMIT]), qs.count()
 
 
-def failing_pages(
-    unit: Unit, today: dt.date, limit: int | None = LIST_LIMIT, offset: int = 0
-) -> tuple[list[Result], int]:
-    """Pages of the subtree (not retired) that fail the checklist or are overdue for review: all of them are
-    checked from narrow rows, and only those shown (``offset``, ``limit``: one screen's page) are loaded."""
+def failing_page_ids(unit: Unit, today: dt.date) -> list[int]:
+    """Ids of the subtree's pages (not retired) that fail the checklist or are overdue for review, in the
+    list's order: every page checked at once from narrow rows (``checklist.failing_ids``)."""
     pages = (
         Page.objects.filter(unit__path__startswith=unit.path)
         .exclude(status=PageStatus.RETIRED)
         .order_by("unit__path", "name_folded", "pk")
     )
-    ids = failing_ids(pages, today=today)
+    return failing_ids(pages, today=today)
+
+
+def checklist_results(ids: Sequence[int], today: dt.date) -> list[Result]:
+    """The checklists of the pages shown (one screen's ids), loaded in three queries whatever their number."""
+    loaded = Page.objects.select_related("unit").prefetch_related("administrators__user").in_bulk(ids)
+    return [evaluate(loaded[pk], today=today) for pk in ids]
+
+
+def failing_pages(
+    unit: Unit, today: dt.date, limit: int | None = LIST_LIMIT, offset: int = 0
+) -> tuple[list[Result], int]:
+    """Pages of the subtree (not retired) that fail the checklist or are overdue for review: all of them are
+    checked from narrow rows, and only those shown (``offset``, ``limit``: one screen's page) are loaded."""
+    ids = failing_page_ids(unit, today)
     shown = ids[offset : offset + limit] if limit else ids[offset:]
-    loaded = Page.objects.select_related("unit").prefetch_related("administrators__user").in_bulk(shown)
-    return [evaluate(loaded[pk], today=today) for pk in shown], len(ids)
+    return checklist_results(shown, today), len(ids)
 
 
 def grassroots(unit: Unit) -> list[dict[str, Any]]:

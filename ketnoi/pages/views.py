@@ -329,11 +329,9 @@ CHECKLIST_PAGE = 25  # pages of the checklist per screen
 def checklist_view(request: HttpRequest) -> HttpResponse:
     unit = _chosen_unit(request)
     today = timezone.localdate()
-    _first, count = dashboards.failing_pages(unit, today, limit=1)
-    screen = Paginator(range(count), CHECKLIST_PAGE).get_page(request.GET.get("p"))
-    failing, count = dashboards.failing_pages(
-        unit, today, limit=CHECKLIST_PAGE, offset=max(0, screen.start_index() - 1)
-    )
+    ids = dashboards.failing_page_ids(unit, today)  # the whole checklist once, the screen's pages loaded
+    screen = Paginator(ids, CHECKLIST_PAGE).get_page(request.GET.get("p"))
+    failing, count = dashboards.checklist_results(list(screen.object_list), today), len(ids)
     return _render(
         request,
         "pages/checklist.html",

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from ketnoi.directives.selectors import due_soon, overdue
-from ketnoi.pages.dashboards import failing_pages, series
+from ketnoi.pages.dashboards import failing_page_ids, series
 from ketnoi.pages.selectors import page_list
 from ketnoi.reporting.periods import current_period
 from ketnoi.reporting.selectors import completeness, form_list
@@ -60,7 +60,7 @@ def _pages(unit: Unit, user: Any, today: dt.date, day: dt.date, trees: Trees) ->
         failing = None  # a checklist is today's state only
     else:
         pages = page_list(for_user=user, under=unit)
-        _, failing = failing_pages(unit, today, limit=1)
+        failing = len(failing_page_ids(unit, today))
     months = [m for m in series(unit) if m["month"] <= day]
     last = months[-1] if months else None
     return PagesGlance(
