@@ -101,7 +101,12 @@ class ReportDocument(BaseModel):
     number = models.CharField(_("number and symbol"), max_length=60, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
     register_entry = models.ForeignKey(
         "directives.Document",
@@ -111,13 +116,18 @@ class ReportDocument(BaseModel):
         related_name="+",
         verbose_name=_("register entry"),
     )
-    issued_docx = models.FileField(upload_to=_issued_to, blank=True, editable=False)
-    issued_pdf = models.FileField(upload_to=_issued_to, blank=True, editable=False)
-    signed_pdf = models.FileField(upload_to=_issued_to, blank=True, editable=False)
-    signed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    signed_by = models.CharField(max_length=255, blank=True, editable=False)
+    issued_docx = models.FileField(_("issued .docx file"), upload_to=_issued_to, blank=True, editable=False)
+    issued_pdf = models.FileField(_("issued PDF file"), upload_to=_issued_to, blank=True, editable=False)
+    signed_pdf = models.FileField(_("signed PDF file"), upload_to=_issued_to, blank=True, editable=False)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True, editable=False)
+    signed_by = models.CharField(_("signed by"), max_length=255, blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     history = HistoricalRecords(excluded_fields=["body", "snapshot"])
@@ -169,11 +179,11 @@ class SigningCertificate(BaseModel):
     unit = models.ForeignKey(
         "units.Unit", on_delete=models.PROTECT, related_name="signing_certificates", verbose_name=_("unit")
     )
-    file = models.FileField(upload_to=_cert_to)
+    file = models.FileField(_("certificate file"), upload_to=_cert_to)
     password_encrypted = EncryptedTextField(blank=True)
     subject = models.CharField(_("holder"), max_length=255)
     not_after = models.DateTimeField(_("valid until"))
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(_("in use"), default=True)
 
     history = HistoricalRecords(excluded_fields=["password_encrypted"])
 

@@ -51,10 +51,10 @@ class OfficialPicture(BaseModel):
     page = models.OneToOneField(
         "pages.Page", on_delete=models.CASCADE, related_name="lookalike_picture", verbose_name=_("page")
     )
-    avatar_phash = models.CharField(max_length=16, blank=True)
-    avatar_dhash = models.CharField(max_length=16, blank=True)
-    cover_phash = models.CharField(max_length=16, blank=True)
-    cover_dhash = models.CharField(max_length=16, blank=True)
+    avatar_phash = models.CharField(_("avatar perceptual hash (pHash)"), max_length=16, blank=True)
+    avatar_dhash = models.CharField(_("avatar difference hash (dHash)"), max_length=16, blank=True)
+    cover_phash = models.CharField(_("cover perceptual hash (pHash)"), max_length=16, blank=True)
+    cover_dhash = models.CharField(_("cover difference hash (dHash)"), max_length=16, blank=True)
 
     history = HistoricalRecords()
 
@@ -102,8 +102,8 @@ class Candidate(BaseModel):
     canonical_url = models.CharField(_("canonical address"), max_length=500, blank=True, db_index=True)
     platform = models.CharField(_("platform"), max_length=20, blank=True, choices=Platform.choices)
     avatar = models.FileField(_("avatar"), upload_to=_picture_to, blank=True, max_length=300)
-    avatar_phash = models.CharField(max_length=16, blank=True)
-    avatar_dhash = models.CharField(max_length=16, blank=True)
+    avatar_phash = models.CharField(_("avatar perceptual hash (pHash)"), max_length=16, blank=True)
+    avatar_dhash = models.CharField(_("avatar difference hash (dHash)"), max_length=16, blank=True)
     first_seen = models.DateTimeField(_("first seen"), default=timezone.now)
     last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
     score = models.FloatField(_("score"), default=0.0)
@@ -169,7 +169,12 @@ class Evidence(BaseModel):
     note = models.CharField(_("note"), max_length=500, blank=True)
     captured_on = models.DateField(_("captured on"), null=True, blank=True)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("added by"),
     )
 
     history = HistoricalRecords()

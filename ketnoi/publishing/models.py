@@ -71,7 +71,12 @@ class Story(BaseModel):
         _("status"), max_length=20, choices=StoryStatus.choices, default=StoryStatus.DRAFT, db_index=True
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -115,14 +120,14 @@ class Story(BaseModel):
 
 
 class StoryImage(BaseModel):
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="images")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="images", verbose_name=_("story"))
     file = models.FileField(_("image"), upload_to="stories/%Y/%m/", max_length=300)
     original_name = models.CharField(_("file name"), max_length=255)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(_("width (px)"))
+    height = models.PositiveIntegerField(_("height (px)"))
+    size = models.PositiveIntegerField(_("size (bytes)"))
     caption = models.CharField(_("caption"), max_length=300, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     history = HistoricalRecords()
 
@@ -147,8 +152,12 @@ OPEN_PUBLICATION = (PublicationStatus.SCHEDULED, PublicationStatus.PUBLISHING)
 
 
 class Publication(BaseModel):
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="publications")
-    page = models.ForeignKey("pages.Page", on_delete=models.CASCADE, related_name="publications")
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="publications", verbose_name=_("story")
+    )
+    page = models.ForeignKey(
+        "pages.Page", on_delete=models.CASCADE, related_name="publications", verbose_name=_("page")
+    )
     platform = models.CharField(_("platform"), max_length=20)
     manual = models.BooleanField(
         _("posted by hand"), default=False, help_text=_("The page has no API access: a person posts it.")
@@ -168,15 +177,20 @@ class Publication(BaseModel):
     # The intent: set and committed before every call, cleared when the call's outcome is known.
     # A row with ``call_started_at`` set and no post id may have reached the platform: reconcile first.
     call_started_at = models.DateTimeField(null=True, blank=True)
-    first_call_at = models.DateTimeField(null=True, blank=True)
-    marker = models.CharField(max_length=40, editable=False)
+    first_call_at = models.DateTimeField(_("first call to the platform"), null=True, blank=True)
+    marker = models.CharField(_("post marker"), max_length=40, editable=False)
     post_id = models.CharField(_("post id"), max_length=100, blank=True)
     post_url = models.CharField(_("post address"), max_length=500, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     error_code = models.CharField(_("error"), max_length=40, blank=True)
     error_detail = models.CharField(_("platform's message"), max_length=500, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -262,12 +276,19 @@ class PublishPace(models.Model):
 
 
 class ShareKit(BaseModel):
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="share_kits")
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="share_kits", verbose_name=_("story")
+    )
     caption = models.TextField(_("suggested caption"))
     link = models.CharField(_("link to share"), max_length=500)
     active = models.BooleanField(_("offered"), default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     history = HistoricalRecords()
