@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from ketnoi.core import permissions
 from ketnoi.core.audit import stamp
@@ -327,15 +328,25 @@ def _write_values(
     if inserts:
         bulk_create_with_history(inserts, DataValue, default_change_reason=None, default_date=now)
     if updates:
-        bulk_update_with_history(
-            updates,
-            DataValue,
-            ["value", "number", "stored_by", "comment", "updated_at"],
-            default_change_reason=None,
-            default_date=now,
+        _update_rows(updates, now)
+        DataValue.history.bulk_history_create(  # type: ignore[attr-defined]
+            updates, update=True, default_change_reason=None, default_date=now
         )
     rollup.apply(deltas)
     return created, updated, deleted, unchanged
+
+
+def _update_rows(rows: list[DataValue], now: dt.datetime) -> None:
+    """The changed values in one statement (Django's bulk_update compiles a CASE per field and row: 20 ms
+    for eleven values, inside the write lock)."""
+    table = DataValue._meta.db_table
+    stamp_at = DataValue._meta.get_field("updated_at").get_db_prep_value(now, connection)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET value = %s, number = %s, stored_by_id = %s, comment = %s, "  # noqa: S608 - the model's own table name
+            "updated_at = %s WHERE id = %s",
+            [(v.value, v.number, v.stored_by_id, v.comment, stamp_at, v.pk) for v in rows],
+        )
 
 
 @permissions.gated
