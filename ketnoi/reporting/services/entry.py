@@ -329,7 +329,7 @@ def _write_values(
         bulk_create_with_history(inserts, DataValue, default_change_reason=None, default_date=now)
     if updates:
         _update_rows(updates, now)
-        DataValue.history.bulk_history_create(  # type: ignore[attr-defined]
+        DataValue.history.bulk_history_create(
             updates, update=True, default_change_reason=None, default_date=now
         )
     rollup.apply(deltas)
