@@ -1,0 +1,62 @@
+"""Deadline day, the short version (bench/deadline_day.py at a small size): a real gunicorn on loopback,
+clerks logging in, saving and submitting a month's report, approvers approving, readers on the dashboards,
+citizens on the public check and one abuser of it.
+
+Asserts what must hold on any machine: no error, no acknowledged value lost, no approval lost, no
+"database is locked" in the server's log, and the abuser refused with 429 while the other citizens are
+answered. The latency ratios to the trivial view are printed, not asserted (the machine is shared); the
+full deadline day is the README's command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "deadline_day.py"
+
+
+def run(tmp_path: Path, env: dict[str, str]) -> dict:
+    out = tmp_path / "deadline.json"
+    args = [
+        "--communes",
+        "8",
+        "--readers",
+        "4",
+        "--approvers",
+        "4",
+        "--minutes",
+        "0.25",
+        "--public-limit",
+        "20",
+        "--json",
+        str(out),
+    ]
+    answer = subprocess.run(  # noqa: S603 - our own benchmark
+        [sys.executable, str(BENCH), *args], env=env, capture_output=True, text=True, timeout=300
+    )
+    print(answer.stdout)  # noqa: T201 - the ratios, for the reader of the CI log
+    assert answer.returncode == 0, answer.stderr[-3000:]
+    return json.loads(out.read_text())
+
+
+def test_deadline_day_on_sqlite_loses_nothing_and_never_locks(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DATABASE_URL", "REDIS_URL"))}
+    report = run(tmp_path, env)
+    assert report["errors"] == 0, report["error_samples"]
+    assert report["acknowledged_saves"] == 8
+    assert report["values_checked"] == 8 * 11
+    assert report["values_lost"] == 0
+    assert report["submitted"] == 8
+    assert report["approved"] == 8
+    assert report["approvals_lost"] == 0
+    assert report["database_locked"] == 0
+    # The abuser is over the limit and refused; the other citizens, under it, were all answered.
+    assert report["abuse_answers"].get("429", 0) > 0
+    assert report["kinds"]["public check"]["count"] > 0
+    assert report["kinds"]["public check"]["errors"] == 0
+    for kind in ("login", "entry", "save", "submit", "approve", "home", "reports home", "status page"):
+        assert report["kinds"][kind]["count"] > 0, kind
