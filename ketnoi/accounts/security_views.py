@@ -23,7 +23,8 @@ from ketnoi.accounts import selectors
 from ketnoi.core.exceptions import NotFound
 from ketnoi.core.models import SecurityEvent, SecurityEventKind
 from ketnoi.lib.exports import csv_writer, workbook_bytes
-from ketnoi.units.selectors import unit_get
+from ketnoi.units.picker import use_unit_picker
+from ketnoi.units.selectors import unit_get, unit_list
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 PAGE_SIZE = 100
@@ -36,18 +37,30 @@ class SecurityEventFilter(forms.Form):
         required=False,
         choices=[("", gettext_lazy("All events")), *SecurityEventKind.choices],
     )
-    unit = forms.CharField(label=gettext_lazy("Unit code (with the units below it)"), required=False)
+    unit = forms.ChoiceField(
+        label=gettext_lazy("Unit (with the units below it)"),
+        required=False,
+        choices=[("", gettext_lazy("All units"))],
+    )
     since = forms.DateField(
         label=gettext_lazy("From (dd/mm/yyyy)"), required=False, input_formats=DATE_FORMATS
     )
     until = forms.DateField(label=gettext_lazy("To (dd/mm/yyyy)"), required=False, input_formats=DATE_FORMATS)
     person = forms.CharField(label=gettext_lazy("User name"), required=False, max_length=150)
 
+    def __init__(self, *args: Any, for_user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The one tree picker over the units the person manages, merged units included: their events stay.
+        use_unit_picker(
+            self.fields["unit"], list(unit_list(for_user=for_user, verb="manage", include_dissolved=True))
+        )
+
 
 def _events(request: HttpRequest) -> tuple[SecurityEventFilter, QuerySet[SecurityEvent]]:
-    form = SecurityEventFilter(request.GET or None)
+    form = SecurityEventFilter(request.GET or None, for_user=request.user)
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    code = (data.get("unit") or "").strip()
+    # A unit outside the picker's choices is refused as such (403), not silently dropped with the form.
+    code = (data.get("unit") or request.GET.get("unit") or "").strip()
     unit = unit_get(code=code, for_user=request.user, verb="manage") if code else None
     events = selectors.security_event_list(
         for_user=request.user,

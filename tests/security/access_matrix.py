@@ -160,6 +160,7 @@ WEB: dict[str, Rule] = {
     "lookalike:report": on("edit", write=True),
     "lookalike:publish": on("edit", write=True),
     "lookalike:import": on("edit", write=True),
+    "lookalike:threshold": signed_in(write=True),  # the unit is in the form; the service asks `manage` on it
     "documents:home": signed_in(),
     "documents:draft": on("edit", write=True),
     "documents:detail": on("view"),
