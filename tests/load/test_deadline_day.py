@@ -2,7 +2,8 @@
 clerks logging in, saving and submitting a month's report, approvers approving, readers on the dashboards,
 citizens on the public check and one abuser of it.
 
-Asserts what must hold on any machine: no error, no acknowledged value lost, no approval lost, no
+Runs on the suite's database (SQLite, or PostgreSQL with Redis when DATABASE_URL is set). Asserts what
+must hold on any machine: no error, no acknowledged value lost, no approval lost, no
 "database is locked" in the server's log, and the abuser refused with 429 while the other citizens are
 answered. The latency ratios to the trivial view are printed, not asserted (the machine is shared); the
 full deadline day is the README's command.
@@ -14,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "deadline_day.py"
@@ -43,9 +45,19 @@ def run(tmp_path: Path, env: dict[str, str]) -> dict:
     return json.loads(out.read_text())
 
 
-def test_deadline_day_on_sqlite_loses_nothing_and_never_locks(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DATABASE_URL", "REDIS_URL"))}
-    report = run(tmp_path, env)
+def environment() -> dict[str, str]:
+    """The suite's database kind: SQLite, or (CI's second run) PostgreSQL with Redis, in a database of its
+    own (the benchmark drops and creates it; never the suite's)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DATABASE_URL"))}
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        parts = urllib.parse.urlparse(url)
+        env["DATABASE_URL"] = parts._replace(path=f"{parts.path}_deadline_day").geturl()
+    return env
+
+
+def test_deadline_day_loses_nothing_never_locks_and_limits_the_abuser(tmp_path: Path) -> None:
+    report = run(tmp_path, environment())
     assert report["errors"] == 0, report["error_samples"]
     assert report["acknowledged_saves"] == 8
     assert report["values_checked"] == 8 * 11
