@@ -265,6 +265,7 @@ class Results:
     submitted: set[str] = field(default_factory=set)
     approved: set[str] = field(default_factory=set)
     public_429: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    abuse_answered: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # minute -> 200s
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def timed(
@@ -375,11 +376,14 @@ def citizen(results: Results, port: int, n: int, stop: threading.Event, pause: f
 def abuser(results: Results, port: int, stop: threading.Event, pause: float) -> None:
     client = Client(port, address="10.255.255.1")
     while not stop.wait(pause):
+        minute = int(time.time() // 60)  # the server's window (one minute, the same clock)
         status, _t, _h = results.timed(
             "public check (abuse)", client, "GET", "/public/check?url=x.vn", expect=(200, 429)
         )
         with results.lock:
             results.public_429[str(status)] += 1
+            if status == 200:
+                results.abuse_answered[minute] += 1
 
 
 def trivial(results: Results, port: int, stop: threading.Event) -> None:
@@ -536,6 +540,10 @@ def figures(
         **checks,
         "database_locked": locked,
         "abuse_answers": dict(results.public_429),
+        # The most answers the abuser got within one minute's window: at most the limit when the server's
+        # processes share one count (a request sent at a window's last instant may land in the next: +1).
+        "abuse_answered_max_per_minute": max(results.abuse_answered.values(), default=0),
+        "public_limit": args.public_limit,
     }
 
 
@@ -554,7 +562,8 @@ def show(report: dict[str, Any]) -> None:
         f"errors {r['errors']}, saves acknowledged {r['acknowledged_saves']} ({r['values_checked']} values), "
         f"values lost {r['values_lost']}, submitted {r['submitted']}, approved {r['approved']} "
         f"(lost {r['approvals_lost']}), 'database is locked' {r['database_locked']}, "
-        f"abuser's answers {r['abuse_answers']}"
+        f"abuser's answers {r['abuse_answers']}, at most {r['abuse_answered_max_per_minute']} answered in a "
+        f"minute (limit {r['public_limit']})"
     )
     for sample in r["error_samples"]:
         print("  ", sample)

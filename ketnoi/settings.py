@@ -225,11 +225,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 
+# The cache is shared by every process of the server (gunicorn's workers, the task worker): the public
+# check's rate limit is one count per address, and a cache version bumped by one process is seen by all.
+# Redis with REDIS_URL; otherwise files in the data directory (never a per-process memory cache).
 CACHES: dict[str, Any]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # --- Task queue -----------------------------------------------------------------------------------
 HUEY: dict[str, Any]

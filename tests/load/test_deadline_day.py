@@ -68,6 +68,8 @@ def test_deadline_day_loses_nothing_never_locks_and_limits_the_abuser(tmp_path: 
     assert report["database_locked"] == 0
     # The abuser is over the limit and refused; the other citizens, under it, were all answered.
     assert report["abuse_answers"].get("429", 0) > 0
+    # One count for the whole server, not one per gunicorn worker (3 workers would let 3 x 20 through).
+    assert report["abuse_answered_max_per_minute"] <= report["public_limit"] + 1
     assert report["kinds"]["public check"]["count"] > 0
     assert report["kinds"]["public check"]["errors"] == 0
     for kind in ("login", "entry", "save", "submit", "approve", "home", "reports home", "status page"):
