@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from ketnoi.core import permissions
 from ketnoi.core.exceptions import ApplicationError, ValidationError
+from ketnoi.core.paging import PAGE_PARAM, page_of
 from ketnoi.lib import periods as P
 from ketnoi.reporting import selectors, services, tasks, ui_selectors
 from ketnoi.reporting.models import ReportForm
@@ -27,6 +28,7 @@ from ketnoi.units import selectors as unit_selectors
 from ketnoi.units.models import Unit
 
 HOME_FORMS = 30
+STATUS_PAGE = 100  # rows of the completeness table a page
 
 
 def _root(request: HttpRequest, form: ReportForm | None) -> Unit | None:
@@ -107,11 +109,18 @@ def status(request: HttpRequest, form_code: str, period_id: str) -> HttpResponse
 
 
 def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, root: Unit) -> dict[str, Any]:
+    """The figures above the table count every unit of the subtree; the table shows one page of them, and
+    what each row needs (its unit, last reminder, approver, entry right) is read for that page only, so the
+    page costs the same for a district of 30 units as for a province of 3.300."""
     user = request.user
     tree = unit_selectors.tree_as_of(period.end)
     result = selectors.completeness(form=form, unit=root, period=period.id, for_user=user, tree=tree)
-    reminders = ui_selectors.last_reminders(form, period, [s.unit_id for s in result.expected])
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=[s.unit_id for s in result.expected])}
+    only_missing = request.GET.get("only") == "missing"
+    listed = [s for s in result.expected if not only_missing or s.status not in ("on_time", "late")]
+    page_obj = page_of(request, listed, per_page=STATUS_PAGE)
+    shown = list(page_obj.object_list)
+    reminders = ui_selectors.last_reminders(form, period, [s.unit_id for s in shown])
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[s.unit_id for s in shown])}
     # The parent unit's approver approves and reminds (``services.may_approve``): parents read at once.
     approving = services.approving_units(units.values())
     rows: list[dict[str, Any]] = []
@@ -122,7 +131,7 @@ def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, ro
             steps, node = steps + 1, tree.get(node.parent_id) if node.parent_id else None
         return steps
 
-    for s in result.expected:
+    for s in shown:
         unit = units[s.unit_id]
         done = s.status in ("on_time", "late")
         approver = services.may_approve(user, unit, approving=approving[unit.pk])
@@ -138,9 +147,6 @@ def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, ro
             }
         )
     n = len(result.expected) or 1
-    only_missing = request.GET.get("only") == "missing"
-    if only_missing:
-        rows = [r for r in rows if r["s"].status not in ("on_time", "late")]
     return {
         "only_missing": only_missing,
         "form": form,
@@ -148,6 +154,7 @@ def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, ro
         "root": root,
         "result": result,
         "rows": rows,
+        "page_obj": page_obj,
         "shares": {
             "on_time": round(100 * len(result.on_time) / n),
             "late": round(100 * len(result.late) / n),
@@ -158,8 +165,20 @@ def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, ro
         "roots": ui_selectors.summary_units(user),
         "periods": ui_selectors.period_choices(form, period),
         "now": timezone.localtime(),
-        "can_enter_any": any(r["can_enter"] for r in rows),
+        # Over the whole subtree, not the page shown: the template and upload serve every unit of it.
+        "can_enter_any": form.units.filter(path__startswith=root.path)
+        .filter(permissions.scope_q(user, "enter_data"))
+        .exists(),
     }
+
+
+def _back_to_status(request: HttpRequest, form: ReportForm, period: P.Period) -> HttpResponse:
+    """Back to the status page after an action, on the same unit, filter and page."""
+    target = redirect("reporting:status", form.code, period.id)
+    query = {k: v for k in ("unit", "only", PAGE_PARAM) if (v := request.POST.get(k, ""))}
+    if query:
+        target["Location"] += "?" + urlencode(query)
+    return target
 
 
 @login_required
@@ -198,11 +217,7 @@ def remind(request: HttpRequest, form_code: str, period_id: str) -> HttpResponse
                 )
                 % {"n": skipped},
             )
-    target = redirect("reporting:status", form.code, period.id)
-    root = request.POST.get("unit")
-    if root:
-        target["Location"] += "?" + urlencode({"unit": root})
-    return target
+    return _back_to_status(request, form, period)
 
 
 @login_required
@@ -232,8 +247,4 @@ def approve_many(request: HttpRequest, form_code: str, period_id: str) -> HttpRe
         )
     else:
         messages.info(request, _("None of the chosen units has a submitted report to approve."))
-    target = redirect("reporting:status", form.code, period.id)
-    root = request.POST.get("unit")
-    if root:
-        target["Location"] += "?" + urlencode({"unit": root})
-    return target
+    return _back_to_status(request, form, period)
