@@ -44,5 +44,5 @@ def test_the_checklist_is_paged(unit: Any, alice: Any, web_as: Any) -> None:
     first = web_as(alice).get("/pages/checklist/", {"unit": "BP"}).content.decode()
     assert first.count('href="/pages/') - first.count('href="/pages/checklist') >= CHECKLIST_PAGE
     assert "Trang 1 / 2" in first
-    second = web_as(alice).get("/pages/checklist/", {"unit": "BP", "p": 2}).content.decode()
+    second = web_as(alice).get("/pages/checklist/", {"unit": "BP", "page": 2}).content.decode()
     assert "Trang 27" in second and "Trang 00" not in second

@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,6 +21,7 @@ from openpyxl import Workbook
 from ketnoi.accounts import selectors
 from ketnoi.core.exceptions import NotFound
 from ketnoi.core.models import SecurityEvent, SecurityEventKind
+from ketnoi.core.paging import page_of
 from ketnoi.lib.exports import csv_writer, workbook_bytes
 from ketnoi.units.picker import use_unit_picker
 from ketnoi.units.selectors import unit_get, unit_list
@@ -152,7 +152,7 @@ def _heading() -> list[str]:
 @require_GET
 def security_events(request: HttpRequest) -> HttpResponse:
     form, events = _events(request)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, events, PAGE_SIZE)
     for event in page:
         event.detail_shown = detail_text(event)  # type: ignore[attr-defined]
     query = request.GET.copy()

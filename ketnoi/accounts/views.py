@@ -41,6 +41,7 @@ from ketnoi.core import permissions
 from ketnoi.core.audit import history_rows, security_event
 from ketnoi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from ketnoi.core.forms import add_application_error
+from ketnoi.core.paging import page_of
 from ketnoi.units.selectors import unit_get, unit_list
 
 
@@ -218,7 +219,7 @@ def people(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     people_qs = selectors.user_list(for_user=_me(request), q=q)
     template = "accounts/_people_rows.html" if request.htmx else "accounts/people.html"  # type: ignore[attr-defined]
-    return render(request, template, {"people": people_qs[:300], "q": q})
+    return render(request, template, {"people": page_of(request, people_qs), "q": q})
 
 
 @login_required

@@ -17,8 +17,11 @@ from ketnoi.connectors.forms import CredentialForm
 from ketnoi.connectors.tasks import connectors_pull
 from ketnoi.core.exceptions import ApplicationError, ValidationError
 from ketnoi.core.forms import add_application_error
+from ketnoi.core.paging import page_of
 from ketnoi.pages.models import Page
 from ketnoi.pages.selectors import page_get
+
+OVERVIEW_PAGE = 100  # connections a page on the overview
 
 
 def _panel(
@@ -113,15 +116,17 @@ def notices(request: HttpRequest) -> HttpResponse:
         ids = [int(i) for i in request.POST.getlist("notice") if i.isdigit()]
         services.notice_mark_read(user=request.user, ids=ids or None)
         return HttpResponseRedirect(reverse("connectors:notices"))
-    rows = list(selectors.notice_list(for_user=request.user)[:200])
-    return render(request, "connectors/notices.html", {"notices": rows})
+    return render(
+        request,
+        "connectors/notices.html",
+        {"notices": page_of(request, selectors.notice_list(for_user=request.user))},
+    )
 
 
 @login_required
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     """Every connection in the person's scope, problems first: which tokens expired, fail or expire soon."""
-    from django.core.paginator import Paginator
     from django.utils import timezone
 
     from ketnoi.connectors.models import CredentialStatus
@@ -136,7 +141,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         status="active" if status == "expiring" else status,
         expiring_before=horizon if status == "expiring" else None,
     )
-    page_obj = Paginator(qs, 100).get_page(request.GET.get("page"))
+    page_obj = page_of(request, qs, OVERVIEW_PAGE)
     return render(
         request,
         "connectors/overview.html",

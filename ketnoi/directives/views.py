@@ -4,10 +4,12 @@ progress and cascading, overdue and due-soon lists, calendar, per-unit progress 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page
 from django.db.models import Case, QuerySet, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_POST
 from ketnoi.core import permissions
 from ketnoi.core.exceptions import ApplicationError, PermissionDenied
 from ketnoi.core.forms import add_application_error
+from ketnoi.core.paging import page_of
 from ketnoi.directives import selectors, services
 from ketnoi.directives.forms import (
     AttachForm,
@@ -28,7 +31,7 @@ from ketnoi.directives.forms import (
     TaskAddForm,
     TaskEditForm,
 )
-from ketnoi.directives.models import DocumentKind, Recurrence, TaskStatus
+from ketnoi.directives.models import Document, DocumentKind, Recurrence, TaskStatus
 from ketnoi.lib import uploads as upload_guard
 from ketnoi.lib.docnumber import parse_date
 from ketnoi.units.addressing import addressing_root
@@ -84,11 +87,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def document_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
+    # A search's best hundred, or the whole register a page at a time.
+    documents: Sequence[Document] | Page[Document]
     if q:
         found = selectors.search(for_user=request.user, q=q, limit=100)
         documents, tasks = found["documents"], found["tasks"]
     else:
-        documents, tasks = list(selectors.document_list(for_user=request.user, kind=kind)[:200]), []
+        documents, tasks = page_of(request, selectors.document_list(for_user=request.user, kind=kind)), []
     context = {"q": q, "kind": kind, "kinds": DocumentKind.choices, "documents": documents, "tasks": tasks}
     template = "directives/_search_results.html" if request.htmx else "directives/documents.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -316,8 +321,8 @@ def unit_progress(request: HttpRequest, code: str) -> HttpResponse:
         "unit": unit,
         "rows": selectors.progress_rows(tasks),
         # Open tasks first, nearest deadline first; done tasks after.
-        "tasks": list(
-            tasks.order_by(Case(When(status=TaskStatus.DONE, then=1), default=0), "due_date", "id")[:300]
+        "tasks": page_of(
+            request, tasks.order_by(Case(When(status=TaskStatus.DONE, then=1), default=0), "due_date", "id")
         ),
         "today": timezone.localdate(),
     }

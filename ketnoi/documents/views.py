@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ketnoi.core import permissions
 from ketnoi.core.exceptions import ApplicationError
+from ketnoi.core.paging import page_of
 from ketnoi.documents import selectors, services
 from ketnoi.documents.api import DOCX
 from ketnoi.documents.models import DocStatus
@@ -22,10 +22,8 @@ from ketnoi.units.selectors import unit_get
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    documents = Paginator(selectors.document_list(for_user=request.user), 50).get_page(
-        request.GET.get("page")
-    )
-    templates = list(selectors.template_list(for_user=request.user)[:200])
+    documents = page_of(request, selectors.document_list(for_user=request.user))
+    templates = list(selectors.template_list(for_user=request.user)[:200])  # choices of the draft form
     units = permissions.top_units(request.user, "edit")
     return render(
         request,
@@ -185,7 +183,7 @@ def certificates(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
         return redirect("documents:certificates")
-    rows = list(selectors.certificate_list(for_user=request.user)[:200])
+    rows = page_of(request, selectors.certificate_list(for_user=request.user))
     return render(request, "documents/certificates.html", {"rows": rows})
 
 

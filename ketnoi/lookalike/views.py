@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from ketnoi.core import files, permissions
 from ketnoi.core.audit import history_rows
 from ketnoi.core.exceptions import ApplicationError
 from ketnoi.core.forms import add_application_error
+from ketnoi.core.paging import page_of
 from ketnoi.lib import uploads
 from ketnoi.lookalike import apps, imports, scoring, selectors, services
 from ketnoi.lookalike.forms import (
@@ -38,10 +38,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     show = request.GET.get("show", "queue")
     queue_only = show != "all"
-    groups = Paginator(
-        selectors.queue_groups(for_user=request.user, q=q, queue_only=queue_only), GROUPS_PER_PAGE
+    page_obj = page_of(
+        request, selectors.queue_groups(for_user=request.user, q=q, queue_only=queue_only), GROUPS_PER_PAGE
     )
-    page_obj = groups.get_page(request.GET.get("p"))
     group_rows = []
     for page in page_obj:
         rows = selectors.candidate_list(for_user=request.user, q=q, page_id=page.pk, queue_only=queue_only)
@@ -191,7 +190,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 def reports(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     rows = selectors.report_list(for_user=request.user, state=state if state in ReportState.values else "")
-    page_obj = Paginator(rows, 50).get_page(request.GET.get("p"))
+    page_obj = page_of(request, rows)
     return render(
         request,
         "lookalike/reports.html",

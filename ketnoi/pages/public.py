@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from ketnoi.core.client import client_address
 from ketnoi.core.exceptions import ApplicationError
+from ketnoi.core.paging import page_of
 from ketnoi.lib.exports import csv_writer
 from ketnoi.pages import selectors
 from ketnoi.pages.models import Page, PageStatus, Platform
@@ -157,10 +157,9 @@ def _filters(request: HttpRequest) -> tuple[str, str, str]:
 def directory(request: HttpRequest) -> HttpResponse:
     q, unit_code, platform = _filters(request)
     pages = selectors.public_page_list(q=q, unit_code=unit_code, platform=platform)
-    paginator = Paginator(pages, 50)
     checked = check(request.GET["url"]) if request.GET.get("url", "").strip() else None
     units = Unit.objects.filter(pages__status=PageStatus.VERIFIED).distinct().order_by("path")
-    page_obj = paginator.get_page(request.GET.get("p"))
+    page_obj = page_of(request, pages)
     fakes = known_fakes([p.pk for p in page_obj])
     for p in page_obj:
         p.known_fakes = fakes.get(p.pk, [])  # type: ignore[attr-defined]

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from ketnoi.core import asof, permissions
 from ketnoi.core.audit import history_rows
 from ketnoi.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from ketnoi.core.forms import add_application_error
+from ketnoi.core.paging import page_of
 from ketnoi.lib import uploads
 from ketnoi.pages import dashboards, selectors, services
 from ketnoi.pages.checklist import evaluate
@@ -77,9 +77,8 @@ def page_list(request: HttpRequest) -> HttpResponse:
         status=status if status in PageStatus.values else "",
         q=q,
     )
-    paginator = Paginator(pages, 50)
     context = {
-        "page_obj": paginator.get_page(request.GET.get("p")),
+        "page_obj": page_of(request, pages),
         "under": under,
         "platform": platform,
         "status": status,
@@ -330,7 +329,7 @@ def checklist_view(request: HttpRequest) -> HttpResponse:
     unit = _chosen_unit(request)
     today = timezone.localdate()
     ids = dashboards.failing_page_ids(unit, today)  # the whole checklist once, the screen's pages loaded
-    screen = Paginator(ids, CHECKLIST_PAGE).get_page(request.GET.get("p"))
+    screen = page_of(request, ids, CHECKLIST_PAGE)
     failing, count = dashboards.checklist_results(list(screen.object_list), today), len(ids)
     return _render(
         request,

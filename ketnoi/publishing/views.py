@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from ketnoi.core import permissions
 from ketnoi.core.audit import history_rows
 from ketnoi.core.exceptions import ApplicationError, NotFound, ValidationError
+from ketnoi.core.paging import page_of
 from ketnoi.pages.selectors import page_get, page_list
 from ketnoi.pages.views import unit_options
 from ketnoi.publishing import calendar as cal
@@ -28,6 +29,9 @@ from ketnoi.publishing.services import kits, publications, stories
 from ketnoi.publishing.views_common import error_message
 from ketnoi.units.models import Unit
 from ketnoi.units.selectors import unit_get
+
+STORIES_PAGE = 48  # story cards a page (a multiple of the grid's 2, 3 and 4 columns)
+KITS_PAGE = 20  # share kits a page (each shows its per-unit table)
 
 
 def _parse_day(raw: str) -> dt.date | None:
@@ -57,12 +61,12 @@ def library(request: HttpRequest) -> HttpResponse:
         under=under,
         since=since,
         until=until,
-    ).prefetch_related("images")[:100]
+    ).prefetch_related("images")
     return render(
         request,
         "publishing/library.html",
         {
-            "stories": found,
+            "stories": page_of(request, found, STORIES_PAGE),
             "q": q,
             "tag": tag,
             "status": status,
@@ -351,15 +355,16 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def kit_list(request: HttpRequest) -> HttpResponse:
+    kits_shown = page_of(request, selectors.kit_list(for_user=request.user), KITS_PAGE)
     rows = [
         {
             "kit": kit,
             "counts": selectors.kit_counts_by_unit(kit=kit, for_user=request.user),
             "links": list(kit.links.select_related("unit").order_by("unit__path")),
         }
-        for kit in selectors.kit_list(for_user=request.user)[:100]
+        for kit in kits_shown
     ]
-    return render(request, "publishing/kits.html", {"rows": rows})
+    return render(request, "publishing/kits.html", {"rows": rows, "kits": kits_shown})
 
 
 def kit_page(request: HttpRequest, token: str) -> HttpResponse:

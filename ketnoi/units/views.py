@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,10 +16,13 @@ from django.views.decorators.http import require_POST
 from ketnoi.core import asof, permissions
 from ketnoi.core.audit import history_rows
 from ketnoi.core.exceptions import ApplicationError
+from ketnoi.core.paging import page_of
 from ketnoi.lib.vn_text import matches
 from ketnoi.units import selectors, services
 from ketnoi.units.forms import ReorganiseForm, UnitDetailsForm
 from ketnoi.units.models import Reorganisation, Unit
+
+STAFF_PAGE = 100  # people a page in a unit's staff list
 
 
 @login_required
@@ -91,7 +95,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             ],
             "versions": selectors.unit_history_versions(unit),
             "reorganisations": Reorganisation.objects.filter(units=unit).prefetch_related("units")[:50],
-            "staff": unit.staff.order_by("full_name")[:100] if can_manage else None,
+            "staff": page_of(request, unit.staff.order_by("full_name", "pk"), STAFF_PAGE)
+            if can_manage
+            else None,
             "unit_grants": _unit_grants(request, unit) if can_manage else None,
             "history": history_rows(unit),
             "form": form,
@@ -101,13 +107,13 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _unit_grants(request: HttpRequest, unit: Unit) -> list[Any]:
+def _unit_grants(request: HttpRequest, unit: Unit) -> Page[Any]:
     """Roles granted on this very unit (they hold for everything under it); the caller manages the unit.
 
     Read through the relation rather than ``accounts.selectors``: accounts builds on units, not the reverse.
     """
     grants = unit.grants.select_related("user", "unit", "granted_by")
-    return list(grants.order_by("unit__path", "user__username")[:200])
+    return page_of(request, grants.order_by("unit__path", "user__username", "pk"), param="grants_page")
 
 
 def _details_form(request: HttpRequest, unit: Unit) -> UnitDetailsForm:

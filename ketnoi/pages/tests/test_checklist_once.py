@@ -30,7 +30,7 @@ def test_the_checklist_screen_checks_every_page_once_and_shows_its_screen(
     boss = make_person("truongphong", "BP-BGM", [("unit_admin", "BP-BGM")])
     browser = web_as(boss)
     with CaptureQueriesContext(connection) as ctx:
-        response = browser.get("/pages/checklist/", {"p": "2"})
+        response = browser.get("/pages/checklist/", {"page": "2"})
     assert response.status_code == 200
     narrow = [
         q for q in ctx.captured_queries if NARROW_SQL in q["sql"] and "pages_pageadministrator" in q["sql"]
