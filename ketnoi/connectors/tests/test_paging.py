@@ -29,3 +29,23 @@ def test_the_notices_are_paged_and_the_next_page_shows_the_rest(
         ["Thông báo thử 0"],
     ]
     assert 'href="?page=2"' in client.get(url).content.decode()
+
+
+def test_the_connections_overview_is_paged_and_keeps_the_status(
+    web_as: Any, bob: Any, make_page: Any, monkeypatch: Any
+) -> None:
+    from ketnoi.connectors import services, views
+
+    for i in range(3):
+        page = make_page("facebook_page", f"13579{i}", unit_code="BP-BGM")
+        services.credential_set(
+            page=page, access_token=f"EAAGpagingToken{i}000000000000000000Kq8w", expires_at=None, by=bob
+        )
+    monkeypatch.setattr(views, "OVERVIEW_PAGE", 2)
+    client = web_as(bob)
+    url = reverse("connectors:overview")
+    first = client.get(url, {"status": "active"}).content.decode()
+    last = client.get(url, {"status": "active", "page": 2}).content.decode()
+    assert "Trang 1 / 2" in first and "Trang 2 / 2" in last
+    assert 'href="?status=active&amp;page=2"' in first
+    assert 'href="?status=active&amp;page=1"' in last

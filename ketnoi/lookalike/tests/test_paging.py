@@ -34,3 +34,25 @@ def test_the_queue_shows_the_next_group_on_the_next_page_and_keeps_the_filters(
     assert all(len(names) == 1 for names in shown)
     first = client.get("/lookalike/", {"show": "all", "q": ""}).content.decode()
     assert 'href="?show=all&amp;q=&amp;page=2"' in first
+
+
+def test_the_platform_reports_are_paged_and_keep_the_state(
+    official: dict[str, Any], admin_user: Any, web_as: Any, monkeypatch: Any
+) -> None:
+    from ketnoi.core import paging
+
+    client = web_as(admin_user)
+    for i, name in enumerate(("Bù Gia Mập Onlinee", "Đồng Xoài Ngày Mớii", "Công an tỉnh Bình Phướcc")):
+        candidate = services.candidate_add(source=Source.MANUAL, name=name, by=admin_user)
+        client.post(f"/lookalike/{candidate.pk}/decide/", {"decision": "impersonation", "note": "giả mạo"})
+        client.post(f"/lookalike/{candidate.pk}/report/", {"state": "reported", "reference": f"FB-7{i}"})
+    monkeypatch.setattr(paging, "SCREEN_PAGE", 2)
+    pages = [
+        client.get("/lookalike/reports/", {"state": "reported", "page": n}).content.decode() for n in (1, 2)
+    ]
+    assert sorted(r for html in pages for r in ("FB-70", "FB-71", "FB-72") if r in html) == [
+        "FB-70",
+        "FB-71",
+        "FB-72",
+    ]
+    assert 'href="?state=reported&amp;page=2"' in pages[0]
