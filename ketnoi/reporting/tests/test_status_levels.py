@@ -14,7 +14,7 @@ def test_the_completeness_table_indents_communes_below_their_district(
 ) -> None:
     with time_machine.travel("2026-04-10 09:00 +07:00", tick=False):
         html = web_as(admin_user).get("/reports/f/monthly/202603/", {"unit": "BP"}).content.decode()
-    row = re.compile(r'<td class="rp-level-(\d)">(?:<span[^>]*>[^<]*</span>)?([^<]+)</td>')
+    row = re.compile(r'<td class="card-title rp-level-(\d)">(?:<span[^>]*>[^<]*</span>)?([^<]+)</td>')
     levels = {name: int(level) for level, name in row.findall(html)}
     assert levels, "the completeness table lists units with their level"
     assert levels["Huyện Bù Gia Mập"] == 1

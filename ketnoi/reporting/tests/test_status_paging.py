@@ -19,7 +19,7 @@ from ketnoi.reporting.views import overview
 
 NOW = "2026-04-10 09:00 +07:00"  # five days after the deadline of March's report
 URL = "/reports/f/wide/202603/"
-ROW = re.compile(r'<td class="rp-level-\d">(?:<span[^>]*>[^<]*</span>)?([^<]+)</td>')
+ROW = re.compile(r'<td class="card-title rp-level-\d">(?:<span[^>]*>[^<]*</span>)?([^<]+)</td>')
 
 
 def _wide_form(unit: Any, communes: int, submitted: int) -> Any:
