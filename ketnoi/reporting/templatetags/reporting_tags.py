@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
 
 from ketnoi.lib import periods as P
 
@@ -16,3 +19,23 @@ def period_label(period_id: str) -> str:
         return P.parse(str(period_id)).label()
     except P.PeriodError:
         return str(period_id)
+
+
+# The one place a report's or a unit's status becomes a badge (the completeness table, the entry page).
+_BADGES: dict[str, tuple[str, str]] = {
+    "approved": ("ok", gettext_lazy("approved")),
+    "submitted": ("ok", gettext_lazy("submitted")),
+    "on_time": ("ok", gettext_lazy("on time")),
+    "late": ("warn", gettext_lazy("late")),
+    "returned": ("bad", gettext_lazy("returned")),
+    "draft": ("warn", gettext_lazy("draft, not submitted")),
+}
+_MISSING = ("bad", gettext_lazy("not submitted"))
+
+
+@register.simple_tag
+def status_badge(status: object) -> SafeString:
+    """``{% status_badge "late" %}`` → ``<span class="badge warn rp-status">nộp muộn</span>``; any other
+    status (``missing``, empty) reads "not submitted"."""
+    tone, label = _BADGES.get(str(status or ""), _MISSING)
+    return format_html('<span class="badge {} rp-status">{}</span>', tone, label)

@@ -78,11 +78,11 @@ def test_the_status_page_shows_a_page_of_rows_and_counts_every_unit(
         second = client.get(URL, {"unit": "BP-BGM", "page": "2"}).content.decode()
     assert _stats(first)[:4] == ["120", "3", "0", "117"]  # expected, on time, late, not submitted: all units
     assert "(2%)" in first and "(98%)" in first  # the shares too (3 of 120, 117 of 120)
-    assert len(ROW.findall(first)) == overview.STATUS_PAGE == 100
+    assert len(ROW.findall(first)) == overview.STATUS_PAGE == 50
     assert ROW.findall(first)[0] == "Xã Thử 000"
-    assert ROW.findall(second) == [f"Xã Thử {i:03d}" for i in range(100, 120)]
+    assert ROW.findall(second) == [f"Xã Thử {i:03d}" for i in range(50, 100)]
     assert _stats(second)[:4] == ["120", "3", "0", "117"]
-    assert "Trang 1 / 2" in first and "(120 dòng)" in first
+    assert "Trang 1 / 3" in first and "(120 dòng)" in first
     assert 'href="?unit=BP-BGM&amp;page=2"' in first
 
 

@@ -28,7 +28,7 @@ from ketnoi.units import selectors as unit_selectors
 from ketnoi.units.models import Unit
 
 HOME_FORMS = 30
-STATUS_PAGE = 100  # rows of the completeness table a page
+STATUS_PAGE = 50  # rows of the completeness table a page
 
 
 def _root(request: HttpRequest, form: ReportForm | None) -> Unit | None:
