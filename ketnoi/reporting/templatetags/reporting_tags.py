@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
 from ketnoi.lib import periods as P
+
+if TYPE_CHECKING:  # the stubs' type of a lazy translation; not installed in production
+    from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
@@ -22,7 +27,7 @@ def period_label(period_id: str) -> str:
 
 
 # The one place a report's or a unit's status becomes a badge (the completeness table, the entry page).
-_BADGES: dict[str, tuple[str, str]] = {
+_BADGES: dict[str, tuple[str, StrOrPromise]] = {
     "approved": ("ok", gettext_lazy("approved")),
     "submitted": ("ok", gettext_lazy("submitted")),
     "on_time": ("ok", gettext_lazy("on time")),
