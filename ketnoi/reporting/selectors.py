@@ -259,6 +259,11 @@ class UnitStatus:
     submitted_at: dt.datetime | None
     days_late: int  # days after the deadline (submission, or today when missing and overdue)
 
+    @property
+    def submitted(self) -> bool:
+        """The unit has submitted for the period (on time or late)."""
+        return self.status in ("on_time", "late")
+
 
 @dataclass
 class Completeness:
@@ -279,7 +284,7 @@ class Completeness:
 
     @property
     def missing(self) -> list[UnitStatus]:
-        return [s for s in self.expected if s.status not in ("on_time", "late")]
+        return [s for s in self.expected if not s.submitted]
 
     @property
     def rate(self) -> float:

@@ -116,7 +116,7 @@ def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, ro
     tree = unit_selectors.tree_as_of(period.end)
     result = selectors.completeness(form=form, unit=root, period=period.id, for_user=user, tree=tree)
     only_missing = request.GET.get("only") == "missing"
-    listed = [s for s in result.expected if not only_missing or s.status not in ("on_time", "late")]
+    listed = result.missing if only_missing else result.expected
     page_obj = page_of(request, listed, per_page=STATUS_PAGE)
     shown = list(page_obj.object_list)
     reminders = ui_selectors.last_reminders(form, period, [s.unit_id for s in shown])
@@ -133,7 +133,6 @@ def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, ro
 
     for s in shown:
         unit = units[s.unit_id]
-        done = s.status in ("on_time", "late")
         approver = services.may_approve(user, unit, approving=approving[unit.pk])
         rows.append(
             {
@@ -141,7 +140,7 @@ def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, ro
                 "unit": unit,
                 "level": level(unit.pk),
                 "reminder": reminders.get(s.unit_id),
-                "can_remind": not done and approver,
+                "can_remind": not s.submitted and approver,
                 "can_approve": s.report_status == "submitted" and approver,
                 "can_enter": permissions.can(user, "enter_data", unit),
             }
