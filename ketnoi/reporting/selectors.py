@@ -115,9 +115,7 @@ def form_reporting_units(
         else:
             qs = qs.filter(path__startswith=under.path)
     if day is not None:
-        qs = qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=day)
-        )
+        qs = qs.filter(unit_selectors.existing_q(day))
     return list(qs.order_by("path"))
 
 
@@ -320,26 +318,38 @@ def completeness(
     today = today or timezone.localdate()
     deadline = form_deadline(form, p)
     tree = tree if tree is not None else unit_selectors.tree_as_of(p.end)
-    units = form_reporting_units(form, under=unit, day=p.end, tree=tree)
+    # Three columns of the units and three of the reports, not model instances: a province's page reads
+    # thousands of rows (``form_reporting_units`` is the same rule for callers that need the units). A large
+    # subtree is matched here rather than sent to the database as a list of thousands of ids.
+    members = unit_selectors.subtree_ids_as_of(unit, p.end, tree)
+    large = len(members) > 200
+    units_qs = form.units.filter(unit_selectors.existing_q(p.end)).order_by("path")
+    reports_qs = Report.objects.filter(form=form, period=p.id)
+    if not large:
+        units_qs = units_qs.filter(pk__in=members)
+        reports_qs = reports_qs.filter(unit_id__in=members)
+    units = [row for row in units_qs.values_list("pk", "code", "name") if row[0] in members]
     reports = {
-        r.unit_id: r
-        for r in Report.objects.filter(form=form, period=p.id, unit_id__in=[u.pk for u in units]).only(
-            "unit_id", "status", "submitted_at", "deadline"
-        )
+        unit_id: (status, submitted_at)
+        for unit_id, status, submitted_at in reports_qs.values_list("unit_id", "status", "submitted_at")
+        if unit_id in members
     }
     result = Completeness(form, unit, p, deadline, today > deadline)
-    for u in units:
-        r = reports.get(u.pk)
-        name = tree[u.pk].name if u.pk in tree else u.name
-        if r is not None and r.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED) and r.submitted_at:
-            day = timezone.localtime(r.submitted_at).date()
-            late = max(0, (day - deadline).days)
-            status = "late" if late else "on_time"
-            result.expected.append(UnitStatus(u.pk, u.code, name, status, r.status, r.submitted_at, late))
+    missing_late = max(0, (today - deadline).days)
+    done = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+    for pk, code, own_name in units:
+        node = tree.get(pk)
+        name = node.name if node is not None else own_name
+        status, submitted_at = reports.get(pk, ("", None))
+        if status in done and submitted_at:
+            late = max(0, (timezone.localtime(submitted_at).date() - deadline).days)
+            result.expected.append(
+                UnitStatus(pk, code, name, "late" if late else "on_time", status, submitted_at, late)
+            )
         else:
-            late = max(0, (today - deadline).days)
-            status = "missing" if r is None else str(r.status)
-            result.expected.append(UnitStatus(u.pk, u.code, name, status, r.status if r else "", None, late))
+            result.expected.append(
+                UnitStatus(pk, code, name, status or "missing", status, None, missing_late)
+            )
     return result
 
 

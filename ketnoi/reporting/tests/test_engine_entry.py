@@ -321,3 +321,45 @@ def test_a_call_with_no_actor_is_refused_never_a_bypass(monthly_form: Any, unit:
         form=monthly_form, unit=xpn, period="202001", values={"members": "5"}, by=SYSTEM
     )
     assert DataValue.objects.get(unit=xpn, period="202001").value == "5"
+
+
+def test_completeness_of_a_large_subtree_matches_its_parts(
+    monthly_form: Any, unit: Any, clerk: Any, approver: Any, make_person: Any
+) -> None:
+    """A subtree of more than 200 units is matched in Python rather than by a list of ids sent to the
+    database: the province's answer must be the sum of its districts' answers, unit for unit."""
+    from ketnoi.units.services import unit_create
+
+    big = unit_create(
+        code="BP-BIG", name="Cụm lớn", kind="district", level="district", parent=unit("BP"), by=SYSTEM
+    )
+    communes = [
+        unit_create(
+            code=f"BP-BIG-{i:03d}", name=f"Xã {i}", kind="commune", level="commune", parent=big, by=SYSTEM
+        )
+        for i in range(210)
+    ]
+    services.form_set_units(form=monthly_form, units=[*monthly_form.units.all(), big, *communes], by=SYSTEM)
+    big_clerk = make_person("big.clerk", "BP-BIG", [("data_entry", "BP-BIG")])
+    for commune in communes[:7]:
+        saved = services.report_values_save(
+            form=monthly_form, unit=commune, period="202001", values={"members": "1"}, by=big_clerk
+        )
+        services.report_submit(report=saved.report, by=big_clerk)
+    saved = services.report_values_save(
+        form=monthly_form, unit=unit("BP-BGM-XPN"), period="202001", values={"members": "1"}, by=clerk
+    )
+    services.report_submit(report=saved.report, by=clerk)
+
+    def statuses(code: str) -> dict[str, str]:
+        c = selectors.completeness(form=monthly_form, unit=unit(code), period="202001", for_user=approver)
+        return {s.code: s.status for s in c.expected}
+
+    province = statuses("BP")
+    assert len(province) == 6 + 1 + 210
+    parts = {"BP": province["BP"]} | statuses("BP-BGM") | statuses("BP-DX") | statuses("BP-BIG")
+    assert province == parts
+    assert sorted(code for code, status in province.items() if status != "missing") == sorted(
+        [*(f"BP-BIG-{i:03d}" for i in range(7)), "BP-BGM-XPN"]
+    )
+    assert list(statuses("BP-BIG"))[:2] == ["BP-BIG", "BP-BIG-000"]  # tree order, the district first
