@@ -4,12 +4,14 @@ period for any subtree, and reminders to units that are late."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -131,18 +133,30 @@ def _status_context(request: HttpRequest, form: ReportForm, period: P.Period, ro
             steps, node = steps + 1, tree.get(node.parent_id) if node.parent_id else None
         return steps
 
+    # One reverse for the page: the rows' links differ only in the unit's code.
+    entry_url = reverse("reporting:entry", args=[form.code, period.id, "0"])[:-2]
     for s in shown:
         unit = units[s.unit_id]
         approver = services.may_approve(user, unit, approving=approving[unit.pk])
+        can_remind = not s.submitted and approver
+        can_approve = s.report_status == "submitted" and approver
         rows.append(
             {
                 "s": s,
                 "unit": unit,
                 "level": level(unit.pk),
                 "reminder": reminders.get(s.unit_id),
-                "can_remind": not s.submitted and approver,
-                "can_approve": s.report_status == "submitted" and approver,
+                "can_remind": can_remind,
+                "can_approve": can_approve,
                 "can_enter": permissions.can(user, "enter_data", unit),
+                "entry_url": f"{entry_url}{quote(unit.code)}/",
+                "pick_label": (
+                    _("Remind %(name)s") % {"name": s.name}
+                    if can_remind
+                    else _("Approve %(name)s") % {"name": s.name}
+                    if can_approve
+                    else ""
+                ),
             }
         )
     n = len(result.expected) or 1
