@@ -52,6 +52,7 @@ from ketnoi.reporting.periods import form_deadline, form_period
 from ketnoi.reporting.services.entry import (
     SaveResult,
     check_rules,
+    form_field_keys,
     locked_reason,
     outlier_warning,
     report_open,
@@ -108,6 +109,7 @@ __all__ = [
     "feed_refresh",
     "form_create",
     "form_deadline",
+    "form_field_keys",
     "form_get_by_code",
     "form_period",
     "form_set_indicators",

@@ -120,6 +120,28 @@ def _options_by_disaggregation(items: list[FormIndicator]) -> dict[int, list[Dis
     return out
 
 
+def _slots(items: list[FormIndicator]) -> dict[str, tuple[Indicator, DisaggregationOption | None]]:
+    """The form's fields that take a value, by key (``value_key``): computed indicators take none."""
+    options = _options_by_disaggregation(items)
+    slots: dict[str, tuple[Indicator, DisaggregationOption | None]] = {}
+    for it in items:
+        ind = it.indicator
+        if ind.is_computed:
+            continue
+        if ind.disaggregation_id:
+            for option in options.get(ind.disaggregation_id, []):
+                slots[value_key(ind, option)] = (ind, option)
+        else:
+            slots[ind.code] = (ind, None)
+    return slots
+
+
+def form_field_keys(form: ReportForm) -> set[str]:
+    """The keys a save of ``form`` takes (``report_values_save``'s ``values``): what a page posts besides
+    them (its buttons, the CSRF token) is not a value."""
+    return set(_slots(_form_items(form)))
+
+
 HISTORY_DEPTH = 12  # the outlier warning compares with the unit's last 12 periods of the field
 
 
@@ -376,17 +398,7 @@ def report_values_save(
     p = form_period(form, period)
     require_exists(unit, min(max(p.start, unit.valid_from or p.start), p.end))
     items = _form_items(form)
-    options = _options_by_disaggregation(items)
-    slots: dict[str, tuple[Indicator, DisaggregationOption | None]] = {}
-    for it in items:
-        ind = it.indicator
-        if ind.is_computed:
-            continue
-        if ind.disaggregation_id:
-            for option in options.get(ind.disaggregation_id, []):
-                slots[value_key(ind, option)] = (ind, option)
-        else:
-            slots[ind.code] = (ind, None)
+    slots = _slots(items)
     errors: dict[str, str] = {}
     changes: list[tuple[Indicator, DisaggregationOption | None, str, float | None, str]] = []
     for key, raw in values.items():

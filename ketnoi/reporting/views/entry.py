@@ -100,11 +100,9 @@ def entry(request: HttpRequest, form_code: str, period_id: str, unit_code: str) 
     return render(request, "reporting/entry.html", _context(request, form, unit, period))
 
 
-def _submitted_values(
-    request: HttpRequest, sheet: selectors.EntrySheet
-) -> tuple[dict[str, str], dict[str, str]]:
-    """The posted fields of the sheet, as typed: the services read them in the Vietnamese dialect."""
-    keys = {f.key for f in sheet.fields}
+def _submitted_values(request: HttpRequest, form: ReportForm) -> tuple[dict[str, str], dict[str, str]]:
+    """The posted fields of the form, as typed: the services read them in the Vietnamese dialect."""
+    keys = services.form_field_keys(form)
     values = {key: request.POST.get(key, "") for key in request.POST if key not in SKIP_KEYS and key in keys}
     return values, {}
 
@@ -117,8 +115,7 @@ def save(request: HttpRequest, form_code: str, period_id: str, unit_code: str) -
     period = get_period(form, period_id)
     unit = get_reporting_unit(request, form, unit_code)
     permissions.require(request.user, "enter_data", unit)
-    sheet = selectors.entry_sheet(form=form, unit=unit, period=period.id, for_user=request.user)
-    values, errors = _submitted_values(request, sheet)
+    values, errors = _submitted_values(request, form)
     warnings: list[str] = []
     saved = False
     if not errors and values:
