@@ -296,6 +296,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "ketnoi.accounts.lockout.lockout_response"
 AXES_ENABLED = True
+# Logins are security events (ketnoi.core.audit, with who, when, from where and unit): axes's own access log
+# would be a second record of each login and a second write inside it.
+AXES_DISABLE_ACCESS_LOG = True
 # Behind a reverse proxy: the proxies whose X-Forwarded-For is believed. The client's address (for the
 # lockout, the public rate limit and the login records) comes from ketnoi.core.client, nowhere else.
 KETNOI_TRUSTED_PROXIES = env_networks("KETNOI_TRUSTED_PROXIES")

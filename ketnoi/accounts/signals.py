@@ -10,6 +10,15 @@ from django.dispatch import receiver
 from ketnoi.core.audit import security_event
 
 
+def update_last_login(sender: Any, user: Any, **kwargs: Any) -> None:
+    """The time of the login on the account, written as one column: ``user.save`` would add a history row
+    (the account's change record) at every login, and the login itself is already a security event."""
+    from django.utils import timezone
+
+    user.last_login = timezone.now()
+    type(user)._default_manager.filter(pk=user.pk).update(last_login=user.last_login)
+
+
 @receiver(user_logged_in, dispatch_uid="ketnoi.security.login")
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     security_event("login", user, user.unit, request)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -82,13 +83,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
                         "otp", _("The code is not right. Enter the current 6-digit code from your app.")
                     )
             else:
-                login(request, user)  # a new session key at login
-                now = int(time.time())
-                request.session["ketnoi_started"] = now
-                request.session["ketnoi_seen"] = now
-                if device is not None:
-                    otp_login(request, device)
-                    security_event("second_factor", user, user.unit, request)
+                # One commit for the login's writes (the new session, the time of the login, the lockout
+                # counter's reset, the security events): on SQLite each commit waits for the write lock.
+                # The session's data is written with the response, as on every request.
+                with transaction.atomic():
+                    login(request, user)  # a new session key at login
+                    now = int(time.time())
+                    request.session["ketnoi_started"] = now
+                    request.session["ketnoi_seen"] = now
+                    if device is not None:
+                        otp_login(request, device)
+                        security_event("second_factor", user, user.unit, request)
                 return redirect(_safe_next(request))
     expired = request.GET.get("expired") == "1"
     return render(request, "accounts/login.html", {"form": form, "need_otp": need_otp, "expired": expired})

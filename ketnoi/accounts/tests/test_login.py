@@ -218,3 +218,21 @@ def test_logout_ends_the_session(bob: Any, client: Client) -> None:
     client.post(LOGIN, {"username": "bob", "password": PASSWORD})
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/units/").status_code == 302
+
+
+def test_a_login_is_one_security_event_and_adds_no_account_change(bob: Any, client: Client) -> None:
+    """The login's record is its security event; the time of the login is written on the account without
+    a change row in the account's history (that was a second write, and noise in the history), and axes
+    keeps no second access log of it."""
+    from axes.models import AccessLog
+
+    from ketnoi.core.models import SecurityEvent
+
+    changes = bob.history.count()
+    response = client.post(LOGIN, {"username": "bob", "password": PASSWORD})
+    assert response.status_code == 302
+    bob.refresh_from_db()
+    assert bob.last_login is not None
+    assert bob.history.count() == changes
+    assert SecurityEvent.objects.filter(kind="login", person=bob).count() == 1
+    assert not AccessLog.objects.exists()
