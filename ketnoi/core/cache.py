@@ -1,11 +1,12 @@
-"""The cache without Redis: Django's file cache in the data directory, shared by every process of the server,
-with ``add`` and ``incr`` (and so ``decr``, which is Django's ``incr`` of minus) made atomic across those processes.
+"""The cache without Redis: Django's file cache in the data directory, shared by every process of the
+server, with ``add`` and ``incr`` (so ``decr`` too, Django's ``incr`` of minus) atomic across processes.
 
 Django's file cache reads and writes a count in two steps, so two processes counting at the same moment
-could both read 7 and both write 8: the public check's rate limit would then let an abuser through a little
-more often than its limit. Here those operations hold an exclusive lock on one file of the cache
-directory (``django.core.files.locks``, ``flock`` on Linux) for their read and write; reads and other writes
-take no lock. The lock is not re-entrant: a locked operation must not call another. With Redis (``REDIS_URL``) the cache is Redis's, whose counts are atomic by themselves.
+could both read 7 and both write 8: the public check's rate limit would then let an abuser through more
+often than its limit. Here those operations hold an exclusive lock on one file of the cache directory
+(``django.core.files.locks``, ``flock`` on Linux) for their read and write; reads and other writes take no
+lock. The lock is not re-entrant: a locked operation must not call another. With Redis (``REDIS_URL``) the
+cache is Redis's, whose counts are atomic by themselves.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ LOCK_FILE = "counts.lock"
 
 
 class LockedFileBasedCache(FileBasedCache):
+    _dir: str  # the cache directory (set by FileBasedCache)
+
     @contextmanager
     def _counting(self) -> Iterator[None]:
         self._createdir()
