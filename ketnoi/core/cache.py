@@ -28,7 +28,7 @@ class LockedFileBasedCache(FileBasedCache):
 
     @contextmanager
     def _counting(self) -> Iterator[None]:
-        self._createdir()
+        os.makedirs(self._dir, exist_ok=True)  # the directory may have been removed meanwhile
         with open(os.path.join(self._dir, LOCK_FILE), "a+b") as handle:
             locks.lock(handle, locks.LOCK_EX)
             try:
