@@ -101,3 +101,28 @@ def test_the_shell_works_on_a_phone(live_server: Any, bob: Any, browser: Any) ->
     assert width <= 375, f"the page scrolls sideways on a phone ({width}px)"
     assert "Huyện Bù Gia Mập" in page.locator("#unit-tree").inner_text()
     assert "Đồng Xoài" not in page.locator("#unit-tree").inner_text()
+
+
+def test_long_page_addresses_stay_inside_a_phone_screen(live_server: Any, bob: Any, browser: Any) -> None:
+    """A group's address can be 80 characters without a space: the pages list (one card per page on a
+    phone) and the page itself must break it rather than scroll sideways."""
+    from ketnoi.core.permissions import SYSTEM
+    from ketnoi.pages.services import page_register
+    from ketnoi.units.models import Unit
+
+    long_path = "tiengnoidanguycongtycaosubinhphuocchibo3bpcsbpvaxaminhhungchonthanh"
+    page_obj = page_register(
+        unit=Unit.objects.get(code="BP-BGM"),
+        platform="facebook_group",
+        name="Tiếng nói Chi bộ 3",
+        url=f"https://www.facebook.com/groups/{long_path}",
+        by=SYSTEM,
+    )
+    base = live_server.url
+    page = browser.new_page(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
+    _log_in(page, base, "bob")
+    for path in ("/pages/", f"/pages/{page_obj.pk}/"):
+        page.goto(f"{base}{path}")
+        assert long_path in page.content()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} scrolls sideways on a phone ({width}px)"

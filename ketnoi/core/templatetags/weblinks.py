@@ -19,15 +19,14 @@ register = template.Library()
 
 @register.simple_tag
 def web_link(address: object, text: object = None, new_tab: bool = True) -> SafeString:
-    label = address if text in (None, "") else text
+    bare = text in (None, "")  # the address itself is the text: long and without spaces, it may break
+    label = address if bare else text
+    wrap = SafeString(' class="addr"') if bare else ""
     href = weburl.safe_href(address)
     if href is None:
-        return format_html('<span class="unsafe-address">{}</span>', label or "")
-    if new_tab:
-        return format_html(
-            '<a href="{}" rel="noopener noreferrer nofollow" target="_blank">{}</a>', href, label
-        )
-    return format_html('<a href="{}" rel="noopener noreferrer nofollow">{}</a>', href, label)
+        return format_html('<span class="unsafe-address{}">{}</span>', " addr" if bare else "", label or "")
+    target = SafeString(' target="_blank"') if new_tab else ""
+    return format_html('<a href="{}"{} rel="noopener noreferrer nofollow"{}>{}</a>', href, wrap, target, label)
 
 
 @register.filter(name="safe_href")

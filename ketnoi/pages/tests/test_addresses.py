@@ -192,4 +192,4 @@ def test_an_address_stored_before_the_check_is_shown_as_text_not_as_a_link(
     assert 'href="javascript' not in public.lower()
     detail = web_as(alice).get(f"/pages/{verified.pk}/").content.decode()
     assert 'href="javascript' not in detail.lower()
-    assert '<span class="unsafe-address">javascript:alert(document.cookie)</span>' in detail
+    assert '<span class="unsafe-address addr">javascript:alert(document.cookie)</span>' in detail
