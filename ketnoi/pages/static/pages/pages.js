@@ -14,6 +14,18 @@
     return layout({ xaxis: xaxis, margin: { t: 20, r: 60, b: 40, l: 70 },
                     yaxis2: { overlaying: "y", side: "right", rangemode: "tozero", tickformat: ",d" } });
   };
+  // One page over years: month ticks (a day's date rotated and cut on a phone), few of them, each axis
+  // titled, the legend below the plot; the hover still tells the day.
+  var pageLayout = function (labels) {
+    var lay = withPosts({ tickformat: "%m/%Y", hoverformat: "%d/%m/%Y", nticks: 6, automargin: true });
+    lay.yaxis.title = { text: labels.audience };
+    lay.yaxis.automargin = true;
+    lay.yaxis2.title = { text: labels.posts };
+    lay.yaxis2.automargin = true;
+    lay.yaxis2.showgrid = false;
+    lay.legend = { orientation: "h", y: -0.2 };
+    return lay;
+  };
   var config = { responsive: true, displaylogo: false, locale: "vi" };
   function draw() {
     if (!window.Plotly) { return; }
@@ -22,7 +34,7 @@
       Plotly.newPlot("chart-page", [
         { x: page.days, y: page.audience, name: page.labels.audience, type: "scatter", mode: "lines", connectgaps: false },
         { x: page.months, y: page.posts, name: page.labels.posts, type: "bar", yaxis: "y2", opacity: 0.4 }
-      ], withPosts({ tickformat: "%d/%m/%Y" }), config);
+      ], pageLayout(page.labels), config);
     }
     var board = data("board-charts");
     if (board && document.getElementById("chart-audience")) {
