@@ -26,7 +26,9 @@ def web_link(address: object, text: object = None, new_tab: bool = True) -> Safe
     if href is None:
         return format_html('<span class="unsafe-address{}">{}</span>', " addr" if bare else "", label or "")
     target = SafeString(' target="_blank"') if new_tab else ""
-    return format_html('<a href="{}"{} rel="noopener noreferrer nofollow"{}>{}</a>', href, wrap, target, label)
+    return format_html(
+        '<a href="{}"{} rel="noopener noreferrer nofollow"{}>{}</a>', href, wrap, target, label
+    )
 
 
 @register.filter(name="safe_href")
