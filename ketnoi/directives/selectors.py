@@ -169,17 +169,26 @@ def evidence_get(*, pk: int, for_user: Actor) -> ProgressUpdate:
     return update
 
 
+def overdue_tasks(*, for_user: Actor) -> QuerySet[Task]:
+    """Every task the person may see that is past its deadline and not done, the oldest deadline first:
+    count it, page it or slice it (a province can have more than any fixed limit)."""
+    return task_list(for_user=for_user, status="overdue").order_by("due_date", "id")
+
+
+def due_soon_tasks(*, for_user: Actor, days: int = DUE_SOON_DAYS) -> QuerySet[Task]:
+    """Open tasks due from today to ``days`` ahead, the nearest first."""
+    today = timezone.localdate()
+    return task_list(
+        for_user=for_user, status="open", due_after=today, due_before=today + dt.timedelta(days=days)
+    ).order_by("due_date", "id")
+
+
 def overdue(*, for_user: Actor, limit: int = 200) -> list[Task]:
-    qs = task_list(for_user=for_user, status="overdue").order_by("due_date", "id")
-    return list(qs[:limit])
+    return list(overdue_tasks(for_user=for_user)[:limit])
 
 
 def due_soon(*, for_user: Actor, days: int = DUE_SOON_DAYS, limit: int = 200) -> list[Task]:
-    today = timezone.localdate()
-    qs = task_list(
-        for_user=for_user, status="open", due_after=today, due_before=today + dt.timedelta(days=days)
-    ).order_by("due_date", "id")
-    return list(qs[:limit])
+    return list(due_soon_tasks(for_user=for_user, days=days)[:limit])
 
 
 def reminders_for(*, user: Actor, days: int = DUE_SOON_DAYS) -> list[Task]:

@@ -332,8 +332,10 @@ def unit_progress(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def deadlines(request: HttpRequest) -> HttpResponse:
     context = {
-        "overdue": selectors.overdue(for_user=request.user),
-        "due_soon": selectors.due_soon(for_user=request.user, days=14),
+        "overdue": page_of(request, selectors.overdue_tasks(for_user=request.user)),
+        "due_soon": page_of(
+            request, selectors.due_soon_tasks(for_user=request.user, days=14), param="soon_page"
+        ),
         "today": timezone.localdate(),
         "units": permissions.top_units(request.user),
     }

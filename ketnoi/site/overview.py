@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from ketnoi.directives.selectors import due_soon, overdue
+from ketnoi.directives.selectors import due_soon_tasks, overdue_tasks
 from ketnoi.pages.dashboards import failing_page_ids, series
 from ketnoi.pages.selectors import page_list
 from ketnoi.reporting.periods import current_period
@@ -111,15 +111,15 @@ def overview_for(*, user: Any, unit: Unit, day: dt.date | None = None) -> Overvi
             pages=_pages(unit, user, today, shown, trees),
             forms=_forms(unit, user, today, shown, trees),
         )
-    late_tasks = overdue(for_user=user, limit=200)
+    late = overdue_tasks(for_user=user)
     return Overview(
         unit=unit,
         name=unit.name,
         pages=_pages(unit, user, today, shown, trees),
         forms=_forms(unit, user, today, shown, trees),
-        overdue=len(late_tasks),
-        due_soon=len(due_soon(for_user=user, limit=200)),
-        overdue_tasks=late_tasks[:5],
+        overdue=late.count(),  # counted, not the length of a list cut at some limit
+        due_soon=due_soon_tasks(for_user=user).count(),
+        overdue_tasks=list(late[:5]),
     )
 
 

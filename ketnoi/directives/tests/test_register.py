@@ -493,3 +493,29 @@ def test_api_links_a_letter_to_the_regulation_it_carries_out(api_as, bob, charli
     response = api_as(bob).post(f"documents/{letter.pk}/links", body)
     assert response.status_code == 201
     assert Document.objects.get(pk=response.json()["target"]).kind == "quy_dinh"
+
+
+def test_overdue_tasks_are_counted_not_cut_at_a_limit_and_their_list_is_paged(web_as, assigned, alice, unit):
+    """The home glance said "200 overdue" for any number above 200 (the length of a list cut at 200), and
+    the deadlines page listed up to 200 rows on one screen."""
+    from ketnoi.site.overview import overview_for
+
+    model = assigned[0]
+    Task.objects.bulk_create(
+        Task(
+            document=model.document,
+            text=f"Việc thêm {i}",
+            lead_unit=model.lead_unit,
+            assigned_by=model.assigned_by,
+            due_date=model.due_date,
+        )
+        for i in range(230)
+    )
+    with time_machine.travel(TODAY + dt.timedelta(days=11), tick=False):
+        glance = overview_for(user=alice, unit=unit("BP"))
+        assert glance.overdue == 232
+        assert len(glance.overdue_tasks) == 5
+        page = web_as(alice).get("/directives/deadlines/").content.decode()
+        assert "Quá hạn (232)" in page
+        assert "page=2" in page
+        assert page.count("Việc thêm") < 232
